@@ -1,0 +1,205 @@
+// Package source finds the files of a scan and says what each one is.
+//
+// It walks the given paths in parallel, honours .gitignore files and
+// configured excludes, never follows a symbolic link out of the scan root,
+// and classifies every file by name and, where names mislead, by content.
+// Every file it meets is accounted for: it is handed on for analysis or
+// recorded as skipped with a reason.
+package source
+
+import (
+	"bytes"
+	"path"
+	"strings"
+)
+
+// Kind is what a file is, as far as the analyzers care.
+type Kind string
+
+// File kinds. Analyzers declare which of these they read.
+const (
+	Unknown       Kind = ""
+	Python        Kind = "python"
+	Notebook      Kind = "notebook"
+	Requirements  Kind = "requirements" // pip requirements and constraints files
+	Pyproject     Kind = "pyproject"    // pyproject.toml
+	SetupCfg      Kind = "setup-cfg"
+	CondaEnv      Kind = "conda-env" // environment.yml and friends
+	YAML          Kind = "yaml"      // YAML not recognised as anything more specific
+	Kubernetes    Kind = "kubernetes"
+	HelmValues    Kind = "helm-values"
+	KFPPipeline   Kind = "kfp-pipeline" // Kubeflow Pipelines IR (pipelineSpec / deploymentSpec)
+	GitHubActions Kind = "github-actions"
+	GitLabCI      Kind = "gitlab-ci"
+	Dockerfile    Kind = "dockerfile"
+	Compose       Kind = "compose"
+	Terraform     Kind = "terraform"
+	DVCConfig     Kind = "dvc-config" // .dvc/config and .dvc/config.local
+	DVCPipeline   Kind = "dvc-pipeline"
+	MLproject     Kind = "mlproject"
+	JupyterConfig Kind = "jupyter-config"
+	Shell         Kind = "shell"
+	Model         Kind = "model"   // pickle family, PyTorch, joblib, NumPy and other model or tensor files
+	Archive       Kind = "archive" // zip, tar, 7z that are not known model containers
+	JSON          Kind = "json"
+	TOML          Kind = "toml"
+	Text          Kind = "text" // other text: Markdown, ini, env files
+)
+
+// sniffLen is how much of a file's head classification may look at.
+const sniffLen = 512
+
+var modelExts = map[string]bool{
+	".pkl": true, ".pickle": true, ".pt": true, ".pth": true, ".bin": true, ".ckpt": true,
+	".joblib": true, ".npy": true, ".npz": true, ".dill": true, ".sav": true, ".mar": true,
+	".h5": true, ".hdf5": true, ".keras": true, ".pb": true, ".onnx": true, ".safetensors": true,
+	".gguf": true, ".ggml": true, ".tflite": true, ".msgpack": true, ".model": true, ".pdparams": true,
+}
+
+var archiveExts = map[string]bool{".zip": true, ".tar": true, ".tgz": true, ".7z": true, ".gz": true, ".whl": true}
+
+// ClassifyName says what a file is from its slash-separated path alone.
+// It returns Unknown when the name says nothing, and needsContent when the
+// name alone is not enough (YAML, a .bin, a file with no extension) and
+// Classify should look at the content.
+func ClassifyName(p string) (k Kind, needsContent bool) {
+	base := path.Base(p)
+	lower := strings.ToLower(base)
+	ext := path.Ext(lower)
+	dir := path.Dir(p)
+
+	switch {
+	case lower == "dockerfile" || lower == "containerfile" || strings.HasPrefix(lower, "dockerfile.") ||
+		strings.HasSuffix(lower, ".dockerfile") || strings.HasSuffix(lower, ".containerfile"):
+		return Dockerfile, false
+	case lower == "pyproject.toml":
+		return Pyproject, false
+	case lower == "setup.cfg":
+		return SetupCfg, false
+	case lower == "mlproject":
+		return MLproject, false
+	case (lower == "config" || lower == "config.local") && path.Base(dir) == ".dvc":
+		return DVCConfig, false
+	case lower == "dvc.yaml" || lower == "dvc.yml":
+		return DVCPipeline, false
+	case lower == ".gitlab-ci.yml" || lower == ".gitlab-ci.yaml":
+		return GitLabCI, false
+	case (ext == ".yml" || ext == ".yaml") && strings.HasSuffix(dir, ".github/workflows"):
+		return GitHubActions, false
+	case lower == "action.yml" || lower == "action.yaml":
+		return GitHubActions, false
+	case strings.HasPrefix(lower, "jupyter_") && strings.Contains(lower, "_config.") && (ext == ".py" || ext == ".json"):
+		return JupyterConfig, false
+	case (strings.HasPrefix(lower, "docker-compose") || strings.HasPrefix(lower, "compose")) && (ext == ".yml" || ext == ".yaml"):
+		return Compose, false
+	case isRequirementsName(lower):
+		return Requirements, false
+	case lower == "environment.yml" || lower == "environment.yaml" || lower == "conda.yaml" || lower == "conda.yml" ||
+		strings.HasPrefix(lower, "environment-") && (ext == ".yml" || ext == ".yaml"):
+		return CondaEnv, false
+	}
+	switch ext {
+	case ".py", ".pyw":
+		return Python, false
+	case ".ipynb":
+		return Notebook, false
+	case ".tf":
+		return Terraform, false
+	case ".sh", ".bash":
+		return Shell, false
+	case ".yaml", ".yml":
+		return YAML, true
+	case ".json":
+		return JSON, true
+	case ".toml":
+		return TOML, false
+	case ".md", ".rst", ".txt", ".ini", ".cfg", ".env", ".csv", ".tsv":
+		return Text, false
+	case "":
+		return Unknown, true
+	}
+	if modelExts[ext] {
+		return Model, true
+	}
+	if archiveExts[ext] {
+		return Archive, true
+	}
+	return Unknown, false
+}
+
+func isRequirementsName(lower string) bool {
+	if !strings.HasSuffix(lower, ".txt") && !strings.HasSuffix(lower, ".in") {
+		return false
+	}
+	return strings.HasPrefix(lower, "requirements") || strings.HasPrefix(lower, "constraints") ||
+		strings.HasSuffix(lower, "-requirements.txt") || strings.HasSuffix(lower, "_requirements.txt")
+}
+
+// Refine looks at the first bytes of a file whose name was not enough
+// and returns its kind. head is at most the first 512 bytes; for YAML the
+// caller may pass more (the first few KiB) so that apiVersion and kind are seen.
+func Refine(k Kind, head []byte) Kind {
+	switch k {
+	case YAML:
+		return refineYAML(head)
+	case JSON:
+		if bytes.Contains(head, []byte(`"deploymentSpec"`)) || bytes.Contains(head, []byte(`"pipelineSpec"`)) {
+			return KFPPipeline
+		}
+		if bytes.Contains(head, []byte(`"apiVersion"`)) && bytes.Contains(head, []byte(`"kind"`)) {
+			return Kubernetes
+		}
+		return JSON
+	case Model, Archive, Unknown:
+		if m := sniffBinary(head); m != Unknown {
+			return m
+		}
+		if k != Unknown {
+			return k
+		}
+		if bytes.HasPrefix(head, []byte("#!")) {
+			line, _, _ := bytes.Cut(head, []byte("\n"))
+			switch {
+			case bytes.Contains(line, []byte("python")):
+				return Python
+			case bytes.Contains(line, []byte("sh")):
+				return Shell
+			}
+		}
+	}
+	return k
+}
+
+func refineYAML(head []byte) Kind {
+	has := func(s string) bool { return bytes.Contains(head, []byte(s)) }
+	switch {
+	case has("deploymentSpec:") && (has("executors:") || has("pipelineInfo:")):
+		return KFPPipeline
+	case has("apiVersion:") && has("kind:"):
+		return Kubernetes
+	case has("services:") && (has("image:") || has("build:")):
+		return Compose
+	case has("hub:") && has("singleuser:"), has("proxy:") && has("singleuser:"):
+		return HelmValues // JupyterHub chart values
+	}
+	return YAML
+}
+
+// sniffBinary recognises model and archive formats by their magic bytes.
+func sniffBinary(head []byte) Kind {
+	switch {
+	case len(head) >= 2 && head[0] == 0x80 && head[1] >= 2 && head[1] <= 5:
+		return Model // pickle protocol 2..5
+	case bytes.HasPrefix(head, []byte("\x93NUMPY")):
+		return Model
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte("PK\x05\x06")):
+		return Model // zip: PyTorch checkpoints, .npz, .keras and plain archives all go to the model analyzer
+	case bytes.HasPrefix(head, []byte("7z\xbc\xaf\x27\x1c")):
+		return Model
+	case len(head) >= 262 && string(head[257:262]) == "ustar":
+		return Model
+	case bytes.HasPrefix(head, []byte("\x89HDF\r\n\x1a\n")), bytes.HasPrefix(head, []byte("GGUF")):
+		return Model
+	}
+	return Unknown
+}
