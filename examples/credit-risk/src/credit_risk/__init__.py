@@ -1,0 +1,1 @@
+"""Credit-risk scoring model: training and inference helpers."""

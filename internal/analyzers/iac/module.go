@@ -1,0 +1,203 @@
+package iac
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+)
+
+// maxBlocks bounds how many top-level blocks one file may declare; a real
+// Terraform file has dozens, a hostile one may have millions.
+const maxBlocks = 20000
+
+// resource is one `resource` or `data` block.
+type resource struct {
+	Type, Name string
+	Data       bool
+	Block      *hclsyntax.Block
+}
+
+// Addr is the resource's Terraform address: "aws_s3_bucket.training" or
+// "data.aws_iam_policy_document.read".
+func (r *resource) Addr() string {
+	if r.Data {
+		return "data." + r.Type + "." + r.Name
+	}
+	return r.Type + "." + r.Name
+}
+
+// Body is the resource's body.
+func (r *resource) Body() *hclsyntax.Body { return r.Block.Body }
+
+// Line is the line of the block header.
+func (r *resource) Line() int { return r.Block.TypeRange.Start.Line }
+
+// module is one parsed Terraform file with its evaluation context.
+type module struct {
+	resources []*resource
+	byAddr    map[string]*resource
+	byType    map[string][]*resource
+	ctx       *hcl.EvalContext
+}
+
+// parseModule parses src and indexes its resources. The error names the
+// first syntax error's line, so the engine can report the file as failed.
+func parseModule(src []byte, filename string) (*module, error) {
+	f, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
+	if diags.HasErrors() {
+		return nil, syntaxError(diags)
+	}
+	body, ok := f.Body.(*hclsyntax.Body)
+	if !ok {
+		return nil, fmt.Errorf("not native HCL syntax")
+	}
+	if len(body.Blocks) > maxBlocks {
+		return nil, fmt.Errorf("%d top-level blocks, over the limit of %d", len(body.Blocks), maxBlocks)
+	}
+	m := &module{byAddr: map[string]*resource{}, byType: map[string][]*resource{}}
+	for _, b := range body.Blocks {
+		var r *resource
+		switch {
+		case b.Type == "resource" && len(b.Labels) == 2:
+			r = &resource{Type: b.Labels[0], Name: b.Labels[1], Block: b}
+		case b.Type == "data" && len(b.Labels) == 2:
+			r = &resource{Type: b.Labels[0], Name: b.Labels[1], Data: true, Block: b}
+		default:
+			continue
+		}
+		m.resources = append(m.resources, r)
+		m.byAddr[r.Addr()] = r
+		if !r.Data {
+			m.byType[r.Type] = append(m.byType[r.Type], r)
+		}
+	}
+	m.ctx = buildContext(body)
+	return m, nil
+}
+
+// syntaxError turns HCL diagnostics into one error that names the line.
+func syntaxError(diags hcl.Diagnostics) error {
+	for _, d := range diags {
+		if d.Severity != hcl.DiagError {
+			continue
+		}
+		msg := d.Summary
+		if d.Detail != "" {
+			msg += ": " + d.Detail
+		}
+		if d.Subject != nil {
+			return fmt.Errorf("invalid HCL at line %d, column %d: %s", d.Subject.Start.Line, d.Subject.Start.Column, msg)
+		}
+		return fmt.Errorf("invalid HCL: %s", msg)
+	}
+	return fmt.Errorf("invalid HCL")
+}
+
+// data returns the data block of the given type and name, or nil.
+func (m *module) data(typ, name string) *resource { return m.byAddr["data."+typ+"."+name] }
+
+// attr returns the named attribute of body, or nil.
+func attr(body *hclsyntax.Body, name string) *hclsyntax.Attribute {
+	if body == nil {
+		return nil
+	}
+	return body.Attributes[name]
+}
+
+// blocks returns the nested blocks of body with the given type, in source
+// order, including the `content` of `dynamic "typ"` blocks (whose values
+// usually depend on the iterator and so come out unresolved).
+func blocks(body *hclsyntax.Body, typ string) []*hclsyntax.Block {
+	if body == nil {
+		return nil
+	}
+	var out []*hclsyntax.Block
+	for _, b := range body.Blocks {
+		switch {
+		case b.Type == typ:
+			out = append(out, b)
+		case b.Type == "dynamic" && len(b.Labels) == 1 && b.Labels[0] == typ:
+			for _, c := range b.Body.Blocks {
+				if c.Type == "content" {
+					out = append(out, c)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// block returns the first nested block of the given type, or nil.
+func block(body *hclsyntax.Body, typ string) *hclsyntax.Block {
+	if bs := blocks(body, typ); len(bs) > 0 {
+		return bs[0]
+	}
+	return nil
+}
+
+// sortedAttrs returns body's attributes in source order: the map HCL
+// keeps them in has none, and findings must come out deterministically.
+func sortedAttrs(body *hclsyntax.Body) []*hclsyntax.Attribute {
+	out := make([]*hclsyntax.Attribute, 0, len(body.Attributes))
+	for _, a := range body.Attributes {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].SrcRange.Start.Byte < out[j].SrcRange.Start.Byte })
+	return out
+}
+
+// refs lists the resource addresses an expression mentions, such as
+// "aws_s3_bucket.training" for `aws_s3_bucket.training.id` and
+// "data.aws_iam_policy_document.read" for its `.json`.
+func refs(expr hclsyntax.Expression) []string {
+	if expr == nil {
+		return nil
+	}
+	var out []string
+	for _, t := range expr.Variables() {
+		if a := traversalAddr(t); a != "" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// traversalAddr is the resource address at the head of a traversal, or "".
+func traversalAddr(t hcl.Traversal) string {
+	root := t.RootName()
+	names := make([]string, 0, 3)
+	for _, step := range t {
+		switch s := step.(type) {
+		case hcl.TraverseRoot:
+			names = append(names, s.Name)
+		case hcl.TraverseAttr:
+			names = append(names, s.Name)
+		default:
+			names = append(names, "")
+		}
+		if len(names) == 3 {
+			break
+		}
+	}
+	switch {
+	case nonResourceRoots[root]:
+		return ""
+	case root == "data":
+		if len(names) == 3 && names[1] != "" && names[2] != "" {
+			return strings.Join(names, ".")
+		}
+	case len(names) >= 2 && names[1] != "":
+		return names[0] + "." + names[1]
+	}
+	return ""
+}
+
+// nonResourceRoots are the names a traversal may start with that are not
+// resource types.
+var nonResourceRoots = map[string]bool{
+	"var": true, "local": true, "module": true, "each": true, "count": true, "self": true,
+	"path": true, "terraform": true,
+}

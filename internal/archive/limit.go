@@ -1,0 +1,99 @@
+package archive
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+)
+
+// LimitError says a decompression limit was reached: the rest of the member
+// was not read, so the scan of it is inconclusive.
+type LimitError struct{ Reason string }
+
+func (e *LimitError) Error() string { return e.Reason }
+
+// Budget is the total number of uncompressed bytes one scan may inflate,
+// shared by every nested member.
+type Budget struct{ Remaining int64 }
+
+// Counter counts the bytes read through it (compressed input, typically).
+type Counter struct {
+	R io.Reader
+	N int64
+}
+
+// Read reads and counts.
+func (c *Counter) Read(p []byte) (int, error) {
+	n, err := c.R.Read(p)
+	c.N += int64(n)
+	return n, err
+}
+
+// Guard stops a decompressing stream that inflates past the budget or whose
+// ratio of output to input marks it as a decompression bomb.
+type Guard struct {
+	R        io.Reader
+	In       func() int64 // compressed bytes behind the output so far (or in total)
+	Budget   *Budget      // nil: no total limit
+	MaxRatio int64        // e.g. 100 for 100:1
+	MinSize  int64        // the ratio is only checked past this much output
+	n        int64
+}
+
+// Read reads and checks the limits.
+func (g *Guard) Read(p []byte) (int, error) {
+	n, err := g.R.Read(p)
+	g.n += int64(n)
+	if g.Budget != nil {
+		g.Budget.Remaining -= int64(n)
+		if g.Budget.Remaining < 0 {
+			return n, &LimitError{Reason: "the scan's limit on total uncompressed bytes was reached"}
+		}
+	}
+	if g.MaxRatio > 0 && g.n > g.MinSize {
+		in := max(g.In(), 1)
+		if g.n/in > g.MaxRatio {
+			return n, &LimitError{Reason: fmt.Sprintf("compression ratio over %d:1 after %d bytes (decompression bomb)", g.MaxRatio, g.n)}
+		}
+	}
+	return n, err
+}
+
+// Format is a container format recognised by its first bytes.
+type Format int
+
+// Container formats.
+const (
+	NotContainer Format = iota
+	FormatZip
+	FormatTar
+	FormatGzip
+	Format7z
+	FormatBzip2
+	FormatXZ
+)
+
+func (f Format) String() string {
+	return [...]string{"unknown", "zip", "tar", "gzip", "7z", "bzip2", "xz"}[f]
+}
+
+// SniffContainer recognises container formats by content. head should hold
+// at least the first 512 bytes when the stream is that long (tar's magic is
+// at offset 257).
+func SniffContainer(head []byte) Format {
+	switch {
+	case IsZip(head):
+		return FormatZip
+	case bytes.HasPrefix(head, []byte("7z\xbc\xaf\x27\x1c")):
+		return Format7z
+	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
+		return FormatGzip
+	case bytes.HasPrefix(head, []byte("BZh")) && len(head) > 3 && head[3] >= '1' && head[3] <= '9':
+		return FormatBzip2
+	case bytes.HasPrefix(head, []byte("\xfd7zXZ\x00")):
+		return FormatXZ
+	case len(head) >= 262 && string(head[257:262]) == "ustar":
+		return FormatTar
+	}
+	return NotContainer
+}

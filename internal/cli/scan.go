@@ -1,0 +1,341 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/mlsec/mlsec/internal/analyzers"
+	"github.com/mlsec/mlsec/internal/baseline"
+	"github.com/mlsec/mlsec/internal/config"
+	"github.com/mlsec/mlsec/internal/engine"
+	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/report"
+	"github.com/mlsec/mlsec/internal/rule"
+)
+
+type scanFlags struct {
+	format        string
+	output        string
+	failOn        string
+	minSeverity   string
+	baseline      string
+	writeBaseline string
+	config        string
+	enable        []string
+	disable       []string
+	exclude       []string
+	jobs          int
+	noProgress    bool
+	noGitignore   bool
+	maxFileSize   string
+	fileTimeout   time.Duration
+	color         string
+}
+
+func newScan(g *globals) *cobra.Command {
+	f := &scanFlags{}
+	cmd := &cobra.Command{
+		Use:   "scan [PATH…]",
+		Short: "Scan ML projects, model files or model directories",
+		Long: `Scan walks each PATH (a project directory, a single file, or a model directory;
+the current directory when none is given) and runs every analyzer on the files it
+recognises: Python and notebooks, requirements and pyproject files, model files
+(pickle, PyTorch, joblib, NumPy), Kubernetes and ML resources, Dockerfiles and
+compose files, Terraform, and MLflow, DVC, Jupyter, Ray and Airflow configuration.
+
+Exit codes:
+  0  no finding at or above --fail-on
+  1  findings at or above --fail-on
+  2  usage error, or an incomplete scan: a file that should have been analyzed
+     could not be (it is never reported clean)
+
+Settings come from .mlsec.yaml at the first scanned directory (or --config);
+flags override it.`,
+		Example: `  mlsec scan .
+  mlsec scan model.pt
+  mlsec scan -f sarif -o mlsec.sarif .
+  mlsec scan --fail-on critical --exclude 'tests/**' .
+  mlsec scan --write-baseline .mlsec-baseline.json . && mlsec scan --baseline .mlsec-baseline.json .`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runScan(cmd, g, f, args)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&f.format, "format", "f", "text", "output format: "+strings.Join(report.Formats, ", "))
+	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file instead of standard output")
+	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 when a finding is at or above this severity: critical, high, medium, low, info or none (default high)")
+	fl.StringVar(&f.minSeverity, "min-severity", "", "leave out findings below this severity")
+	fl.StringVar(&f.baseline, "baseline", "", "leave out findings recorded in this baseline file")
+	fl.StringVar(&f.writeBaseline, "write-baseline", "", "record the current findings in this baseline file")
+	fl.StringVar(&f.config, "config", "", "read settings from this file instead of .mlsec.yaml at the scan root")
+	fl.StringSliceVar(&f.enable, "enable", nil, "run only these rules or rule families (comma-separated)")
+	fl.StringSliceVar(&f.disable, "disable", nil, "do not run these rules or rule families (comma-separated)")
+	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip paths matching this gitignore-style pattern (repeatable)")
+	fl.IntVarP(&f.jobs, "jobs", "j", 0, "files analyzed in parallel (default: one per CPU)")
+	fl.BoolVar(&f.noProgress, "no-progress", false, "do not show progress on standard error")
+	fl.BoolVar(&f.noGitignore, "no-gitignore", false, "scan files that .gitignore excludes")
+	fl.StringVar(&f.maxFileSize, "max-file-size", "50MiB", "largest text file to analyze; larger ones are reported as not analyzed")
+	fl.DurationVar(&f.fileTimeout, "file-timeout", engine.DefaultFileTimeout, "longest time to spend on one file")
+	fl.StringVar(&f.color, "color", "auto", "colour in text output: auto, always or never")
+	return cmd
+}
+
+func runScan(cmd *cobra.Command, g *globals, f *scanFlags, args []string) error {
+	if len(args) == 0 {
+		args = []string{"."}
+	}
+	if !contains(report.Formats, f.format) {
+		return usageErr("unknown format %q (want %s)", f.format, strings.Join(report.Formats, ", "))
+	}
+	cfg, err := loadConfig(f.config, args[0])
+	if err != nil {
+		return &exitError{code: ExitError, err: err}
+	}
+	failOn, noFail, err := pick(cmd, "fail-on", f.failOn, cfg.FailOn, "high")
+	if err != nil {
+		return err
+	}
+	minSev, _, err := pick(cmd, "min-severity", f.minSeverity, cfg.MinSeverity, "info")
+	if err != nil {
+		return err
+	}
+	enable := append(append([]string{}, cfg.Rules.Enable...), f.enable...)
+	disable := append(append([]string{}, cfg.Rules.Disable...), f.disable...)
+	for _, s := range append(append([]string{}, enable...), disable...) {
+		if !analyzers.ValidSelector(s) {
+			return usageErr("unknown rule or family %q (see 'mlsec rules')", s)
+		}
+	}
+	overrides := cfg.SeverityOverrides()
+	for id := range overrides {
+		if analyzers.Rule(id) == nil {
+			return usageErr("%s: rules.severity: unknown rule %q", cfg.Path(), id)
+		}
+	}
+	maxSize, err := parseSize(f.maxFileSize)
+	if err != nil {
+		return usageErr("--max-file-size: %v", err)
+	}
+	if f.fileTimeout <= 0 {
+		return usageErr("--file-timeout must be positive")
+	}
+	var base baseline.Set
+	if f.baseline != "" {
+		if base, err = baseline.Load(f.baseline); err != nil {
+			return &exitError{code: ExitError, err: err}
+		}
+	}
+	cat, err := g.catalog()
+	if err != nil {
+		return err
+	}
+
+	opts := engine.Options{
+		Paths:       args,
+		Analyzers:   analyzers.All(),
+		Jobs:        f.jobs,
+		Excludes:    append(append([]string{}, cfg.Exclude...), f.exclude...),
+		NoGitignore: f.noGitignore,
+		Enabled:     selection(enable, disable),
+		Severity:    overrides,
+		MaxTextSize: maxSize,
+		FileTimeout: f.fileTimeout,
+	}
+	opts.Settings.ModelAllow = cfg.Model.Allow
+	stop := func() {}
+	if !f.noProgress && isTerminal(g.stderr) {
+		opts.Progress, stop = progress(g.stderr)
+	}
+	res, err := engine.Run(context.Background(), opts)
+	stop()
+	if err != nil {
+		return &exitError{code: ExitError, err: err}
+	}
+	res.Findings = filterSeverity(res.Findings, minSev)
+	res.Findings, res.Baselined = base.Filter(res.Findings)
+
+	rep := &report.Report{
+		Result: res, Rules: analyzers.Rules(), Version: Version(), FailOn: failOn, NoFail: noFail,
+		TechniqueName: func(id string) string {
+			if o := cat.Lookup(id); o != nil {
+				return o.Name
+			}
+			return ""
+		},
+	}
+	out := g.stdout
+	if f.output != "" {
+		file, err := os.Create(f.output)
+		if err != nil {
+			return &exitError{code: ExitError, err: err}
+		}
+		defer file.Close()
+		out = file
+	}
+	rep.Color = f.color == "always" || (f.color == "auto" && f.output == "" && f.format == "text" && isTerminal(out) && os.Getenv("NO_COLOR") == "")
+	if err := report.Write(out, f.format, rep); err != nil {
+		return &exitError{code: ExitError, err: err}
+	}
+	if f.output != "" || f.format != "text" {
+		fmt.Fprintln(g.stderr, report.Summary(rep))
+	}
+	if res.Incomplete() && f.format != "text" {
+		for _, s := range res.Failed {
+			fmt.Fprintf(g.stderr, "mlsec: not fully analyzed: %s: %s\n", s.Path, s.Reason)
+		}
+	}
+	if f.writeBaseline != "" {
+		if err := baseline.Write(f.writeBaseline, res.Findings); err != nil {
+			return &exitError{code: ExitError, err: err}
+		}
+		fmt.Fprintf(g.stderr, "mlsec: wrote %d findings to baseline %s\n", len(res.Findings), f.writeBaseline)
+	}
+	switch {
+	case res.Incomplete():
+		return &exitError{code: ExitError}
+	case f.writeBaseline != "":
+		return nil
+	case rep.Failing():
+		return &exitError{code: ExitFindings}
+	}
+	return nil
+}
+
+// loadConfig reads --config, or .mlsec.yaml at the first scanned directory.
+func loadConfig(flag, firstPath string) (*config.Config, error) {
+	if flag != "" {
+		return config.Load(flag)
+	}
+	dir := firstPath
+	if info, err := os.Stat(firstPath); err == nil && !info.IsDir() {
+		dir = filepath.Dir(firstPath)
+	}
+	c, err := config.Find(dir)
+	if err != nil || c != nil {
+		return c, err
+	}
+	return &config.Config{}, nil
+}
+
+// pick resolves a severity setting: the flag when given, else the config
+// value, else the default. "none" is allowed for fail-on only.
+func pick(cmd *cobra.Command, name, flagVal, cfgVal, def string) (rule.Severity, bool, error) {
+	v := def
+	if cfgVal != "" {
+		v = cfgVal
+	}
+	if cmd.Flags().Changed(name) {
+		v = flagVal
+	}
+	if name == "fail-on" && strings.EqualFold(v, "none") {
+		return rule.Critical, true, nil
+	}
+	s, err := rule.ParseSeverity(v)
+	if err != nil {
+		return 0, false, usageErr("--%s: %v", name, err)
+	}
+	return s, false, nil
+}
+
+// selection builds the rule filter from enable and disable lists.
+func selection(enable, disable []string) func(string) bool {
+	if len(enable) == 0 && len(disable) == 0 {
+		return nil
+	}
+	return func(id string) bool {
+		for _, d := range disable {
+			if analyzers.Match(d, id) {
+				return false
+			}
+		}
+		if len(enable) == 0 || id == engine.UnusedIgnore.ID {
+			return true
+		}
+		for _, e := range enable {
+			if analyzers.Match(e, id) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+func filterSeverity(fs []finding.Finding, min rule.Severity) []finding.Finding {
+	out := fs[:0]
+	for _, f := range fs {
+		if f.Severity >= min {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// parseSize reads "50MiB", "200MB", "1GiB" or a plain number of bytes.
+func parseSize(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3}, {"B", 1}}
+	mult := int64(1)
+	for _, u := range units {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseFloat(s, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("want a size such as 50MiB, got %q", s)
+	}
+	return int64(n * float64(mult)), nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// progress shows "scanning: N/M files" on a terminal, at most ten times a
+// second, and clears the line when the scan ends.
+func progress(w io.Writer) (func(done, found int), func()) {
+	var mu sync.Mutex
+	last := time.Now().Add(400 * time.Millisecond) // quick scans show nothing
+	shown := false
+	update := func(done, found int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if now := time.Now(); now.Sub(last) >= 100*time.Millisecond {
+			last = now
+			shown = true
+			fmt.Fprintf(w, "\r\x1b[Kscanning: %d/%d files", done, found)
+		}
+	}
+	stop := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if shown {
+			fmt.Fprint(w, "\r\x1b[K")
+		}
+	}
+	return update, stop
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

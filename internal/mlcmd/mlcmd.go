@@ -1,0 +1,109 @@
+// Package mlcmd recognises ML servers in command lines (MLflow, Ray,
+// Jupyter, TensorBoard, TorchServe, Triton) and says when the way they are
+// started exposes them: bound to every interface without authentication,
+// with an empty token, with a web-security option turned off.
+//
+// It is shared by the analyzers that meet command lines: Kubernetes
+// container command and args, Dockerfile CMD, ENTRYPOINT and RUN, compose
+// command and entrypoint, shell scripts, MLproject entry points. Commands
+// are only parsed, never run.
+package mlcmd
+
+import (
+	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/rule"
+)
+
+// Match is one problem in an ML server's command line.
+type Match struct {
+	Rule     *rule.Rule
+	Severity rule.Severity // the severity for this occurrence; may be above or below Rule.Severity
+	Arg      int           // index in argv of the offending word, -1 if the problem is an absent flag
+	Evidence string        // the offending words, as written
+	Message  string        // one sentence for the finding
+}
+
+// ShellMatch is a Match found in a shell script, with its place in the script.
+type ShellMatch struct {
+	Match
+	Line, Col int // 1-based, within the script
+}
+
+// maxDepth bounds how deeply `sh -c "… sh -c …"` is followed.
+const maxDepth = 4
+
+// Check recognises ML servers started from argv and returns their exposure
+// problems. argv is a command as a container runtime would exec it; shell
+// wrappers (`sh -c "…"`, `bash -lc "…"`) are parsed and their commands
+// checked too, with Arg the index of the script argument.
+func Check(argv []string) []Match { return check(argv, 0) }
+
+// Report records m as a finding at loc, with its own severity.
+func (m Match) Report(p *analysis.Pass, loc finding.Location) {
+	sev := m.Severity
+	if sev == rule.Info && m.Rule.Severity != rule.Info {
+		sev = m.Rule.Severity
+	}
+	p.ReportFinding(finding.Finding{
+		Rule:       m.Rule,
+		Severity:   sev,
+		Confidence: m.Rule.Confidence,
+		Location:   loc,
+		Message:    m.Message,
+		Evidence:   m.Evidence,
+	})
+}
+
+func check(argv []string, depth int) []Match {
+	if depth > maxDepth || len(argv) == 0 {
+		return nil
+	}
+	start := unwrap(argv)
+	if start >= len(argv) {
+		return nil
+	}
+	prog := base(argv[start])
+	if isShell(prog) {
+		return checkShellWrapper(argv, start, depth)
+	}
+	t, rest := identify(argv, start)
+	if t == nil {
+		return nil
+	}
+	c := &cmdline{argv: argv, from: rest}
+	c.parse()
+	return t(c)
+}
+
+// checkShellWrapper handles `sh -c SCRIPT` and `bash -lc SCRIPT`.
+func checkShellWrapper(argv []string, start, depth int) []Match {
+	for i := start + 1; i < len(argv); i++ {
+		a := argv[i]
+		if len(a) < 2 || a[0] != '-' || a[1] == '-' {
+			return nil
+		}
+		if containsByte(a[1:], 'c') {
+			if i+1 >= len(argv) {
+				return nil
+			}
+			var out []Match
+			for _, sm := range checkShell(argv[i+1], depth+1) {
+				m := sm.Match
+				m.Arg = i + 1
+				out = append(out, m)
+			}
+			return out
+		}
+	}
+	return nil
+}
+
+func containsByte(s string, b byte) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == b {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,158 @@
+package mlcmd
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/mlsec/mlsec/internal/rule"
+)
+
+func TestRulesValid(t *testing.T) {
+	for _, r := range Rules {
+		if err := r.Validate(); err != nil {
+			t.Error(err)
+		}
+		if r.Family() != "config" {
+			t.Errorf("%s: family %q, want config", r.ID, r.Family())
+		}
+	}
+}
+
+func TestCheck(t *testing.T) {
+	tests := []struct {
+		argv string // split on "|"
+		want string // "rule-id@arg:severity" joined with ","; "" for none
+	}{
+		// MLflow
+		{"mlflow|server|--host|0.0.0.0|--port|5000", "config/mlflow-no-auth@2:high"},
+		{"mlflow|server|--host=0.0.0.0", "config/mlflow-no-auth@2:high"},
+		{"mlflow|ui|-h|0.0.0.0", "config/mlflow-no-auth@2:high"},
+		{"/opt/conda/bin/mlflow|server|--backend-store-uri|postgresql://mlflow@db/mlflow|--host|::", "config/mlflow-no-auth@4:high"},
+		{"mlflow|server|--host|0.0.0.0|--app-name|basic-auth", ""},
+		{"mlflow|server|--host|127.0.0.1", ""},
+		{"mlflow|server", ""},
+		{"mlflow|server|--host|$MLFLOW_HOST", ""},
+		{"mlflow|models|serve|-m|models:/credit/1|-h|0.0.0.0", ""},
+		{"python|-m|mlflow|server|--host|0.0.0.0", ""}, // not a recognised module entry
+		{"env|MLFLOW_TRACKING_URI=x|mlflow|server|--host|0.0.0.0", "config/mlflow-no-auth@4:high"},
+		{"uv|run|mlflow|server|--host|0.0.0.0", "config/mlflow-no-auth@4:high"},
+		// Ray
+		{"ray|start|--head|--dashboard-host=0.0.0.0|--block", "config/ray-dashboard-exposed@3:critical"},
+		{"ray|start|--head|--dashboard-host|0.0.0.0", "config/ray-dashboard-exposed@3:critical"},
+		{"ray|start|--head|--dashboard-host=0.0.0.0|--include-dashboard=false", ""},
+		{"ray|start|--head|--dashboard-host=127.0.0.1", ""},
+		{"ray|start|--address=ray-head:6379|--dashboard-host=0.0.0.0", ""},
+		// Jupyter
+		{"jupyter|lab|--ip=0.0.0.0|--NotebookApp.token=|--no-browser", "config/jupyter-no-auth@3:critical"},
+		{"jupyter|lab|--ServerApp.token=''", "config/jupyter-no-auth@2:high"},
+		{"jupyter|notebook|--ip|*|--NotebookApp.token|", "config/jupyter-no-auth@4:critical"},
+		{"jupyter|lab|--ip=0.0.0.0|--ServerApp.token=|--ServerApp.password=sha1:abc", ""},
+		{"jupyter|lab|--ip=0.0.0.0|--ServerApp.token=$JUPYTER_TOKEN", ""},
+		{"jupyter|lab|--ip=0.0.0.0|--allow-root", "config/jupyter-insecure-option@3:medium"},
+		{"jupyter|lab|--ServerApp.allow_origin=*|--ServerApp.disable_check_xsrf=True", "config/jupyter-insecure-option@2:medium,config/jupyter-insecure-option@3:medium"},
+		{"jupyter|lab|--ServerApp.disable_check_xsrf=False|--ServerApp.allow_origin=https://lab.example.com", ""},
+		{"jupyter-lab|--ServerApp.allow_remote_access=True", "config/jupyter-insecure-option@1:medium"},
+		{"python3|-m|jupyterlab|--IdentityProvider.token=|--ip=0.0.0.0", "config/jupyter-no-auth@3:critical"},
+		{"start-notebook.sh|--NotebookApp.token=", "config/jupyter-no-auth@1:critical"},
+		{"tini|-g|--|start-notebook.py|--IdentityProvider.token=", "config/jupyter-no-auth@4:critical"},
+		{"start-notebook.sh", ""},
+		{"jupyterhub|--JupyterHub.authenticator_class=dummy", "config/jupyter-no-auth@1:critical"},
+		{"jupyterhub|-f|/etc/jupyterhub/jupyterhub_config.py", ""},
+		{"jupyter|nbconvert|--execute|x.ipynb", ""},
+		// TensorBoard
+		{"tensorboard|--logdir|/runs|--bind_all", "config/tensorboard-exposed@3:medium"},
+		{"python|-m|tensorboard.main|--logdir=/runs|--host=0.0.0.0", "config/tensorboard-exposed@4:medium"},
+		{"tensorboard|--logdir|/runs", ""},
+		// Model servers
+		{"torchserve|--start|--model-store|/models|--disable-token-auth|--enable-model-api", "config/model-server-admin-exposed@4:high"},
+		{"torchserve|--start|--model-store|/models|--ncs", ""},
+		{"tritonserver|--model-repository=s3://models|--model-control-mode=explicit", "config/model-server-admin-exposed@2:high"},
+		{"tritonserver|--model-repository=/models|--model-control-mode=explicit|--http-restricted-api=model-repository:admin-key=s3cr3t", ""},
+		{"tritonserver|--model-repository=/models", ""},
+		// Shell wrappers
+		{"sh|-c|mlflow server --host 0.0.0.0 --port 5000", "config/mlflow-no-auth@2:high"},
+		{"/bin/bash|-lc|pip install -q mlflow && exec mlflow server --host 0.0.0.0", "config/mlflow-no-auth@2:high"},
+		{"bash|-c|echo mlflow server --host 0.0.0.0", ""},
+		{"", ""},
+		{"sh", ""},
+		{"sh|-c", ""},
+	}
+	for _, tt := range tests {
+		var argv []string
+		if tt.argv != "" {
+			argv = strings.Split(tt.argv, "|")
+		}
+		var got []string
+		for _, m := range Check(argv) {
+			got = append(got, m.Rule.ID+"@"+itoa(m.Arg)+":"+m.Severity.String())
+			if m.Message == "" || m.Evidence == "" {
+				t.Errorf("%q: match without message or evidence: %+v", tt.argv, m)
+			}
+		}
+		if g := strings.Join(got, ","); g != tt.want {
+			t.Errorf("Check(%q) = %q, want %q", tt.argv, g, tt.want)
+		}
+	}
+}
+
+func itoa(i int) string {
+	if i < 0 {
+		return "-1"
+	}
+	return strings.TrimSpace(strings.Repeat(" ", 0) + string(rune('0'+i%10)))
+}
+
+func TestCheckShell(t *testing.T) {
+	script := `#!/usr/bin/env bash
+set -euo pipefail
+# start the tracking server for the team
+MLFLOW_PORT=5000
+mlflow server \
+  --backend-store-uri "$DB_URI" \
+  --host 0.0.0.0 --port "$MLFLOW_PORT" &
+ray start --head --dashboard-host=0.0.0.0
+tensorboard --logdir runs/ --host 127.0.0.1
+nohup jupyter lab --ip=0.0.0.0 --ServerApp.token='' > lab.log 2>&1 &
+if [ -n "${DEBUG:-}" ]; then
+  bash -c "tensorboard --logdir runs --bind_all"
+fi
+`
+	var got []string
+	for _, m := range CheckShell(script) {
+		got = append(got, m.Rule.ID+"@"+itoa(m.Line/10)+itoa(m.Line%10)+":"+itoa(m.Col/10)+itoa(m.Col%10)+":"+m.Severity.String())
+	}
+	want := "config/mlflow-no-auth@07:03:high,config/ray-dashboard-exposed@08:18:critical," +
+		"config/jupyter-no-auth@10:35:critical,config/tensorboard-exposed@12:11:medium"
+	if g := strings.Join(got, ","); g != want {
+		t.Errorf("CheckShell =\n %s\nwant\n %s", g, want)
+	}
+	if _, err := CheckScript("if then fi ((("); err == nil {
+		t.Error("CheckScript: want a parse error")
+	}
+	if m := CheckShell("case ((("); m != nil {
+		t.Errorf("CheckShell on bad input = %v, want nil", m)
+	}
+}
+
+func TestNestedShellBounded(t *testing.T) {
+	// sh -c 'sh -c "sh -c …"' nested far deeper than maxDepth must stop, not recurse forever.
+	cmd := "mlflow server --host 0.0.0.0"
+	for i := 0; i < 40; i++ {
+		cmd = "sh -c " + shQuote(cmd)
+	}
+	if got := CheckShell(cmd); len(got) != 0 {
+		t.Errorf("deeply nested: got %d matches, want 0 (depth bound)", len(got))
+	}
+	if got := CheckShell("sh -c " + shQuote("sh -c "+shQuote("mlflow server --host 0.0.0.0"))); len(got) != 1 {
+		t.Errorf("two levels: got %d matches, want 1", len(got))
+	}
+}
+
+func shQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+func TestMatchSeverityDefault(t *testing.T) {
+	m := Match{Rule: MLflowNoAuth}
+	if m.Severity != rule.Info {
+		t.Fatal("zero Match has a severity")
+	}
+}

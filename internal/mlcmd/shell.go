@@ -1,0 +1,103 @@
+package mlcmd
+
+import (
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// CheckShell parses a shell script or command string and runs Check on
+// every simple command in it, returning matches with their line and column
+// within the script. A script that does not parse yields no matches; use
+// CheckScript to learn why.
+func CheckShell(script string) []ShellMatch {
+	return checkShell(script, 0)
+}
+
+// CheckScript is CheckShell that also returns the parse error, for callers
+// that must report a file they could not analyze.
+func CheckScript(script string) ([]ShellMatch, error) {
+	f, err := Parse(script)
+	if err != nil {
+		return nil, err
+	}
+	return checkFile(f, 0), nil
+}
+
+// Parse parses a shell script as bash.
+func Parse(script string) (*syntax.File, error) {
+	return syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(script), "")
+}
+
+func checkShell(script string, depth int) []ShellMatch {
+	if depth > maxDepth {
+		return nil
+	}
+	f, err := Parse(script)
+	if err != nil {
+		return nil
+	}
+	return checkFile(f, depth)
+}
+
+func checkFile(f *syntax.File, depth int) []ShellMatch {
+	var out []ShellMatch
+	syntax.Walk(f, func(n syntax.Node) bool {
+		call, ok := n.(*syntax.CallExpr)
+		if !ok || len(call.Args) == 0 {
+			return true
+		}
+		argv := Argv(call)
+		for _, m := range check(argv, depth) {
+			pos := call.Args[0].Pos()
+			if m.Arg >= 0 && m.Arg < len(call.Args) {
+				pos = call.Args[m.Arg].Pos()
+			}
+			out = append(out, ShellMatch{Match: m, Line: int(pos.Line()), Col: int(pos.Col())})
+		}
+		return true
+	})
+	return out
+}
+
+// Argv turns a simple command's words into the argv it would run with,
+// quotes removed. Parts that only exist at run time (variables, command
+// substitutions) are kept as their source text, "$HOST", so they never
+// look like a literal bind address or an empty token.
+func Argv(call *syntax.CallExpr) []string {
+	argv := make([]string, 0, len(call.Args))
+	for _, w := range call.Args {
+		argv = append(argv, WordString(w))
+	}
+	return argv
+}
+
+// WordString is a word's value with quotes removed and run-time parts
+// kept as a "$…" placeholder.
+func WordString(w *syntax.Word) string {
+	var b strings.Builder
+	writeParts(&b, w.Parts)
+	return b.String()
+}
+
+func writeParts(b *strings.Builder, parts []syntax.WordPart) {
+	for _, p := range parts {
+		switch p := p.(type) {
+		case *syntax.Lit:
+			b.WriteString(p.Value)
+		case *syntax.SglQuoted:
+			b.WriteString(p.Value)
+		case *syntax.DblQuoted:
+			writeParts(b, p.Parts)
+		case *syntax.ParamExp:
+			b.WriteString("$")
+			if p.Param != nil {
+				b.WriteString(p.Param.Value)
+			}
+		case *syntax.CmdSubst:
+			b.WriteString("$(…)")
+		default:
+			b.WriteString("$…")
+		}
+	}
+}

@@ -1,0 +1,604 @@
+package python
+
+import "strings"
+
+// Module is what Parse extracts from one Python file or notebook.
+type Module struct {
+	Src     []byte
+	Tokens  []Token // significant tokens only: no comments, no NL
+	Imports []Import
+	Calls   []Call
+
+	scope map[string]binding // bindings as they stand at the end of the file
+}
+
+// Import is one name bound by an import statement.
+type Import struct {
+	Module string // "a.b" for "import a.b" and "from a.b import c"; leading dots for relative imports
+	Name   string // the imported name in "from m import name"; "" for "import m"; "*" for a star import
+	As     string // the local name bound; "" for a star import
+	Line   int
+	Col    int
+}
+
+// Path is the fully qualified name the import binds: "a.b.c" for
+// "from a.b import c", "a.b" for "import a.b as x".
+func (im Import) Path() string {
+	if im.Name == "" {
+		return im.Module
+	}
+	if strings.HasSuffix(im.Module, ".") {
+		return im.Module + im.Name
+	}
+	return im.Module + "." + im.Name
+}
+
+// Call is one call expression.
+type Call struct {
+	// Callee is the called expression as written, with call results shown as
+	// "()" and subscripts as "[]": "T.load", "pickle.Unpickler().load",
+	// "models[].load". A callee whose head is not a name (a literal, a
+	// parenthesised expression) starts with "?".
+	Callee string
+	// Resolved is Callee with its head resolved through the imports and
+	// aliases in force where the call sits: "torch.load" for "T.load" after
+	// "import torch as T". It is "" when the head is a local definition or
+	// an unknown value, and Callee itself when the head was never bound.
+	Resolved   string
+	Line, Col  int // where the callee starts
+	Start, End int // byte span from the callee to the closing parenthesis
+	Args       []Arg
+	Open       int // index in Module.Tokens of the opening parenthesis
+	Close      int // index of the closing one, or -1 when it is missing
+}
+
+// Arg returns the keyword argument named name, or nil.
+func (c *Call) Arg(name string) *Arg {
+	for i := range c.Args {
+		if c.Args[i].Keyword == name {
+			return &c.Args[i]
+		}
+	}
+	return nil
+}
+
+// Positional returns the i-th (0-based) positional argument, or nil. It
+// returns nil once a star argument comes first, since positions are then unknown.
+func (c *Call) Positional(i int) *Arg {
+	n := 0
+	for j := range c.Args {
+		a := &c.Args[j]
+		switch a.Keyword {
+		case "":
+			if n == i {
+				return a
+			}
+			n++
+		case "*":
+			return nil
+		}
+	}
+	return nil
+}
+
+// HasStarStar reports whether the call passes "**kwargs", which may hold any
+// keyword argument.
+func (c *Call) HasStarStar() bool { return c.Arg("**") != nil }
+
+// ValueKind is what an argument's value is, when it is simple.
+type ValueKind uint8
+
+// Value kinds.
+const (
+	Other     ValueKind = iota // any other expression
+	StringLit                  // one string literal or adjacent ones
+	NumberLit
+	TrueLit
+	FalseLit
+	NoneLit
+	DottedName // a name or dotted name: "yaml.SafeLoader"
+)
+
+// Arg is one argument of a call.
+type Arg struct {
+	Keyword    string // "" for a positional argument, "*" and "**" for unpacking
+	Start, End int    // byte span of the value
+	Line, Col  int    // where the value starts
+	Kind       ValueKind
+	// Value is the literal's value for strings (without prefix and quotes;
+	// escapes are left as written), the number's text, or the dotted name.
+	Value string
+	// Resolved is a DottedName's value resolved like Call.Resolved.
+	Resolved string
+}
+
+// IsTrue reports whether the argument is the literal True.
+func (a *Arg) IsTrue() bool { return a != nil && a.Kind == TrueLit }
+
+// IsFalse reports whether the argument is the literal False.
+func (a *Arg) IsFalse() bool { return a != nil && a.Kind == FalseLit }
+
+type binding struct {
+	target string // fully qualified name; "" for a local or unknown value
+}
+
+// Parse tokenizes and parses one Python file.
+func Parse(src []byte) *Module { return ParseChunks(src, nil) }
+
+// ParseChunks parses src as one module made of consecutive chunks that end at
+// the given offsets (a notebook's cells). Strings and brackets never run from
+// one chunk into the next, but names bound in one chunk are seen in the next.
+// A nil ends parses src as one chunk.
+func ParseChunks(src []byte, ends []int) *Module {
+	t := newTokenizer(src, false)
+	start := 0
+	for _, e := range ends {
+		if e < start || e > len(src) {
+			continue
+		}
+		t.run(start, e)
+		start = e
+	}
+	if start < len(src) || len(ends) == 0 {
+		t.run(start, len(src))
+	}
+	m := &Module{Src: src, Tokens: t.toks, scope: map[string]binding{}}
+	p := parser{m: m, src: src, toks: t.toks}
+	p.parse()
+	return m
+}
+
+// Resolve resolves a dotted name against the bindings as they stand at the
+// end of the module, like Call.Resolved.
+func (m *Module) Resolve(dotted string) string { return resolve(m.scope, dotted) }
+
+func resolve(scope map[string]binding, dotted string) string {
+	if dotted == "" || dotted[0] == '?' {
+		return ""
+	}
+	head := dotted
+	rest := ""
+	if i := strings.IndexAny(dotted, ".(["); i >= 0 {
+		head, rest = dotted[:i], dotted[i:]
+	}
+	b, ok := scope[head]
+	if !ok {
+		return dotted
+	}
+	if b.target == "" {
+		return ""
+	}
+	return b.target + rest
+}
+
+var keywords = map[string]bool{
+	"False": true, "None": true, "True": true, "and": true, "as": true, "assert": true, "async": true,
+	"await": true, "break": true, "class": true, "continue": true, "def": true, "del": true, "elif": true,
+	"else": true, "except": true, "finally": true, "for": true, "from": true, "global": true, "if": true,
+	"import": true, "in": true, "is": true, "lambda": true, "nonlocal": true, "not": true, "or": true,
+	"pass": true, "raise": true, "return": true, "try": true, "while": true, "with": true, "yield": true,
+	"print": false, // a Python 2 statement, but a call in Python 3
+}
+
+// maxChain bounds how many links of a callee chain are followed backwards,
+// so a long a().b().c()… chain stays linear.
+const maxChain = 32
+
+type parser struct {
+	m    *Module
+	src  []byte
+	toks []Token
+
+	// pending is an assignment binding that takes effect at the end of its
+	// statement, after its value has been evaluated.
+	pending    bool
+	pendingAt  int
+	pendingFor []string
+	pendingTo  string
+}
+
+func (p *parser) text(i int) string { return string(p.src[p.toks[i].Start:p.toks[i].End]) }
+
+func (p *parser) isName(i int, s string) bool {
+	t := p.toks[i]
+	return t.Kind == Name && int(t.End-t.Start) == len(s) && string(p.src[t.Start:t.End]) == s
+}
+
+func (p *parser) isOp(i int, op string) bool {
+	return i >= 0 && i < len(p.toks) && p.toks[i].is(p.src, op)
+}
+
+// isIdent reports whether token i is a name that is not a keyword.
+func (p *parser) isIdent(i int) bool {
+	if i < 0 || i >= len(p.toks) || p.toks[i].Kind != Name {
+		return false
+	}
+	return !keywords[p.text(i)]
+}
+
+func (p *parser) stmtStart(i int) bool {
+	if i == 0 {
+		return true
+	}
+	prev := p.toks[i-1]
+	return prev.Kind == Newline || prev.is(p.src, ";")
+}
+
+func (p *parser) bind(name, target string) { p.m.scope[name] = binding{target: target} }
+
+func (p *parser) parse() {
+	toks := p.toks
+	for i := 0; i < len(toks); i++ {
+		if p.pending && i >= p.pendingAt {
+			for _, n := range p.pendingFor {
+				p.bind(n, p.pendingTo)
+			}
+			p.pending = false
+		}
+		t := toks[i]
+		switch t.Kind {
+		case Name:
+			switch p.text(i) {
+			case "import":
+				i = p.importStmt(i)
+				continue
+			case "from":
+				if j := p.fromStmt(i); j > i {
+					i = j
+				}
+				continue
+			case "def", "class":
+				// Only top-level definitions shadow module names; a method
+				// named load does not hide an imported load.
+				if t.Col == 1 && p.isIdent(i+1) {
+					p.bind(p.text(i+1), "")
+				}
+				continue
+			}
+			if p.stmtStart(i) {
+				p.assignment(i)
+			}
+		case Op:
+			if p.src[t.Start] == '(' && t.End-t.Start == 1 {
+				p.call(i)
+			}
+		}
+	}
+	if p.pending {
+		for _, n := range p.pendingFor {
+			p.bind(n, p.pendingTo)
+		}
+	}
+}
+
+// dotted reads NAME ("." NAME)* at i and returns it with the index after it.
+func (p *parser) dotted(i int) (string, int) {
+	if !p.isIdent(i) {
+		return "", i
+	}
+	var b strings.Builder
+	b.WriteString(p.text(i))
+	i++
+	for p.isOp(i, ".") && p.isIdent(i+1) {
+		b.WriteByte('.')
+		b.WriteString(p.text(i + 1))
+		i += 2
+	}
+	return b.String(), i
+}
+
+// importStmt parses "import a.b [as c], …" at i and returns the last index used.
+func (p *parser) importStmt(i int) int {
+	j := i + 1
+	for {
+		start := j
+		mod, k := p.dotted(j)
+		if mod == "" {
+			return j - 1
+		}
+		as := ""
+		if p.isName(k, "as") && p.isIdent(k+1) {
+			as = p.text(k + 1)
+			k += 2
+		}
+		im := Import{Module: mod, As: as, Line: int(p.toks[start].Line), Col: int(p.toks[start].Col)}
+		if as != "" {
+			p.bind(as, mod)
+		} else {
+			head, _, _ := strings.Cut(mod, ".")
+			im.As = head
+			p.bind(head, head)
+		}
+		p.m.Imports = append(p.m.Imports, im)
+		if !p.isOp(k, ",") {
+			return k - 1
+		}
+		j = k + 1
+	}
+}
+
+// fromStmt parses "from [.]*mod import names" at i. It returns the last
+// index used, or i when this "from" is not an import (raise … from …).
+func (p *parser) fromStmt(i int) int {
+	j := i + 1
+	mod := ""
+	for p.isOp(j, ".") || p.isOp(j, "...") {
+		mod += p.text(j)
+		j++
+	}
+	if name, k := p.dotted(j); name != "" {
+		mod += name
+		j = k
+	}
+	if mod == "" || !p.isName(j, "import") {
+		return i
+	}
+	j++
+	paren := p.isOp(j, "(")
+	if paren {
+		j++
+	}
+	for j < len(p.toks) {
+		if p.isOp(j, "*") {
+			p.m.Imports = append(p.m.Imports, Import{Module: mod, Name: "*", Line: int(p.toks[j].Line), Col: int(p.toks[j].Col)})
+			return j
+		}
+		if !p.isIdent(j) {
+			break
+		}
+		name := p.text(j)
+		as := name
+		k := j + 1
+		if p.isName(k, "as") && p.isIdent(k+1) {
+			as = p.text(k + 1)
+			k += 2
+		}
+		im := Import{Module: mod, Name: name, As: as, Line: int(p.toks[j].Line), Col: int(p.toks[j].Col)}
+		p.m.Imports = append(p.m.Imports, im)
+		p.bind(as, im.Path())
+		j = k
+		if !p.isOp(j, ",") {
+			break
+		}
+		j++
+	}
+	if paren && p.isOp(j, ")") {
+		return j
+	}
+	return j - 1
+}
+
+// assignment records "name = value" and "a, b = value" at statement start i.
+// A dotted value aliases it ("loader = pickle.load"); a single call of a
+// dotted callee binds the call's result ("u = pickle.Unpickler(f)"); any
+// other value makes the name local, so it shadows an import.
+func (p *parser) assignment(i int) {
+	var names []string
+	j := i
+	for p.isIdent(j) {
+		names = append(names, p.text(j))
+		if !p.isOp(j+1, ",") {
+			j++
+			break
+		}
+		j += 2
+	}
+	if len(names) == 0 || !p.isOp(j, "=") {
+		return
+	}
+	v := j + 1
+	end := v
+	for end < len(p.toks) && p.toks[end].Kind != Newline && !p.isOp(end, ";") {
+		if m := p.toks[end].Match; m > int32(end) {
+			end = int(m)
+		}
+		end++
+	}
+	target := ""
+	if len(names) == 1 {
+		if d, k := p.dotted(v); d != "" {
+			switch {
+			case k == end:
+				target = resolve(p.m.scope, d)
+			case p.isOp(k, "(") && int(p.toks[k].Match) == end-1:
+				if r := resolve(p.m.scope, d); r != "" {
+					target = r + "()"
+				}
+			}
+		}
+	}
+	p.pending, p.pendingAt, p.pendingFor, p.pendingTo = true, end, names, target
+}
+
+// call records the call whose opening parenthesis is token i, if it is one.
+func (p *parser) call(i int) {
+	if i == 0 {
+		return
+	}
+	prev := p.toks[i-1]
+	switch {
+	case prev.Kind == Name:
+		if !p.isIdent(i - 1) {
+			return
+		}
+		if i >= 2 && (p.isName(i-2, "def") || p.isName(i-2, "class")) {
+			return
+		}
+	case prev.is(p.src, ")") || prev.is(p.src, "]"):
+		if prev.Match < 0 {
+			return
+		}
+	default:
+		return
+	}
+	var parts []string
+	k := i - 1
+	head := -1
+	for n := 0; ; n++ {
+		if n == maxChain {
+			parts = append(parts, "?")
+			break
+		}
+		t := p.toks[k]
+		if t.Kind == Name && p.isIdent(k) {
+			parts = append(parts, p.text(k))
+			head = k
+			if k >= 2 && p.isOp(k-1, ".") {
+				k -= 2
+				continue
+			}
+			break
+		}
+		if (t.is(p.src, ")") || t.is(p.src, "]")) && t.Match >= 0 {
+			m := int(t.Match)
+			if t.is(p.src, ")") {
+				parts = append(parts, "()")
+			} else {
+				parts = append(parts, "[]")
+			}
+			head = m
+			// A group is a call or subscript only when an expression ends
+			// right before it; otherwise it is the head: "(a or b).load".
+			if pk := m - 1; pk >= 0 && (p.isIdent(pk) || (p.isOp(pk, ")") || p.isOp(pk, "]")) && p.toks[pk].Match >= 0) {
+				k = pk
+				continue
+			}
+			parts = append(parts, "?")
+			break
+		}
+		// Not a name or group: a literal or other expression heads the chain.
+		parts = append(parts, "?")
+		if t.Kind != Op {
+			head = k
+		}
+		break
+	}
+	var b strings.Builder
+	for n := len(parts) - 1; n >= 0; n-- {
+		s := parts[n]
+		if b.Len() > 0 && s != "()" && s != "[]" {
+			b.WriteByte('.')
+		}
+		b.WriteString(s)
+	}
+	if head < 0 {
+		head = i - 1
+	}
+	callee := b.String()
+	ht := p.toks[head]
+	c := Call{
+		Callee:   callee,
+		Resolved: resolve(p.m.scope, callee),
+		Line:     int(ht.Line),
+		Col:      int(ht.Col),
+		Start:    int(ht.Start),
+		Open:     i,
+		Close:    int(p.toks[i].Match),
+	}
+	if c.Close >= 0 {
+		c.End = int(p.toks[c.Close].End)
+		c.Args = p.args(i+1, c.Close)
+	} else {
+		c.End = int(p.toks[i].End)
+	}
+	p.m.Calls = append(p.m.Calls, c)
+}
+
+// args splits tokens [from, to) at top-level commas.
+func (p *parser) args(from, to int) []Arg {
+	var out []Arg
+	s := from
+	for k := from; k <= to; k++ {
+		if k < to {
+			if m := p.toks[k].Match; m > int32(k) && int(m) < to {
+				k = int(m)
+				continue
+			}
+			if !p.isOp(k, ",") {
+				continue
+			}
+		}
+		if k > s {
+			out = append(out, p.arg(s, k))
+		}
+		s = k + 1
+	}
+	return out
+}
+
+// arg reads one argument from tokens [s, e).
+func (p *parser) arg(s, e int) Arg {
+	a := Arg{}
+	switch {
+	case p.isIdent(s) && s+1 < e && p.isOp(s+1, "="):
+		a.Keyword = p.text(s)
+		s += 2
+	case p.isOp(s, "*") || p.isOp(s, "**"):
+		a.Keyword = p.text(s)
+		s++
+	}
+	if s >= e {
+		return a
+	}
+	a.Start, a.End = int(p.toks[s].Start), int(p.toks[e-1].End)
+	a.Line, a.Col = int(p.toks[s].Line), int(p.toks[s].Col)
+	switch first := p.toks[s]; {
+	case first.Kind == String:
+		var b strings.Builder
+		for k := s; k < e; k++ {
+			if p.toks[k].Kind != String {
+				return a
+			}
+			b.WriteString(stringValue(p.src[p.toks[k].Start:p.toks[k].End]))
+		}
+		a.Kind, a.Value = StringLit, b.String()
+	case first.Kind == Number && e-s == 1:
+		a.Kind, a.Value = NumberLit, p.text(s)
+	case p.isOp(s, "-") && e-s == 2 && p.toks[s+1].Kind == Number:
+		a.Kind, a.Value = NumberLit, "-"+p.text(s+1)
+	case first.Kind == Name && e-s == 1 && !p.isIdent(s):
+		switch p.text(s) {
+		case "True":
+			a.Kind = TrueLit
+		case "False":
+			a.Kind = FalseLit
+		case "None":
+			a.Kind = NoneLit
+		}
+	default:
+		if d, k := p.dotted(s); d != "" && k == e {
+			a.Kind, a.Value, a.Resolved = DottedName, d, resolve(p.m.scope, d)
+		}
+	}
+	return a
+}
+
+// stringValue strips a string literal's prefix and quotes.
+func stringValue(b []byte) string {
+	i := 0
+	for i < len(b) && b[i] != '"' && b[i] != '\'' {
+		i++
+	}
+	if i == len(b) {
+		return ""
+	}
+	q := b[i]
+	n := 1
+	if i+2 < len(b) && b[i+1] == q && b[i+2] == q {
+		n = 3
+	}
+	body := b[i+n:]
+	if len(body) >= n && allByte(body[len(body)-n:], q) && (n == 1 || len(body) >= n) {
+		body = body[:len(body)-n]
+	}
+	return string(body)
+}
+
+func allByte(b []byte, c byte) bool {
+	for _, x := range b {
+		if x != c {
+			return false
+		}
+	}
+	return true
+}

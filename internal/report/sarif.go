@@ -1,0 +1,285 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"path"
+	"strings"
+
+	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/rule"
+)
+
+// SARIF 2.1.0, the subset GitHub code scanning reads. Plain structs keep the
+// output exactly what we mean and the dependency list short.
+
+const (
+	sarifSchema  = "https://json.schemastore.org/sarif-2.1.0.json"
+	sarifVersion = "2.1.0"
+	toolURI      = "https://github.com/mlsec/mlsec"
+	// fingerprintKey names our partialFingerprints entry; the version lets us
+	// change the recipe without colliding with old alerts.
+	fingerprintKey = "mlsecFingerprint/v1"
+)
+
+type sarifLog struct {
+	Schema  string     `json:"$schema"`
+	Version string     `json:"version"`
+	Runs    []sarifRun `json:"runs"`
+}
+
+type sarifRun struct {
+	Tool        sarifTool         `json:"tool"`
+	Invocations []sarifInvocation `json:"invocations"`
+	Results     []sarifResult     `json:"results"`
+}
+
+type sarifTool struct {
+	Driver sarifDriver `json:"driver"`
+}
+
+type sarifDriver struct {
+	Name           string      `json:"name"`
+	Version        string      `json:"version,omitempty"`
+	InformationURI string      `json:"informationUri"`
+	Rules          []sarifRule `json:"rules"`
+}
+
+type sarifText struct {
+	Text     string `json:"text"`
+	Markdown string `json:"markdown,omitempty"`
+}
+
+type sarifRule struct {
+	ID                   string          `json:"id"`
+	Name                 string          `json:"name"`
+	ShortDescription     sarifText       `json:"shortDescription"`
+	FullDescription      sarifText       `json:"fullDescription"`
+	Help                 sarifText       `json:"help"`
+	HelpURI              string          `json:"helpUri,omitempty"`
+	DefaultConfiguration sarifRuleConfig `json:"defaultConfiguration"`
+	Properties           sarifRuleProps  `json:"properties"`
+}
+
+type sarifRuleConfig struct {
+	Level string `json:"level"`
+}
+
+type sarifRuleProps struct {
+	Tags             []string `json:"tags"`
+	Precision        string   `json:"precision"`
+	SecuritySeverity string   `json:"security-severity"`
+	Phase            string   `json:"mlops-phase"`
+	Techniques       []string `json:"atlas-techniques"`
+	Mitigations      []string `json:"atlas-mitigations,omitempty"`
+}
+
+type sarifInvocation struct {
+	ExecutionSuccessful bool                `json:"executionSuccessful"`
+	Notifications       []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+}
+
+type sarifNotification struct {
+	Level     string          `json:"level"`
+	Message   sarifText       `json:"message"`
+	Locations []sarifLocation `json:"locations,omitempty"`
+}
+
+type sarifResult struct {
+	RuleID              string            `json:"ruleId"`
+	RuleIndex           int               `json:"ruleIndex"`
+	Level               string            `json:"level"`
+	Message             sarifText         `json:"message"`
+	Locations           []sarifLocation   `json:"locations"`
+	PartialFingerprints map[string]string `json:"partialFingerprints"`
+	Properties          map[string]any    `json:"properties,omitempty"`
+}
+
+type sarifLocation struct {
+	PhysicalLocation sarifPhysical `json:"physicalLocation"`
+}
+
+type sarifPhysical struct {
+	ArtifactLocation sarifArtifact `json:"artifactLocation"`
+	Region           *sarifRegion  `json:"region,omitempty"`
+}
+
+type sarifArtifact struct {
+	URI       string `json:"uri"`
+	URIBaseID string `json:"uriBaseId,omitempty"`
+}
+
+type sarifRegion struct {
+	StartLine   int `json:"startLine"`
+	StartColumn int `json:"startColumn,omitempty"`
+}
+
+// sarifLevel maps severities onto SARIF's three result levels.
+func sarifLevel(s rule.Severity) string {
+	switch {
+	case s >= rule.High:
+		return "error"
+	case s == rule.Medium:
+		return "warning"
+	}
+	return "note"
+}
+
+// securitySeverity is the CVSS-like score GitHub uses to label alerts
+// critical (≥9), high (≥7), medium (≥4) or low.
+func securitySeverity(s rule.Severity) string {
+	return map[rule.Severity]string{rule.Critical: "9.5", rule.High: "8.0", rule.Medium: "5.5", rule.Low: "3.0", rule.Info: "0.0"}[s]
+}
+
+func precision(c rule.Confidence) string {
+	return map[rule.Confidence]string{rule.HighConfidence: "high", rule.MediumConfidence: "medium", rule.LowConfidence: "low"}[c]
+}
+
+// WriteSARIF writes the scan as a SARIF 2.1.0 log. Suppressed and baselined
+// findings are not in the result, so they are left out, not marked.
+func WriteSARIF(w io.Writer, r *Report) error {
+	index := map[string]int{}
+	var rules []sarifRule
+	addRule := func(rl *rule.Rule) {
+		if _, ok := index[rl.ID]; ok {
+			return
+		}
+		index[rl.ID] = len(rules)
+		rules = append(rules, sarifRuleFor(rl, r))
+	}
+	for _, rl := range r.Rules {
+		addRule(rl)
+	}
+	run := sarifRun{
+		Tool:    sarifTool{Driver: sarifDriver{Name: "mlsec", Version: r.Version, InformationURI: toolURI}},
+		Results: []sarifResult{},
+	}
+	for _, f := range r.Result.Findings {
+		if f.Rule != nil {
+			addRule(f.Rule)
+		}
+		idx, ok := index[f.RuleID]
+		if !ok {
+			return fmt.Errorf("sarif: finding of unknown rule %s", f.RuleID)
+		}
+		msg := f.Message
+		if f.Location.Member != "" || f.Location.HasOff {
+			msg += " (at " + f.Location.String() + ")"
+		}
+		if f.Evidence != "" {
+			msg += "\nEvidence: " + oneLine(f.Evidence, 300)
+		}
+		props := map[string]any{"severity": f.Severity.String(), "mlops-phase": string(f.Phase), "atlas-techniques": f.Techniques}
+		if f.Location.Member != "" {
+			props["archive-member"] = f.Location.Member
+		}
+		if f.Location.HasOff {
+			props["byte-offset"] = f.Location.Offset
+		}
+		if f.Location.Cell > 0 {
+			props["notebook-cell"], props["notebook-cell-line"] = f.Location.Cell, f.Location.CellLine
+		}
+		run.Results = append(run.Results, sarifResult{
+			RuleID:              f.RuleID,
+			RuleIndex:           idx,
+			Level:               sarifLevel(f.Severity),
+			Message:             sarifText{Text: msg},
+			Locations:           []sarifLocation{sarifLoc(f.Location)},
+			PartialFingerprints: map[string]string{fingerprintKey: f.Fingerprint},
+			Properties:          props,
+		})
+	}
+	run.Tool.Driver.Rules = rules
+	inv := sarifInvocation{ExecutionSuccessful: !r.Result.Incomplete()}
+	for _, s := range r.Result.Failed {
+		inv.Notifications = append(inv.Notifications, sarifNotification{
+			Level:     "error",
+			Message:   sarifText{Text: "not fully analyzed: " + s.Reason},
+			Locations: []sarifLocation{sarifLoc(finding.Location{Path: s.Path})},
+		})
+	}
+	run.Invocations = []sarifInvocation{inv}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}})
+}
+
+func sarifRuleFor(rl *rule.Rule, r *Report) sarifRule {
+	tags := []string{"security", "mlsec", "mlops-phase/" + string(rl.Phase)}
+	for _, t := range rl.Techniques {
+		tags = append(tags, "atlas/"+t)
+	}
+	full := rl.Summary
+	if rl.Description != "" {
+		full = rl.Description
+	}
+	var help, md strings.Builder
+	fmt.Fprintf(&help, "%s\n\n%s\n\nFix: %s\n", rl.Summary, rl.Description, rl.Fix)
+	fmt.Fprintf(&md, "**%s**\n\n%s\n\n**Fix:** %s\n\n**MLOps phase:** %s\n\n**MITRE ATLAS:**\n", rl.Summary, rl.Description, rl.Fix, rl.Phase.Title())
+	for _, t := range rl.Techniques {
+		name := ""
+		if r.TechniqueName != nil {
+			name = " " + r.TechniqueName(t)
+		}
+		fmt.Fprintf(&md, "- [%s%s](https://atlas.mitre.org/techniques/%s)\n", t, name, t)
+	}
+	if len(rl.References) > 0 {
+		md.WriteString("\n**References:**\n")
+		for _, u := range rl.References {
+			fmt.Fprintf(&md, "- %s\n", u)
+		}
+	}
+	helpURI := ""
+	if len(rl.References) > 0 {
+		helpURI = rl.References[0]
+	}
+	return sarifRule{
+		ID:                   rl.ID,
+		Name:                 ruleName(rl.ID),
+		ShortDescription:     sarifText{Text: rl.Title},
+		FullDescription:      sarifText{Text: full},
+		Help:                 sarifText{Text: help.String(), Markdown: md.String()},
+		HelpURI:              helpURI,
+		DefaultConfiguration: sarifRuleConfig{Level: sarifLevel(rl.Severity)},
+		Properties: sarifRuleProps{
+			Tags: tags, Precision: precision(rl.Confidence), SecuritySeverity: securitySeverity(rl.Severity),
+			Phase: string(rl.Phase), Techniques: nonNilStrings(rl.Techniques), Mitigations: rl.Mitigations,
+		},
+	}
+}
+
+// ruleName turns "code/pickle-load" into "CodePickleLoad", the PascalCase
+// name SARIF viewers show.
+func ruleName(id string) string {
+	var b strings.Builder
+	for _, part := range strings.FieldsFunc(id, func(r rune) bool { return r == '/' || r == '-' || r == '_' }) {
+		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+	}
+	return b.String()
+}
+
+// sarifLoc makes an artifact location: relative paths against %SRCROOT%,
+// absolute ones as file URIs. Binary files get line 1, since GitHub needs a
+// region to show an alert; the member and offset are in the message.
+func sarifLoc(l finding.Location) sarifLocation {
+	art := sarifArtifact{URI: uriPath(l.Path), URIBaseID: "%SRCROOT%"}
+	if path.IsAbs(l.Path) {
+		art = sarifArtifact{URI: (&url.URL{Scheme: "file", Path: l.Path}).String()}
+	}
+	reg := &sarifRegion{StartLine: max(l.Line, 1), StartColumn: l.Column}
+	return sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: art, Region: reg}}
+}
+
+func uriPath(p string) string {
+	return (&url.URL{Path: strings.TrimPrefix(p, "./")}).EscapedPath()
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
