@@ -2,6 +2,7 @@ package atlas
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"reflect"
 	"slices"
@@ -63,8 +64,11 @@ func TestParseRealFile(t *testing.T) {
 	if !slices.Equal(sc.Subtechniques, want) {
 		t.Errorf("AML.T0010 sub-techniques = %v, want %v", sc.Subtechniques, want)
 	}
-	if !slices.Contains(sc.Mitigations, "AML.M0013") { // Code Signing
-		t.Errorf("AML.T0010 mitigations %v lack AML.M0013", sc.Mitigations)
+	if !slices.Equal(sc.Mitigations, []string{"AML.M0014", "AML.M0020", "AML.M0023"}) {
+		t.Errorf("AML.T0010 mitigations = %v, want AML.M0014, AML.M0020, AML.M0023", sc.Mitigations)
+	}
+	if !slices.Contains(c.Technique("AML.T0010.001").Mitigations, "AML.M0013") { // Code Signing
+		t.Errorf("AML.T0010.001 mitigations %v lack AML.M0013", c.Technique("AML.T0010.001").Mitigations)
 	}
 	sw := c.Technique("AML.T0010.001")
 	if sw.Parent != "AML.T0010" || !slices.Equal(sw.Tactics, []string{"AML.TA0004"}) || sw.Kind() != "sub-technique" {
@@ -293,10 +297,9 @@ func TestAliasBomb(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
 	for i := 1; i < 30; i++ {
-		b.WriteString("a" + string(rune('0'+i%10)) + string(rune('a'+i/10)) + ": &b" + string(rune('a'+i)) + " [")
-		b.WriteString("*a0, *a0, *a0, *a0]\n")
+		fmt.Fprintf(&b, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
 	}
-	b.WriteString("matrices:\n- techniques:\n  - {id: AML.T0010, name: X, tactics: *a0}\n")
+	b.WriteString("matrices:\n- techniques:\n  - {id: AML.T0010, name: X, tactics: *a29}\n")
 	c, err := ParseYAML(strings.NewReader(b.String()))
 	if err != nil || len(c.Techniques) != 1 {
 		t.Fatalf("ParseYAML = %v, %v", c, err)

@@ -19,7 +19,7 @@ type Match struct {
 // Match ranks, best first.
 const (
 	rankID        = iota // the query is the object's ID
-	rankExactName        // the query is the whole name
+	rankExactName        // the query is the whole name or former name
 	rankName             // every query word is in the name
 	rankAlias            // every query word is in a former name
 )
@@ -27,8 +27,8 @@ const (
 // Search finds the objects whose name or former name contains every word of
 // query, case-insensitively; a query word matches a name word it begins, so
 // "poison" finds "Poisoning". A query that is an object's ID finds that
-// object first. Results are sorted by rank (ID, whole name, name, former
-// name), then by ID.
+// object first. Results are sorted by rank (ID; whole name or former name;
+// words of the name; words of a former name), then by ID.
 func (c *Catalog) Search(query string) []Match {
 	q := words(query)
 	if len(q) == 0 {
@@ -47,9 +47,13 @@ func (c *Catalog) Search(query string) []Match {
 			m.rank = rankName
 		default:
 			for _, a := range o.objectAliases() {
-				if containsWords(words(a), q) {
-					m.rank, m.Alias = rankAlias, a
+				aw := words(a)
+				if equalWords(aw, q) {
+					m.rank, m.Alias = rankExactName, a
 					break
+				}
+				if containsWords(aw, q) {
+					m.rank, m.Alias = rankAlias, a
 				}
 			}
 		}

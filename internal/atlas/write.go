@@ -30,7 +30,7 @@ func WriteObject(w io.Writer, c *Catalog, id string, rules []*rule.Rule) error {
 		if o.Parent != "" {
 			b.add("Parent", c.idNames([]string{o.Parent})...)
 		}
-		b.add("Sub-techniques", c.idNames(o.Subtechniques)...)
+		b.add("Sub-techniques", c.idNamesShort(o.Subtechniques, true)...)
 		b.add("Tactics", c.idNames(o.Tactics)...)
 		b.add("MLOps phases", phaseList(Phases(o.ID)))
 		if len(o.Mitigations) == 0 {
@@ -149,8 +149,8 @@ func WriteSummary(w io.Writer, c *Catalog, rules []*rule.Rule) {
 		covered[parentID(id)] = true
 	}
 	delete(covered, "")
-	fmt.Fprintf(bw, "mlsec rules detect %d of them (%d named by a rule, the rest through a sub-technique)\n",
-		len(covered), len(named))
+	fmt.Fprintf(bw, "mlsec rules cover %d of the %d techniques and sub-techniques (%d named by a rule, %d through a sub-technique)\n",
+		len(covered), len(c.Techniques), len(named), len(covered)-len(named))
 
 	var idle []string
 	for _, tac := range c.TacticsInMatrixOrder() {
@@ -161,7 +161,13 @@ func WriteSummary(w io.Writer, c *Catalog, rules []*rule.Rule) {
 				continue
 			}
 			slices.Sort(ids)
-			t.add(tech.ID, displayName(c, tech), strings.Join(ids, ", "))
+			for i, line := range wrapList(ids, summaryRuleWidth) {
+				if i == 0 {
+					t.add(tech.ID, displayName(c, tech), line)
+				} else {
+					t.add("", "", line)
+				}
+			}
 		}
 		if len(t.rows) == 0 {
 			idle = append(idle, tac.Name)
@@ -171,9 +177,34 @@ func WriteSummary(w io.Writer, c *Catalog, rules []*rule.Rule) {
 		t.write(bw, "  ")
 	}
 	if len(idle) > 0 {
-		fmt.Fprintf(bw, "\nNo rule yet for: %s\n", strings.Join(idle, ", "))
+		fmt.Fprintln(bw, "\nTactics no rule covers yet:")
+		for _, line := range wrapList(idle, 76) {
+			fmt.Fprintln(bw, "  "+line)
+		}
 	}
 	fmt.Fprintln(bw, "\n`mlsec atlas ID` shows one object; `mlsec atlas WORDS` searches names.")
+}
+
+// summaryRuleWidth is how wide the rule column of the summary may grow
+// before it wraps.
+const summaryRuleWidth = 60
+
+// wrapList joins items with ", " into lines of about width characters.
+func wrapList(items []string, width int) []string {
+	var lines []string
+	cur := ""
+	for _, it := range items {
+		switch {
+		case cur == "":
+			cur = it
+		case len(cur)+2+len(it) > width:
+			lines = append(lines, cur+",")
+			cur = it
+		default:
+			cur += ", " + it
+		}
+	}
+	return append(lines, cur)
 }
 
 // displayName is an object's name, prefixed with its parent's name for a
@@ -187,8 +218,13 @@ func displayName(c *Catalog, o Object) string {
 	return o.objectName()
 }
 
-// idNames formats IDs as aligned "ID  name" lines.
-func (c *Catalog) idNames(ids []string) []string {
+// idNames formats IDs as aligned "ID  name" lines, sub-techniques under
+// their parent's name too (see displayName).
+func (c *Catalog) idNames(ids []string) []string { return c.idNamesShort(ids, false) }
+
+// idNamesShort is idNames, with bare sub-technique names when short is set,
+// for lists whose context already names the parent.
+func (c *Catalog) idNamesShort(ids []string, short bool) []string {
 	width := 0
 	for _, id := range ids {
 		width = max(width, len(id))
@@ -196,8 +232,10 @@ func (c *Catalog) idNames(ids []string) []string {
 	out := make([]string, 0, len(ids))
 	for _, id := range ids {
 		name := "(not in this catalog)"
-		if o := c.Lookup(id); o != nil {
+		if o := c.Lookup(id); o != nil && short {
 			name = o.objectName()
+		} else if o != nil {
+			name = displayName(c, o)
 		}
 		out = append(out, fmt.Sprintf("%-*s  %s", width, id, name))
 	}

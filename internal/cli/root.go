@@ -87,6 +87,7 @@ unpickled, and it makes no network connection.`,
 		SilenceErrors: true,
 		Version:       Version(),
 	}
+	root.CompletionOptions.HiddenDefaultCmd = true
 	root.SetOut(g.stdout)
 	root.SetErr(g.stderr)
 	root.PersistentFlags().StringVar(&g.atlasData, "atlas-data", "", "read MITRE ATLAS data from this ATLAS.yaml instead of the built-in copy")

@@ -174,10 +174,24 @@ func writeExplain(w io.Writer, r *rule.Rule, cat *atlas.Catalog, bullet string) 
 }
 
 func atlasName(cat *atlas.Catalog, id string) string {
-	if o := cat.Lookup(id); o != nil {
-		return o.Name
+	if n := objectName(cat, id); n != "" {
+		return n
 	}
 	return "(not in the ATLAS data)"
+}
+
+// objectName is the name of an ATLAS technique, mitigation or tactic, or "".
+func objectName(cat *atlas.Catalog, id string) string {
+	if t := cat.Technique(id); t != nil {
+		return t.Name
+	}
+	if m := cat.Mitigation(id); m != nil {
+		return m.Name
+	}
+	if t := cat.Tactic(id); t != nil {
+		return t.Name
+	}
+	return ""
 }
 
 func newAtlas(g *globals) *cobra.Command {
@@ -195,7 +209,8 @@ no argument, summarises which techniques mlsec's rules cover.`,
 			}
 			rules := analyzers.Rules()
 			if len(args) == 0 {
-				return atlas.WriteSummary(g.stdout, cat, rules)
+				atlas.WriteSummary(g.stdout, cat, rules)
+				return nil
 			}
 			q := strings.Join(args, " ")
 			if len(args) == 1 && strings.HasPrefix(strings.ToUpper(q), "AML.") {

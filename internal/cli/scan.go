@@ -166,12 +166,7 @@ func runScan(cmd *cobra.Command, g *globals, f *scanFlags, args []string) error 
 
 	rep := &report.Report{
 		Result: res, Rules: analyzers.Rules(), Version: Version(), FailOn: failOn, NoFail: noFail,
-		TechniqueName: func(id string) string {
-			if o := cat.Lookup(id); o != nil {
-				return o.Name
-			}
-			return ""
-		},
+		TechniqueName: func(id string) string { return objectName(cat, id) },
 	}
 	out := g.stdout
 	if f.output != "" {

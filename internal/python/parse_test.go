@@ -55,9 +55,9 @@ func TestParseFixture(t *testing.T) {
 		"T.load=torch.load",
 		"pkl.loads=pickle.loads",
 		"base64.b64decode=base64.b64decode",
-		"pkl.Unpickler().load=pickle.Unpickler().load",
 		"pkl.Unpickler=pickle.Unpickler",
 		"open=open",
+		"pkl.Unpickler().load=pickle.Unpickler().load",
 		"np.load=numpy.load",
 		"jl=joblib.load",
 		"loader=pickle.load",
@@ -130,7 +130,7 @@ yaml.load(f)
 	for _, c := range m.Calls {
 		got = append(got, c.Resolved)
 	}
-	want := "pickle.load joblib.load  loads  make_yaml  ruamel.yaml.YAML ruamel.yaml.YAML().load"
+	want := "pickle.load joblib.load  loads make_yaml make_yaml().load ruamel.yaml.YAML ruamel.yaml.YAML().load"
 	if g := strings.Join(got, " "); g != want {
 		t.Errorf("resolved:\n got %q\nwant %q", g, want)
 	}

@@ -92,7 +92,7 @@ func ClassifyName(p string) (k Kind, needsContent bool) {
 		return JupyterConfig, false
 	case (strings.HasPrefix(lower, "docker-compose") || strings.HasPrefix(lower, "compose")) && (ext == ".yml" || ext == ".yaml"):
 		return Compose, false
-	case isRequirementsName(lower):
+	case isRequirementsName(lower), (ext == ".txt" || ext == ".in") && path.Base(dir) == "requirements":
 		return Requirements, false
 	case lower == "environment.yml" || lower == "environment.yaml" || lower == "conda.yaml" || lower == "conda.yml" ||
 		strings.HasPrefix(lower, "environment-") && (ext == ".yml" || ext == ".yaml"):

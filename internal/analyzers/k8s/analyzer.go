@@ -14,6 +14,7 @@
 package k8s
 
 import (
+	"bytes"
 	"fmt"
 
 	"github.com/mlsec/mlsec/internal/analysis"
@@ -59,10 +60,13 @@ func run(pass *analysis.Pass) error {
 		f.manifests()
 	}
 	if perr != nil {
-		return fmt.Errorf("%s: %v", pass.File.Path, perr)
+		if bytes.Contains(pass.Content, []byte("{{")) {
+			return fmt.Errorf("%v (the file looks like an unrendered Helm or Go template: scan the output of `helm template` instead)", perr)
+		}
+		return perr
 	}
 	if pass.Canceled() {
-		return fmt.Errorf("%s: analysis stopped: %v", pass.File.Path, pass.Context.Err())
+		return fmt.Errorf("analysis stopped: %v", pass.Context.Err())
 	}
 	return nil
 }

@@ -1,0 +1,105 @@
+// Package iac checks Terraform for the infrastructure ML pipelines run on:
+// SageMaker notebooks and models, Vertex AI and Azure ML workspaces, the
+// buckets that hold training data and models, IAM policies on them, and
+// firewall rules that open ML service ports to the internet.
+//
+// Files are parsed with hashicorp/hcl and never planned or applied. Each file
+// is analyzed on its own: `var.*` resolves to the defaults of `variable`
+// blocks in the same file and `local.*` to its `locals`; everything else is a
+// placeholder (see eval.go). A rule whose deciding value stays unresolved
+// reports nothing and records an iac/unresolved note instead of guessing.
+// Resources in the file are linked by reference (`bucket =
+// aws_s3_bucket.training.id`) or by literal bucket name.
+package iac
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/source"
+)
+
+// Analyzer is the iac analyzer.
+var Analyzer = &analysis.Analyzer{
+	Name: "iac",
+	Doc: "Checks Terraform (.tf) for ML infrastructure risks: SageMaker notebooks with internet or root access, " +
+		"models without network isolation or loaded from public places, public or unversioned buckets holding " +
+		"training data or models, IAM wildcards on them, Vertex AI / Azure ML workspaces on public networks, and " +
+		"ML service ports (MLflow, Jupyter, Ray, TensorBoard, model servers, MinIO) open to the internet. " +
+		"It also records buckets, SageMaker models, endpoints, notebooks and IAM roles as assets with their edges.",
+	Kinds: []source.Kind{source.Terraform},
+	Rules: Rules,
+	Run:   run,
+}
+
+// checker carries one file's analysis.
+type checker struct {
+	pass *analysis.Pass
+	src  []byte
+	m    *module
+	bk   *bucketIndex
+	seen map[string]bool // rule|line|message already reported
+}
+
+func run(pass *analysis.Pass) error {
+	m, err := parseModule(pass.Content, pass.File.Path)
+	if err != nil {
+		return err
+	}
+	c := &checker{pass: pass, src: pass.Content, m: m, seen: map[string]bool{}}
+	c.bk = c.indexBuckets()
+	steps := []func(){
+		c.markMLUse,
+		c.checkBucketGrants,
+		c.checkSageMaker,
+		c.checkBuckets,
+		c.checkIAM,
+		c.checkNetwork,
+		c.checkWorkspaces,
+		c.recordAssets,
+	}
+	for _, step := range steps {
+		if pass.Canceled() {
+			return fmt.Errorf("analysis stopped: %w", pass.Context.Err())
+		}
+		step()
+	}
+	return nil
+}
+
+// report records a finding at line with the rule's default severity.
+func (c *checker) report(r *rule.Rule, line int, evidence, format string, args ...any) {
+	c.reportSev(r, r.Severity, line, evidence, fmt.Sprintf(format, args...), nil)
+}
+
+// reportSev records a finding with an explicit severity and the assets it
+// touches. Identical findings (same rule, line and message) are reported
+// once, since one policy document may be used by several resources.
+func (c *checker) reportSev(r *rule.Rule, sev rule.Severity, line int, evidence, msg string, assets []string) {
+	key := fmt.Sprintf("%s|%d|%s", r.ID, line, msg)
+	if c.seen[key] {
+		return
+	}
+	c.seen[key] = true
+	sort.Strings(assets)
+	c.pass.ReportFinding(finding.Finding{
+		Rule:       r,
+		Severity:   sev,
+		Confidence: r.Confidence,
+		Location:   c.pass.Line(line, 0),
+		Message:    msg,
+		Evidence:   evidence,
+		Assets:     assets,
+	})
+}
+
+// unresolved notes that v decides rule r for what (a resource address) and
+// could not be resolved.
+func (c *checker) unresolved(v value, r *rule.Rule, what string) {
+	c.report(Unresolved, v.Line(), v.Source(c.src),
+		"%s: `%s` could not be resolved from this file (it depends on a variable without a default here, a module, "+
+			"a data source or another resource); %s was not checked", what, v.Attr.Name, r.ID)
+}

@@ -1,0 +1,263 @@
+package iac
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/mlsec/mlsec/internal/finding"
+)
+
+// bucketTypes maps the resource types that are object stores to their
+// URL scheme.
+var bucketTypes = map[string]string{
+	"aws_s3_bucket":           "s3",
+	"google_storage_bucket":   "gs",
+	"azurerm_storage_container": "azure",
+}
+
+// bucket is one object store, declared in the file or only referenced from it.
+type bucket struct {
+	Key      string    // "aws_s3_bucket.training", or "s3://name" for a bucket known only by name
+	Scheme   string    // s3, gs, azure
+	Res      *resource // nil when not declared in this file
+	Name     string    // the bucket's name when resolved, else ""
+	Label    string    // the resource name, or the literal bucket name
+	ML       bool
+	MLWhy    string
+	Public   bool // readable or writable by anyone, effective in this file
+	Write    bool
+	Versions bool
+}
+
+// AssetID is the bucket's data-store asset ID: by URL when its name is
+// known, else by Terraform address.
+func (b *bucket) AssetID() string {
+	if b.Name != "" {
+		switch b.Scheme {
+		case "s3", "gs":
+			return finding.AssetID(finding.AssetDataStore, b.Scheme+"://"+b.Name)
+		}
+	}
+	if strings.Contains(b.Key, "://") {
+		return finding.AssetID(finding.AssetDataStore, b.Key)
+	}
+	return finding.AssetID(finding.AssetDataStore, "tf:"+b.Key)
+}
+
+// Title names the bucket in messages.
+func (b *bucket) Title() string {
+	if b.Name != "" && b.Res != nil {
+		return b.Key + " (" + b.Name + ")"
+	}
+	return b.Key
+}
+
+// bucketIndex holds the file's buckets.
+type bucketIndex struct {
+	list   []*bucket
+	byKey  map[string]*bucket
+	byName map[string]*bucket // "s3://name" → bucket
+}
+
+// indexBuckets collects the buckets declared in the file and classifies
+// them by name and tags.
+func (c *checker) indexBuckets() *bucketIndex {
+	ix := &bucketIndex{byKey: map[string]*bucket{}, byName: map[string]*bucket{}}
+	for _, r := range c.m.resources {
+		scheme, ok := bucketTypes[r.Type]
+		if !ok || r.Data {
+			continue
+		}
+		b := &bucket{Key: r.Addr(), Scheme: scheme, Res: r, Label: r.Name}
+		nameAttr := "bucket"
+		if scheme != "s3" {
+			nameAttr = "name"
+		}
+		nv := c.m.eval(r.Body(), nameAttr)
+		if s, ok := nv.Str(); ok {
+			b.Name = s
+		}
+		words := []string{r.Name, nv.Raw(), c.m.eval(r.Body(), "bucket_prefix").Raw()}
+		words = append(words, c.tagValues(r.Body())...)
+		if why := mlWords(words...); why != "" {
+			b.ML, b.MLWhy = true, "its name or tags mention "+why
+		}
+		ix.add(b)
+	}
+	return ix
+}
+
+func (ix *bucketIndex) add(b *bucket) {
+	ix.list = append(ix.list, b)
+	ix.byKey[b.Key] = b
+	if b.Name != "" {
+		ix.byName[b.Scheme+"://"+b.Name] = b
+	}
+}
+
+// tagValues returns the known string values of a resource's tags / labels.
+func (c *checker) tagValues(body *hclsyntax.Body) []string {
+	var out []string
+	for _, name := range []string{"tags", "labels", "metadata"} {
+		v := c.m.eval(body, name)
+		if v.Attr == nil || v.Failed || !v.V.IsKnown() || v.V.IsNull() {
+			continue
+		}
+		t := v.V.Type()
+		if !t.IsMapType() && !t.IsObjectType() {
+			continue
+		}
+		for it := v.V.ElementIterator(); it.Next(); {
+			_, e := it.Element()
+			if e.IsKnown() && !e.IsNull() && e.Type() == cty.String {
+				out = append(out, e.AsString())
+			}
+		}
+	}
+	return out
+}
+
+// mlTerms mark a bucket as holding training data or models. Short terms
+// must start a word; longer ones may appear inside one ("mlflowartifacts").
+var mlTerms = []string{"dataset", "training", "features", "feature-store", "model", "artifact", "mlflow", "registry",
+	"checkpoint", "sagemaker", "vertex", "data", "train", "dvc", "ckpt", "weights"}
+
+var wordSplit = regexp.MustCompile(`[^a-z0-9]+`)
+
+// mlWords returns the first ML term found in the words, or "".
+func mlWords(words ...string) string {
+	for _, w := range words {
+		w = stripPlaceholders(strings.ToLower(w))
+		for _, tok := range wordSplit.Split(w, -1) {
+			if tok == "" {
+				continue
+			}
+			for _, t := range mlTerms {
+				if strings.HasPrefix(tok, t) || (len(t) >= 5 && strings.Contains(tok, t)) {
+					return "\"" + t + "\""
+				}
+			}
+		}
+	}
+	return ""
+}
+
+var placeholderRE = regexp.MustCompile(`\$\{[^}]*\}`)
+
+func stripPlaceholders(s string) string { return placeholderRE.ReplaceAllString(s, " ") }
+
+// refRE finds a resource reference placeholder in an evaluated string.
+var refRE = regexp.MustCompile(`\$\{((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)(?:\.[A-Za-z0-9_.-]+)?\}`)
+
+// uriRE finds bucket URIs and ARNs in strings.
+var uriRE = regexp.MustCompile(`(?:(s3|gs)://|arn:aws[a-z-]*:s3:::)([a-z0-9][a-z0-9._-]{1,221})`)
+
+// lookup finds (or, for buckets declared elsewhere, creates) the bucket a
+// companion resource's attribute names: by reference to a bucket resource,
+// or by its literal name. scheme is the default for a bare name.
+func (c *checker) lookup(body *hclsyntax.Body, name, scheme string) *bucket {
+	a := attr(body, name)
+	if a == nil {
+		return nil
+	}
+	for _, addr := range refs(a.Expr) {
+		if b := c.bucketByAddr(addr); b != nil {
+			return b
+		}
+	}
+	s, ok := c.m.evalAttr(a).Str()
+	if !ok || s == "" {
+		return nil
+	}
+	if m := uriRE.FindStringSubmatch(s); m != nil {
+		if m[1] != "" {
+			scheme = m[1]
+		}
+		s = m[2]
+	}
+	return c.bucketByName(scheme, s)
+}
+
+// bucketByAddr returns the bucket with that resource address, creating an
+// undeclared one when the address is a bucket type declared elsewhere.
+func (c *checker) bucketByAddr(addr string) *bucket {
+	if b := c.bk.byKey[addr]; b != nil {
+		return b
+	}
+	typ, label, ok := strings.Cut(addr, ".")
+	scheme, isBucket := bucketTypes[typ]
+	if !ok || !isBucket {
+		return nil
+	}
+	b := &bucket{Key: addr, Scheme: scheme, Label: label}
+	if why := mlWords(label); why != "" {
+		b.ML, b.MLWhy = true, "its resource name mentions "+why
+	}
+	c.bk.add(b)
+	return b
+}
+
+// bucketByName returns the bucket with that name, creating an undeclared one.
+func (c *checker) bucketByName(scheme, name string) *bucket {
+	key := scheme + "://" + name
+	if b := c.bk.byName[key]; b != nil {
+		return b
+	}
+	b := &bucket{Key: key, Scheme: scheme, Name: name, Label: name}
+	if why := mlWords(name); why != "" {
+		b.ML, b.MLWhy = true, "its name mentions "+why
+	}
+	c.bk.add(b)
+	return b
+}
+
+// bucketsIn returns the buckets a string mentions: by reference
+// placeholder or by s3://, gs:// URI or S3 ARN.
+func (c *checker) bucketsIn(s string) []*bucket {
+	var out []*bucket
+	for _, m := range refRE.FindAllStringSubmatch(s, 8) {
+		if b := c.bucketByAddr(m[1]); b != nil {
+			out = append(out, b)
+		}
+	}
+	for _, m := range uriRE.FindAllStringSubmatch(s, 8) {
+		scheme := m[1]
+		if scheme == "" {
+			scheme = "s3"
+		}
+		out = append(out, c.bucketByName(scheme, m[2]))
+	}
+	return out
+}
+
+// companions returns the resources of type typ whose `bucket` attribute
+// names b.
+func (c *checker) companions(b *bucket, typ string) []*resource {
+	var out []*resource
+	for _, r := range c.m.byType[typ] {
+		if c.lookup(r.Body(), "bucket", b.Scheme) == b {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// sortedBuckets returns the buckets in a stable order: declared ones by
+// position, then the others by key.
+func (ix *bucketIndex) sorted() []*bucket {
+	out := append([]*bucket(nil), ix.list...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if (a.Res != nil) != (b.Res != nil) {
+			return a.Res != nil
+		}
+		if a.Res != nil {
+			return a.Res.Line() < b.Res.Line()
+		}
+		return a.Key < b.Key
+	})
+	return out
+}

@@ -1,0 +1,375 @@
+// Package benchgen writes synthetic but realistic ML project trees for the
+// scan benchmarks: training scripts, notebooks, Kubernetes and KServe
+// manifests, Terraform and Dockerfiles, a few of each with the mistakes the
+// analyzers look for, so the benchmark measures real matching work.
+package benchgen
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Tree says how many files of each kind to write.
+type Tree struct {
+	Python, Notebooks, Manifests, Terraform, Dockerfiles int
+}
+
+// Write creates the tree under dir.
+func Write(dir string, t Tree) error {
+	for i := range t.Python {
+		if err := put(dir, fmt.Sprintf("src/pkg%02d/module_%04d.py", i%40, i), pythonFile(i)); err != nil {
+			return err
+		}
+	}
+	for i := range t.Notebooks {
+		nb, err := notebook(i)
+		if err != nil {
+			return err
+		}
+		if err := put(dir, fmt.Sprintf("notebooks/team%d/analysis_%03d.ipynb", i%5, i), nb); err != nil {
+			return err
+		}
+	}
+	for i := range t.Manifests {
+		if err := put(dir, fmt.Sprintf("deploy/env%d/manifest_%04d.yaml", i%6, i), manifest(i)); err != nil {
+			return err
+		}
+	}
+	for i := range t.Terraform {
+		if err := put(dir, fmt.Sprintf("infra/stack%02d/resources_%03d.tf", i%10, i), terraform(i)); err != nil {
+			return err
+		}
+	}
+	for i := range t.Dockerfiles {
+		if err := put(dir, fmt.Sprintf("images/svc%03d/Dockerfile", i), dockerfile(i)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func put(dir, rel, content string) error {
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(p, []byte(content), 0o644)
+}
+
+// pythonFile is a ~150-line training module; one in ten has an unsafe load.
+func pythonFile(i int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `"""Feature engineering and training utilities, module %d."""
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional
+
+import numpy as np
+import pandas as pd
+import torch
+import torch.nn as nn
+from torch.utils.data import DataLoader, Dataset
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Config:
+    data_dir: str = "data/"
+    batch_size: int = 64
+    lr: float = 3e-4
+    epochs: int = 10
+    columns: List[str] = field(default_factory=lambda: ["age", "income", "tenure"])
+
+
+class TabularDataset(Dataset):
+    def __init__(self, frame: pd.DataFrame, target: str = "label"):
+        self.x = torch.tensor(frame.drop(columns=[target]).values, dtype=torch.float32)
+        self.y = torch.tensor(frame[target].values, dtype=torch.long)
+
+    def __len__(self):
+        return len(self.y)
+
+    def __getitem__(self, idx):
+        return self.x[idx], self.y[idx]
+
+`, i)
+	for j := range 8 {
+		fmt.Fprintf(&b, `
+def transform_%d(frame: pd.DataFrame, scale: float = %d.0) -> pd.DataFrame:
+    """Normalise and clip the numeric columns (step %d)."""
+    out = frame.copy()
+    for col in out.select_dtypes(include=[np.number]).columns:
+        mean, std = out[col].mean(), out[col].std() or 1.0
+        out[col] = ((out[col] - mean) / std).clip(-scale, scale)
+    log.debug("transform_%d done: %%s rows", len(out))
+    return out
+
+`, j, j+1, j, j)
+	}
+	b.WriteString(`
+class Net(nn.Module):
+    def __init__(self, n_in: int, hidden: int = 128):
+        super().__init__()
+        self.body = nn.Sequential(nn.Linear(n_in, hidden), nn.ReLU(), nn.Linear(hidden, 2))
+
+    def forward(self, x):
+        return self.body(x)
+
+
+def train(cfg: Config, frame: pd.DataFrame) -> Net:
+    loader = DataLoader(TabularDataset(frame), batch_size=cfg.batch_size, shuffle=True)
+    model = Net(frame.shape[1] - 1)
+    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr)
+    for epoch in range(cfg.epochs):
+        for x, y in loader:
+            opt.zero_grad()
+            loss = nn.functional.cross_entropy(model(x), y)
+            loss.backward()
+            opt.step()
+        log.info("epoch %d loss %.4f", epoch, loss.item())
+    return model
+
+
+def save(model: Net, path: str) -> None:
+    torch.save(model.state_dict(), path)
+    with open(path + ".json", "w") as f:
+        json.dump({"params": sum(p.numel() for p in model.parameters())}, f)
+
+`)
+	if i%10 == 0 {
+		b.WriteString(`
+def warm_start(path: str) -> Dict:
+    return torch.load(path, map_location="cpu")
+`)
+	} else {
+		b.WriteString(`
+def warm_start(path: str) -> Dict:
+    return torch.load(path, map_location="cpu", weights_only=True)
+`)
+	}
+	return b.String()
+}
+
+// notebook is an nbformat 4 notebook with a dozen cells.
+func notebook(i int) (string, error) {
+	cell := func(kind string, lines ...string) map[string]any {
+		src := make([]string, len(lines))
+		for k, l := range lines {
+			src[k] = l
+			if k < len(lines)-1 {
+				src[k] += "\n"
+			}
+		}
+		c := map[string]any{"cell_type": kind, "metadata": map[string]any{}, "source": src}
+		if kind == "code" {
+			c["execution_count"] = nil
+			c["outputs"] = []any{}
+		}
+		return c
+	}
+	cells := []any{
+		cell("markdown", fmt.Sprintf("# Analysis %d", i), "", "Exploring the latest feature snapshot."),
+		cell("code", "import numpy as np", "import pandas as pd", "import matplotlib.pyplot as plt", "%matplotlib inline"),
+		cell("code", "df = pd.read_parquet('../data/features.parquet')", "df.describe()"),
+	}
+	for j := range 8 {
+		cells = append(cells, cell("code",
+			fmt.Sprintf("col = df.columns[%d]", j),
+			"fig, ax = plt.subplots(figsize=(8, 4))",
+			"df[col].hist(ax=ax, bins=50)",
+			"ax.set_title(f'{col} distribution')",
+			"plt.show()"))
+	}
+	if i%10 == 0 {
+		cells = append(cells, cell("code", "emb = np.load('../data/emb.npy', allow_pickle=True)", "emb.shape"))
+	}
+	nb := map[string]any{"cells": cells, "metadata": map[string]any{"kernelspec": map[string]any{"name": "python3", "display_name": "Python 3", "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}
+	out, err := json.MarshalIndent(nb, "", " ")
+	return string(out) + "\n", err
+}
+
+func manifest(i int) string {
+	switch i % 4 {
+	case 0:
+		return fmt.Sprintf(`apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: feature-service-%d
+  namespace: ml-serving
+  labels: {app: feature-service-%d}
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: feature-service-%d}
+  template:
+    metadata:
+      labels: {app: feature-service-%d}
+    spec:
+      serviceAccountName: feature-service
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 1000
+      containers:
+        - name: app
+          image: registry.example.com/ml/feature-service@sha256:%064d
+          ports: [{containerPort: 8080}]
+          env:
+            - name: FEATURE_STORE_URL
+              value: http://feast.ml-serving.svc:6566
+            - name: DB_PASSWORD
+              valueFrom: {secretKeyRef: {name: feature-db, key: password}}
+          resources:
+            limits: {cpu: "1", memory: 2Gi}
+          securityContext:
+            allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: feature-service-%d
+  namespace: ml-serving
+spec:
+  type: ClusterIP
+  selector: {app: feature-service-%d}
+  ports: [{port: 80, targetPort: 8080}]
+`, i, i, i, i, i, i, i)
+	case 1:
+		return fmt.Sprintf(`apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: scorer-%d
+  namespace: ml-serving
+spec:
+  predictor:
+    serviceAccountName: kserve-reader
+    model:
+      modelFormat: {name: sklearn}
+      storageUri: s3://models-prod/scorer/v%d
+      resources:
+        limits: {cpu: "1", memory: 2Gi}
+`, i, i)
+	case 2:
+		return fmt.Sprintf(`apiVersion: ray.io/v1
+kind: RayCluster
+metadata:
+  name: batch-%d
+spec:
+  rayVersion: "2.9.0"
+  headGroupSpec:
+    serviceType: ClusterIP
+    rayStartParams:
+      dashboard-host: "127.0.0.1"
+    template:
+      spec:
+        containers:
+          - name: ray-head
+            image: rayproject/ray:2.9.0
+            ports:
+              - {containerPort: 6379, name: gcs}
+              - {containerPort: 8265, name: dashboard}
+  workerGroupSpecs:
+    - groupName: cpu
+      replicas: 4
+      rayStartParams: {}
+      template:
+        spec:
+          containers:
+            - name: ray-worker
+              image: rayproject/ray:2.9.0
+`, i)
+	default:
+		return fmt.Sprintf(`apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: retrain-%d
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+            - name: train
+              image: registry.example.com/ml/trainer:1.4.%d
+              command: ["python", "-m", "trainer.main"]
+              args: ["--data", "s3://training-data/daily", "--epochs", "5"]
+              env:
+                - name: MLFLOW_TRACKING_URI
+                  value: https://mlflow.internal.example.com
+`, i, i)
+	}
+}
+
+func terraform(i int) string {
+	return fmt.Sprintf(`variable "env_%d" {
+  type    = string
+  default = "prod"
+}
+
+locals {
+  prefix_%d = "ml-${var.env_%d}"
+}
+
+resource "aws_s3_bucket" "artifacts_%d" {
+  bucket = "${local.prefix_%d}-artifacts-%d"
+  tags = {
+    team  = "ml-platform"
+    usage = "model-artifacts"
+  }
+}
+
+resource "aws_s3_bucket_versioning" "artifacts_%d" {
+  bucket = aws_s3_bucket.artifacts_%d.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "artifacts_%d" {
+  bucket                  = aws_s3_bucket.artifacts_%d.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_security_group" "svc_%d" {
+  name   = "ml-svc-%d"
+  vpc_id = "vpc-0123456789abcdef0"
+
+  ingress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8"]
+  }
+}
+`, i, i, i, i, i, i, i, i, i, i, i, i)
+}
+
+func dockerfile(i int) string {
+	return fmt.Sprintf(`# syntax=docker/dockerfile:1
+FROM python:3.11-slim@sha256:%064d AS build
+WORKDIR /src
+COPY requirements.txt .
+RUN pip install --no-cache-dir --require-hashes -r requirements.txt
+COPY . .
+
+FROM python:3.11-slim@sha256:%064d
+RUN useradd --create-home app
+WORKDIR /app
+COPY --from=build /usr/local/lib/python3.11 /usr/local/lib/python3.11
+COPY --from=build /src /app
+USER app
+EXPOSE 8080
+CMD ["uvicorn", "service_%d.main:app", "--host", "0.0.0.0", "--port", "8080"]
+`, i, i, i)
+}
