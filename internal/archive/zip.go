@@ -67,6 +67,10 @@ type Anomaly struct {
 	Member  string // "" for the archive as a whole
 	Offset  int64
 	Message string
+	// Encryption marks the encryption-flag anomaly: whether it is a trick
+	// or a really encrypted member only shows in the member's content, so
+	// the caller decides.
+	Encryption bool
 }
 
 // Zip is a parsed zip directory over a reader.
@@ -326,8 +330,9 @@ func (z *Zip) checkFlags(e *Entry) {
 	odd := e.Flags &^ normalFlags
 	switch {
 	case odd == 0:
-	case odd&FlagEncrypted != 0:
-		z.anomaly(e.Name, e.HeaderOffset, fmt.Sprintf("encryption flag set (flags %#04x): scanners that honour it skip the member, PyTorch reads it as plain data", e.Flags))
+	case odd&(FlagEncrypted|0x40) != 0:
+		z.Anomalies = append(z.Anomalies, Anomaly{Member: e.Name, Offset: e.HeaderOffset, Encryption: true,
+			Message: fmt.Sprintf("encryption flag set (flags %#04x): scanners that honour it skip the member, PyTorch reads it as plain data", e.Flags)})
 	default:
 		z.anomaly(e.Name, e.HeaderOffset, fmt.Sprintf("unusual zip flag bits %#04x (patch/strong-encryption/reserved): strict readers refuse the member, PyTorch ignores them", odd))
 	}

@@ -76,19 +76,19 @@ func Argv(call *syntax.CallExpr) []string {
 // kept as a "$…" placeholder.
 func WordString(w *syntax.Word) string {
 	var b strings.Builder
-	writeParts(&b, w.Parts)
+	writeParts(&b, w.Parts, false)
 	return b.String()
 }
 
-func writeParts(b *strings.Builder, parts []syntax.WordPart) {
+func writeParts(b *strings.Builder, parts []syntax.WordPart, inDbl bool) {
 	for _, p := range parts {
 		switch p := p.(type) {
 		case *syntax.Lit:
-			b.WriteString(p.Value)
+			writeLit(b, p.Value, inDbl)
 		case *syntax.SglQuoted:
 			b.WriteString(p.Value)
 		case *syntax.DblQuoted:
-			writeParts(b, p.Parts)
+			writeParts(b, p.Parts, true)
 		case *syntax.ParamExp:
 			b.WriteString("$")
 			if p.Param != nil {
@@ -99,5 +99,30 @@ func writeParts(b *strings.Builder, parts []syntax.WordPart) {
 		default:
 			b.WriteString("$…")
 		}
+	}
+}
+
+// writeLit removes the backslash escapes the parser leaves in literals:
+// any character outside quotes, only $ ` " \ and newline inside double quotes.
+func writeLit(b *strings.Builder, v string, inDbl bool) {
+	if !strings.Contains(v, `\`) {
+		b.WriteString(v)
+		return
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c == '\\' && i+1 < len(v) {
+			n := v[i+1]
+			switch {
+			case n == '\n':
+				i++
+				continue
+			case !inDbl || strings.IndexByte("$`\"\\", n) >= 0:
+				b.WriteByte(n)
+				i++
+				continue
+			}
+		}
+		b.WriteByte(c)
 	}
 }

@@ -83,9 +83,6 @@ func (c *checker) condaSpec(spec string, loc finding.Location) {
 	if !condaPinned(rest) {
 		c.unpinned(name, rest, loc)
 	}
-	if v, ok := strings.CutPrefix(rest, "=="); ok {
-		c.malicious(name, "=="+v, loc)
-	}
 }
 
 // condaPinned reports whether a conda version spec fixes one release.

@@ -29,6 +29,8 @@ const (
 	roleRay
 	roleTraining
 	roleWorkflow
+	roleRegistry // MLflow tracking server and model registry
+	roleStore    // MinIO, databases
 )
 
 // podSource says where a kind keeps its pod specs. It is the one place that

@@ -1,0 +1,264 @@
+package model
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/bzip2"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+
+	"github.com/bodgit/sevenzip"
+	"github.com/mlsec/mlsec/internal/archive"
+	"github.com/mlsec/mlsec/internal/npy"
+	"github.com/mlsec/mlsec/internal/pickle"
+	"github.com/mlsec/mlsec/internal/rule"
+)
+
+// container opens an archive or compressed stream and scans its members
+// one level deeper.
+func (s *scanner) container(c archive.Format, in input) {
+	switch c {
+	case archive.FormatZip, archive.Format7z:
+		at, size := in.at, in.size
+		if at == nil || size < 0 {
+			var cleanup func()
+			var err error
+			at, size, cleanup, err = s.spool(in.r)
+			if cleanup != nil {
+				defer cleanup()
+			}
+			if err != nil {
+				s.inconclusive(in.member, rule.Medium, fmt.Sprintf("nested %s archive not scanned: %v", c, err))
+				return
+			}
+		}
+		if c == archive.FormatZip {
+			s.scanZip(at, size, in.member, in.depth+1)
+		} else {
+			s.scan7z(at, size, in.member, in.depth+1)
+		}
+	case archive.FormatTar:
+		r := in.r
+		if in.at != nil && in.size >= 0 {
+			r = io.NewSectionReader(in.at, 0, in.size) // seekable: tar skips members without reading them
+		}
+		s.scanTar(r, in.member, in.depth+1)
+	case archive.FormatGzip:
+		cnt := &archive.Counter{R: in.r}
+		gz, err := gzip.NewReader(cnt)
+		if err != nil {
+			s.inconclusive(in.member, rule.Low, "gzip stream could not be opened: "+err.Error())
+			return
+		}
+		name := gz.Name
+		if name == "" {
+			name = "(gzip)"
+		}
+		g := &archive.Guard{R: gz, In: func() int64 { return cnt.N }, Budget: s.budget, MaxRatio: bombRatio, MinSize: bombMinSize}
+		s.scan(input{r: g, size: -1, member: join(in.member, archive.CleanName(name)), depth: in.depth + 1})
+	case archive.FormatBzip2:
+		cnt := &archive.Counter{R: in.r}
+		g := &archive.Guard{R: bzip2.NewReader(cnt), In: func() int64 { return cnt.N }, Budget: s.budget, MaxRatio: bombRatio, MinSize: bombMinSize}
+		s.scan(input{r: g, size: -1, member: join(in.member, "(bzip2)"), depth: in.depth + 1})
+	default:
+		s.inconclusive(in.member, rule.Low, fmt.Sprintf("%s-compressed content is not supported and was not scanned", c))
+	}
+}
+
+// spool makes a stream random-access for zip and 7z: in memory when small,
+// in a temporary file otherwise.
+func (s *scanner) spool(r io.Reader) (io.ReaderAt, int64, func(), error) {
+	var buf bytes.Buffer
+	n, err := io.CopyN(&buf, r, memSpool+1)
+	if err != nil && err != io.EOF {
+		return nil, 0, nil, err
+	}
+	if n <= memSpool {
+		return bytes.NewReader(buf.Bytes()), n, nil, nil
+	}
+	f, err := os.CreateTemp("", "mlsec-spool-*")
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	cleanup := func() { f.Close(); os.Remove(f.Name()) }
+	if _, err := f.Write(buf.Bytes()); err != nil {
+		return nil, 0, cleanup, err
+	}
+	m, err := io.CopyN(f, r, maxSpool-n+1)
+	if err != nil && err != io.EOF {
+		return nil, 0, cleanup, err
+	}
+	if n+m > maxSpool {
+		return nil, 0, cleanup, fmt.Errorf("over the %d MiB limit for nested archives", maxSpool>>20)
+	}
+	return f, n + m, cleanup, nil
+}
+
+// tensorData matches the tensor storages of a PyTorch zip ("archive/data/0"),
+// which torch.load reads as raw bytes and never unpickles.
+var tensorData = regexp.MustCompile(`(^|/)data/[0-9]+$`)
+
+func (s *scanner) scanZip(at io.ReaderAt, size int64, member string, depth int) {
+	z, err := archive.ReadZip(at, size)
+	if err != nil {
+		s.inconclusive(member, rule.Medium, "zip archive could not be read: "+err.Error())
+		return
+	}
+	torch, npz, keras := false, len(z.Entries) > 0, false
+	for _, e := range z.Entries {
+		torch = torch || e.Name == "data.pkl" || strings.HasSuffix(e.Name, "/data.pkl")
+		npz = npz && strings.HasSuffix(e.Name, ".npy")
+		keras = keras || e.Name == "config.json"
+	}
+	if member == "" {
+		switch {
+		case torch:
+			s.format = "pytorch-zip"
+		case npz:
+			s.format = "npz"
+		case keras:
+			s.format = "keras"
+		default:
+			s.format = "zip"
+		}
+	}
+	for _, a := range z.Anomalies {
+		if !a.Encryption {
+			s.anomaly(join(member, a.Member), a.Message+fmt.Sprintf(" (at byte %#x)", a.Offset))
+		}
+	}
+	if z.Truncated {
+		s.inconclusive(member, rule.Medium, fmt.Sprintf("zip lists more than %d members; the rest were not scanned", archive.MaxEntries))
+	}
+	if z.Prefix > 0 {
+		// Data before the archive: torch.load ignores it, pickle.load of the
+		// same file runs it.
+		pre := io.NewSectionReader(at, 0, z.Prefix)
+		s.scan(input{r: pre, at: pre, size: z.Prefix, member: member, depth: depth})
+	}
+	for _, e := range z.Entries {
+		if s.ctx().Err() != nil {
+			return
+		}
+		s.members++
+		name := join(member, e.Name)
+		if e.CompressedSize == 0 || strings.HasSuffix(e.Name, "/") {
+			continue
+		}
+		if torch && tensorData.MatchString(e.Name) {
+			continue // raw tensor bytes, skipped by length
+		}
+		if keras && e.Name == "config.json" {
+			s.scanKerasConfig(z, e, name)
+			continue
+		}
+		s.scanZipMember(z, e, name, depth)
+	}
+}
+
+func (s *scanner) scanZipMember(z *archive.Zip, e *archive.Entry, name string, depth int) {
+	m, err := z.Open(e)
+	if err != nil {
+		s.inconclusive(name, rule.Medium, "member not scanned: "+err.Error())
+		return
+	}
+	in := input{r: m, size: int64(e.Size), member: name, depth: depth}
+	if e.Method == archive.Store {
+		raw := z.Raw(e)
+		in.at, in.size = raw, raw.Size()
+	} else {
+		csize := int64(e.CompressedSize)
+		in.r = &archive.Guard{R: m, In: func() int64 { return csize }, Budget: s.budget, MaxRatio: bombRatio, MinSize: bombMinSize}
+	}
+	if e.Encrypted() {
+		head := make([]byte, sniffLen)
+		n, _ := io.ReadFull(in.r, head)
+		head = head[:n]
+		if !recognised(head) {
+			s.encrypts++
+			s.inconclusive(name, rule.Low, "member is encrypted; its content could not be checked")
+			return
+		}
+		s.anomaly(name, fmt.Sprintf("encryption flag set (flags %#04x) on a member whose data is plain: scanners that honour the flag skip it, PyTorch reads it", e.Flags))
+		in.r = io.MultiReader(bytes.NewReader(head), in.r)
+		in.at = nil
+	}
+	s.scan(in)
+	if m.CRCMismatch() {
+		s.anomaly(name, "CRC-32 of the member does not match the one declared: strict readers refuse it, PyTorch does not check")
+	}
+}
+
+// recognised reports whether head is a format the scanner reads: used to
+// tell a member that only claims to be encrypted from one that is.
+func recognised(head []byte) bool {
+	return pickle.LooksLikePickle(head) || npy.IsNPY(head) || archive.SniffContainer(head) != archive.NotContainer
+}
+
+func (s *scanner) scan7z(at io.ReaderAt, size int64, member string, depth int) {
+	z, err := sevenzip.NewReader(at, size)
+	if err != nil {
+		s.inconclusive(member, rule.Medium, "7z archive could not be read: "+err.Error())
+		return
+	}
+	if member == "" {
+		s.format = "7z"
+	}
+	for i, f := range z.File {
+		if s.ctx().Err() != nil {
+			return
+		}
+		if i >= maxMembers {
+			s.inconclusive(member, rule.Medium, fmt.Sprintf("7z archive lists more than %d members; the rest were not scanned", maxMembers))
+			return
+		}
+		if f.FileInfo().IsDir() || f.UncompressedSize == 0 {
+			continue
+		}
+		s.members++
+		name := join(member, archive.CleanName(f.Name))
+		rc, err := f.Open()
+		if err != nil {
+			s.inconclusive(name, rule.Low, "7z member could not be opened (encrypted or unsupported): "+err.Error())
+			continue
+		}
+		g := &archive.Guard{R: rc, In: func() int64 { return size }, Budget: s.budget, MaxRatio: bombRatio, MinSize: bombMinSize}
+		s.scan(input{r: g, size: int64(f.UncompressedSize), member: name, depth: depth})
+		rc.Close()
+	}
+}
+
+func (s *scanner) scanTar(r io.Reader, member string, depth int) {
+	tr := tar.NewReader(r)
+	for i := 0; ; i++ {
+		if s.ctx().Err() != nil {
+			return
+		}
+		h, err := tr.Next()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			var lim *archive.LimitError
+			if !errors.As(err, &lim) {
+				s.inconclusive(member, rule.Low, "tar archive is corrupt or truncated; members after the break were not scanned: "+err.Error())
+			}
+			return
+		}
+		if i >= maxMembers {
+			s.inconclusive(member, rule.Medium, fmt.Sprintf("tar archive holds more than %d members; the rest were not scanned", maxMembers))
+			return
+		}
+		if h.Typeflag != tar.TypeReg && h.Typeflag != tar.TypeRegA || h.Size == 0 {
+			continue
+		}
+		s.members++
+		name := join(member, archive.CleanName(h.Name))
+		s.scan(input{r: tr, size: h.Size, member: name, depth: depth})
+	}
+}

@@ -1,0 +1,272 @@
+package model
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/archive"
+	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/npy"
+	"github.com/mlsec/mlsec/internal/pickle"
+	"github.com/mlsec/mlsec/internal/rule"
+)
+
+// Limits on the work one file may cause.
+const (
+	maxDepth     = 3        // containers nested inside the file
+	bombRatio    = 100      // uncompressed:compressed ratio that marks a bomb…
+	bombMinSize  = 1 << 20  // …once a member has inflated past this
+	totalInflate = 4 << 30  // uncompressed bytes one file may produce in all
+	memSpool     = 16 << 20 // nested random-access archives up to this are held in memory
+	maxSpool     = 1 << 30  // …and up to this in a temporary file
+	maxMembers   = 100_000  // tar and 7z members read per container
+	sniffLen     = 512
+	readBuf      = 64 << 10
+)
+
+// torchMagic is the first pickle of a legacy (non-zip) PyTorch file: the
+// LONG1 magic number 0x1950a86a20f9469cfc6c, protocol 2.
+var torchMagic = []byte("\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19\x2e")
+
+// legacyTorchPickles is how many stacked pickles torch.load reads from a
+// legacy file (magic, protocol, sys info, the object, storage keys); raw
+// storage bytes follow and are never unpickled.
+const legacyTorchPickles = 5
+
+func newBudget() *archive.Budget { return &archive.Budget{Remaining: totalInflate} }
+
+// scanner walks one file and everything nested in it.
+type scanner struct {
+	pass     *analysis.Pass
+	policy   *pickle.Policy
+	budget   *archive.Budget
+	format   string // the top-level format, for the asset
+	globals  []string
+	pickles  int
+	members  int
+	limits   map[*archive.LimitError]bool // limit errors already reported
+	keras    bool
+	joblib   bool
+	encrypts int
+}
+
+// input is one stream to scan: the file itself or a member of a container.
+type input struct {
+	r      io.Reader
+	at     io.ReaderAt // random access to the same bytes, nil when only streaming is possible
+	size   int64       // -1 when unknown
+	member string      // member path inside the file, nested containers joined with "!"
+	depth  int         // containers entered so far
+}
+
+func (s *scanner) ctx() context.Context {
+	if s.pass.Context == nil {
+		return context.Background()
+	}
+	return s.pass.Context
+}
+
+func (s *scanner) scanFile() {
+	r := io.NewSectionReader(s.pass.Reader, 0, s.pass.Size)
+	s.scan(input{r: r, at: s.pass.Reader, size: s.pass.Size})
+	if s.format == "" {
+		s.format = "unknown"
+	}
+}
+
+func (s *scanner) setFormat(in input, f string) {
+	if in.member == "" && s.format == "" {
+		s.format = f
+	}
+}
+
+func join(parent, name string) string {
+	if parent == "" {
+		return name
+	}
+	return parent + "!" + name
+}
+
+// watch notes a decompression limit hit anywhere below it, so a pickle that
+// breaks off there is reported as a limit, not as a malformed stream.
+type watch struct {
+	r   io.Reader
+	lim *archive.LimitError
+}
+
+func (w *watch) Read(p []byte) (int, error) {
+	n, err := w.r.Read(p)
+	if err != nil && w.lim == nil {
+		errors.As(err, &w.lim)
+	}
+	return n, err
+}
+
+// scan sniffs in by content and dispatches to the right reader.
+func (s *scanner) scan(in input) {
+	if s.ctx().Err() != nil {
+		return
+	}
+	w := &watch{r: in.r}
+	br := bufio.NewReaderSize(w, readBuf)
+	in.r = br
+	head, _ := br.Peek(sniffLen)
+	defer func() {
+		if w.lim != nil {
+			s.limit(in.member, w.lim)
+		}
+	}()
+	if c := archive.SniffContainer(head); c != archive.NotContainer {
+		s.setFormat(in, c.String())
+		if in.depth >= maxDepth {
+			s.inconclusive(in.member, rule.Medium, fmt.Sprintf("%s archive nested more than %d levels deep was not scanned", c, maxDepth))
+			return
+		}
+		s.container(c, in)
+		return
+	}
+	switch {
+	case npy.IsNPY(head):
+		s.setFormat(in, "numpy")
+		s.scanNPY(in, w)
+	case pickle.LooksLikePickle(head):
+		legacy := bytes.HasPrefix(head, torchMagic)
+		if legacy {
+			s.setFormat(in, "pytorch-legacy")
+		} else {
+			s.setFormat(in, "pickle")
+		}
+		s.scanPickle(in.r, w, in.member, 0, legacy)
+	case isSafetensors(head, in.size):
+		s.setFormat(in, "safetensors")
+	case bytes.HasPrefix(head, []byte("GGUF")):
+		s.setFormat(in, "gguf")
+	case bytes.HasPrefix(head, []byte("\x89HDF\r\n\x1a\n")):
+		s.setFormat(in, "hdf5")
+	}
+}
+
+// isSafetensors checks the 8-byte little-endian header length and the JSON
+// brace that follows it, and that the header fits in the file.
+func isSafetensors(head []byte, size int64) bool {
+	if len(head) < 10 || head[8] != '{' {
+		return false
+	}
+	n := binary.LittleEndian.Uint64(head)
+	return n >= 2 && n <= 100<<20 && (size < 0 || int64(n)+8 <= size)
+}
+
+func (s *scanner) scanNPY(in input, w *watch) {
+	h, err := npy.ReadHeader(in.r)
+	if err != nil {
+		// numpy.load refuses such a file before reading any pickle.
+		return
+	}
+	if h.HasObject {
+		s.scanPickle(in.r, w, in.member, h.DataOffset, false)
+	}
+}
+
+// scanPickle streams r through the pickle machine and reports its issues at
+// offsets shifted by base.
+func (s *scanner) scanPickle(r io.Reader, w *watch, member string, base int64, legacy bool) {
+	opts := pickle.Options{Policy: s.policy}
+	if legacy {
+		opts.MaxPickles = legacyTorchPickles
+	}
+	res := pickle.Scan(s.ctx(), r, opts)
+	s.pickles += res.Pickles
+	for _, g := range res.Globals {
+		if g == "joblib.numpy_pickle.NumpyArrayWrapper" || g == "joblib.numpy_pickle.NDArrayWrapper" {
+			s.joblib = true
+		}
+		if len(s.globals) < 200 {
+			s.globals = append(s.globals, g)
+		}
+	}
+	for _, is := range res.Issues {
+		if w != nil && w.lim != nil && (is.Class == pickle.ClassMalformed || is.Class == pickle.ClassLimit) {
+			continue // the stream was cut by a decompression limit, reported as such
+		}
+		s.reportIssue(member, base, is)
+	}
+}
+
+func (s *scanner) reportIssue(member string, base int64, is pickle.Issue) {
+	f := finding.Finding{
+		Location: finding.Location{Path: s.pass.File.Path, Member: member, Offset: base + is.Offset, HasOff: true},
+		Message:  is.Message,
+		Evidence: is.Evidence,
+	}
+	switch is.Class {
+	case pickle.ClassDangerousGlobal:
+		f.Rule, f.Severity = PickleDangerousCall, atLeast(is.Severity, rule.High)
+	case pickle.ClassCallOnCall, pickle.ClassStateOnClass, pickle.ClassDynamicType, pickle.ClassDunderAccess:
+		f.Rule, f.Severity = PickleGadget, atLeast(is.Severity, rule.High)
+	case pickle.ClassMalformed, pickle.ClassLimit:
+		f.Rule, f.Severity, f.Inconclusive = PickleMalformed, PickleMalformed.Severity, true
+		f.Message = is.Message + "; findings before the break are kept, and the file is NOT clean: the loader runs everything up to the break"
+	default:
+		f.Rule, f.Severity = PickleUnknownGlobal, atLeast(is.Severity, rule.Medium)
+	}
+	if f.Message == "" {
+		f.Message = fmt.Sprintf("pickle imports %s.%s", is.Module, is.Name)
+	}
+	f.Confidence = f.Rule.Confidence
+	s.pass.ReportFinding(f)
+}
+
+func atLeast(s, floor rule.Severity) rule.Severity { return max(s, floor) }
+
+// inconclusive reports a part of the file that could not be checked.
+func (s *scanner) inconclusive(member string, sev rule.Severity, msg string) {
+	s.pass.ReportFinding(finding.Finding{
+		Rule:         ScanLimit,
+		Severity:     sev,
+		Confidence:   ScanLimit.Confidence,
+		Location:     finding.Location{Path: s.pass.File.Path, Member: member},
+		Message:      msg,
+		Inconclusive: true,
+	})
+}
+
+func (s *scanner) limit(member string, e *archive.LimitError) {
+	if s.limits == nil {
+		s.limits = map[*archive.LimitError]bool{}
+	}
+	if s.limits[e] {
+		return
+	}
+	s.limits[e] = true
+	s.inconclusive(member, rule.Medium, "stopped reading: "+e.Reason+"; the rest of this member was not scanned")
+}
+
+func (s *scanner) anomaly(member, msg string) {
+	s.pass.ReportFinding(finding.Finding{
+		Rule:       ArchiveAnomaly,
+		Severity:   ArchiveAnomaly.Severity,
+		Confidence: ArchiveAnomaly.Confidence,
+		Location:   finding.Location{Path: s.pass.File.Path, Member: member},
+		Message:    msg,
+	})
+}
+
+func (s *scanner) attrs() map[string]string {
+	a := map[string]string{"format": s.format}
+	if s.joblib && s.format == "pickle" {
+		a["format"] = "joblib"
+	}
+	if s.pickles > 0 {
+		a["pickles"] = fmt.Sprint(s.pickles)
+	}
+	if s.members > 0 {
+		a["members"] = fmt.Sprint(s.members)
+	}
+	return a
+}
