@@ -73,3 +73,19 @@ func TestLookup(t *testing.T) {
 		t.Error("nil catalog found something")
 	}
 }
+
+func TestDefaultConcurrent(t *testing.T) {
+	done := make(chan *Catalog)
+	for range 4 {
+		go func() { done <- Default() }()
+	}
+	first := <-done
+	for range 3 {
+		if c := <-done; c != first {
+			t.Error("Default returned different catalogs")
+		}
+	}
+	if len(first.Search("poison")) == 0 || len(Phases("AML.T0010")) == 0 {
+		t.Error("Default catalog is empty")
+	}
+}

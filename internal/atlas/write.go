@@ -11,10 +11,12 @@ import (
 )
 
 // WriteObject describes one tactic, technique or mitigation for
-// `mlsec atlas ID`, in aligned plain text. rules may be every rule mlsec has:
-// WriteObject picks the ones that detect a technique (see Detectors) or cite a
-// mitigation. It returns an error when the catalog has no object with that ID.
-func WriteObject(w io.Writer, c *Catalog, id string, rules []*rule.Rule) error {
+// `mlsec atlas ID`, in aligned plain text. detectors may simply be every rule
+// mlsec has: WriteObject itself picks the ones that detect a technique (see
+// Detectors), cite a mitigation, or detect a tactic's techniques. It returns
+// an error when the catalog has no object with that ID.
+func WriteObject(w io.Writer, c *Catalog, id string, detectors []*rule.Rule) error {
+	rules := detectors
 	o := c.Lookup(id)
 	if o == nil {
 		return fmt.Errorf("no ATLAS tactic, technique or mitigation has ID %q in ATLAS %s (try `mlsec atlas WORDS` to search by name)", strings.TrimSpace(id), c.Version)

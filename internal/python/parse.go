@@ -213,7 +213,8 @@ func (p *parser) isIdent(i int) bool {
 	if i < 0 || i >= len(p.toks) || p.toks[i].Kind != Name {
 		return false
 	}
-	return !keywords[p.text(i)]
+	t := p.toks[i]
+	return !keywords[string(p.src[t.Start:t.End])] // no allocation for a map lookup
 }
 
 func (p *parser) stmtStart(i int) bool {
@@ -238,7 +239,7 @@ func (p *parser) parse() {
 		t := toks[i]
 		switch t.Kind {
 		case Name:
-			switch p.text(i) {
+			switch string(p.src[t.Start:t.End]) {
 			case "import":
 				i = p.importStmt(i)
 				continue

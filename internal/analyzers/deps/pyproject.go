@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/pelletier/go-toml/v2/unstable"
+
 	"github.com/mlsec/mlsec/internal/finding"
 )
 
@@ -47,7 +49,7 @@ func (f *pyprojectFile) pep508List(v *tval) {
 	}
 }
 
-// sortedTables is a table's sub-values in document order.
+// sortedValues is a table's values in document order.
 func sortedValues(t *ttable) []*tval {
 	if t == nil {
 		return nil
@@ -95,7 +97,7 @@ func (f *pyprojectFile) poetry() {
 	for _, src := range poetry.get("source").tables() {
 		name := src.tab.get("name")
 		url := src.tab.get("url")
-		if url == nil || url.kind != 0 && url.str == "" {
+		if url == nil || url.str == "" {
 			continue
 		}
 		srcName := ""
@@ -129,7 +131,7 @@ func (f *pyprojectFile) poetryDep(name string, v *tval) {
 	}
 	norm := normalize(name)
 	switch {
-	case v.kind.String() == "String":
+	case v.kind == unstable.String:
 		f.poetryVersion(norm, v.str, v)
 	case v.tab != nil:
 		t := v.tab
@@ -170,10 +172,8 @@ func (f *pyprojectFile) poetryVersion(name, c string, v *tval) {
 func (f *pyprojectFile) vcsSource(name, vcs string, t *ttable) {
 	u := t.get(vcs)
 	raw := u.str
-	if !strings.Contains(raw, "+") || !strings.HasPrefix(strings.ToLower(raw), vcs+"+") {
-		if !strings.HasPrefix(strings.ToLower(raw), vcs+"://") {
-			raw = vcs + "+" + raw
-		}
+	if lower := strings.ToLower(raw); !strings.HasPrefix(lower, vcs+"+") && !strings.HasPrefix(lower, vcs+"://") {
+		raw = vcs + "+" + raw
 	}
 	rev := ""
 	if r := t.get("rev"); r != nil {

@@ -41,6 +41,7 @@ type checker struct {
 	src  []byte
 	m    *module
 	bk   *bucketIndex
+	uses []use
 	seen map[string]bool // rule|line|message already reported
 }
 

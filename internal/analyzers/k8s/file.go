@@ -55,6 +55,8 @@ type file struct {
 	ingresses []*object
 	sas       map[string]*object // namespace/name → ServiceAccount
 	secrets   map[string]*object // namespace/name → Secret
+	exposed   map[*pod]exposure  // pods a LoadBalancer, NodePort or Ingress in this file reaches
+	assetIDs  map[*object]string // the asset recorded for each workload object
 
 	checked map[*yaml.Node]bool // nodes already checked, so aliases and shared specs report once
 	stop    bool                // the context was cancelled
@@ -135,9 +137,20 @@ func (f *file) report(r *rule.Rule, n *yaml.Node, evidence, msg string, assets .
 
 // reportSev records a finding at n with a severity chosen from the evidence.
 func (f *file) reportSev(r *rule.Rule, sev rule.Severity, n *yaml.Node, evidence, msg string, assets ...string) {
+	f.reportAt(r, sev, f.loc(n), evidence, msg, assets...)
+}
+
+// reportAt records a finding at a location.
+func (f *file) reportAt(r *rule.Rule, sev rule.Severity, loc finding.Location, evidence, msg string, assets ...string) {
+	var ids []string
+	for _, a := range assets {
+		if a != "" {
+			ids = append(ids, a)
+		}
+	}
 	f.pass.ReportFinding(finding.Finding{
 		Rule: r, Severity: sev, Confidence: r.Confidence,
-		Location: f.loc(n), Message: msg, Evidence: evidence, Assets: assets,
+		Location: loc, Message: msg, Evidence: evidence, Assets: ids,
 	})
 }
 

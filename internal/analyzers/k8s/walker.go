@@ -83,6 +83,8 @@ type pod struct {
 	labels     map[string]string
 	containers []*yaml.Node // container-like mappings (image, command, args, env, securityContext)
 	role       role
+
+	noSecurityContext bool // KFP executors: the platform, not the spec, decides the user
 }
 
 // field is a pod-level field, from the spec or, failing that, the outer spec.

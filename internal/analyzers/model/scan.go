@@ -178,7 +178,7 @@ func (s *scanner) scanNPY(in input, w *watch) {
 func (s *scanner) scanPickle(r io.Reader, w *watch, member string, base int64, legacy bool) {
 	opts := pickle.Options{Policy: s.policy}
 	if legacy {
-		opts.MaxPickles = legacyTorchPickles
+		limitPickles(&opts, legacyTorchPickles)
 	}
 	res := pickle.Scan(s.ctx(), r, opts)
 	s.pickles += res.Pickles

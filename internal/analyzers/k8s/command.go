@@ -1,0 +1,85 @@
+package k8s
+
+import (
+	"path"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/mlsec/mlsec/internal/mlcmd"
+	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/yamlutil"
+)
+
+// reportedShared says which mlcmd rules this analyzer passes on.
+func reportedShared(r *rule.Rule) bool {
+	for _, s := range sharedRules {
+		if s == r {
+			return true
+		}
+	}
+	return false
+}
+
+// checkCommand runs the shared ML command-line checks on a container's
+// command and args, and on an Argo script's source when it is a shell script.
+func (f *file) checkCommand(p *pod, c *yaml.Node, asset string) {
+	var argv []string
+	var nodes []*yaml.Node
+	for _, k := range []string{"command", "args"} {
+		kn := yamlutil.Get(c, k)
+		if kn != nil && kn.Kind == yaml.ScalarNode && kn.Value != "" {
+			// Not valid Kubernetes, but KFP and hand-written specs sometimes use a string.
+			argv, nodes = append(argv, kn.Value), append(nodes, kn)
+			continue
+		}
+		for _, a := range limit(yamlutil.Items(kn)) {
+			argv, nodes = append(argv, yamlutil.Str(a)), append(nodes, a)
+		}
+	}
+	for _, m := range mlcmd.Check(argv) {
+		if !reportedShared(m.Rule) {
+			continue
+		}
+		at := c
+		if m.Arg >= 0 && m.Arg < len(nodes) {
+			at = nodes[m.Arg]
+		} else if len(nodes) > 0 {
+			at = nodes[0]
+		}
+		f.shared(m, at.Line, at.Column, asset)
+	}
+	if src := yamlutil.Get(c, "source"); src != nil && src.Kind == yaml.ScalarNode && shellCommand(argv) {
+		first := src.Line
+		if src.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+			first++ // a block scalar's text starts on the line after its indicator
+		}
+		for _, m := range mlcmd.CheckShell(src.Value) {
+			if reportedShared(m.Rule) {
+				f.shared(m.Match, first+m.Line-1, 0, asset)
+			}
+		}
+	}
+}
+
+// shellCommand reports whether an Argo script's command is a shell.
+func shellCommand(argv []string) bool {
+	if len(argv) == 0 {
+		return false
+	}
+	switch path.Base(strings.TrimSpace(argv[0])) {
+	case "sh", "bash", "dash", "ash", "zsh", "ksh":
+		return true
+	}
+	return false
+}
+
+// shared records an mlcmd match with the asset it touches.
+func (f *file) shared(m mlcmd.Match, line, col int, asset string) {
+	loc := f.pass.Line(line, col)
+	sev := m.Severity
+	if sev == rule.Info && m.Rule.Severity != rule.Info {
+		sev = m.Rule.Severity
+	}
+	f.reportAt(m.Rule, sev, loc, m.Evidence, m.Message, asset)
+}

@@ -1,0 +1,201 @@
+package k8s
+
+import (
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/yamlutil"
+)
+
+// checkPod runs the pod-level and container-level rules on one pod spec.
+func (f *file) checkPod(p *pod) {
+	asset := f.assetOf(p.obj)
+	if p.spec != nil && f.once(p.spec) {
+		f.checkPodLevel(p, p.spec, asset)
+	}
+	if p.outer != nil && f.once(p.outer) {
+		f.checkPodLevel(p, p.outer, asset)
+	}
+	f.checkCloudRole(p, asset)
+	for _, c := range p.containers {
+		if f.canceled() {
+			return
+		}
+		if f.once(c) {
+			f.checkContainer(p, c, asset)
+		}
+	}
+}
+
+// checkPodLevel checks the fields of one pod-level spec node.
+func (f *file) checkPodLevel(p *pod, spec *yaml.Node, asset string) {
+	if n := yamlutil.Get(spec, "hostNetwork"); isTrue(n) {
+		f.report(HostNetwork, n, "hostNetwork: true",
+			fmt.Sprintf("%s %s shares the node's network namespace: its ports listen on the node and NetworkPolicy does not apply", p.obj.kind, p.obj.name), asset)
+	}
+	for _, v := range limit(yamlutil.Items(yamlutil.Get(spec, "volumes"))) {
+		hp := yamlutil.Get(v, "hostPath")
+		if hp == nil || !f.once(hp) {
+			continue
+		}
+		pn := yamlutil.Get(hp, "path")
+		if pn == nil {
+			pn = hp
+		}
+		f.hostPath(p, yamlutil.Str(pn), pn, asset)
+	}
+	if !p.noSecurityContext {
+		f.podRoot(p, spec, asset)
+	}
+}
+
+// runtimeSockets are container runtime sockets, or the directories holding them.
+var runtimeSockets = []string{"docker.sock", "containerd.sock", "crio.sock", "cri-dockerd.sock", "podman.sock"}
+
+// modelCaches are host paths where model files are usually cached.
+var modelCaches = []string{"/root/.cache/huggingface", "/.cache/huggingface", "/models", "/mnt/models", "/root/.cache/torch", "/.cache/torch", "/var/lib/models", "/data/models", "/opt/models", "/root/.ollama", "/.ollama"}
+
+func (f *file) hostPath(p *pod, hp string, n *yaml.Node, asset string) {
+	clean := path.Clean("/" + strings.TrimSpace(hp))
+	for _, s := range runtimeSockets {
+		if strings.HasSuffix(clean, "/"+s) {
+			f.reportSev(HostPathMount, rule.Critical, n, "hostPath: "+hp,
+				fmt.Sprintf("%s %s mounts the container runtime socket %s: any code in the pod can start privileged containers on the node", p.obj.kind, p.obj.name, hp), asset)
+			return
+		}
+	}
+	switch clean {
+	case "/", "/var/run", "/run", "/var/run/docker", "/run/containerd", "/var/lib/docker", "/var/lib/containerd", "/var/lib/kubelet", "/etc", "/proc", "/root", "/home":
+		f.reportSev(HostPathMount, rule.Critical, n, "hostPath: "+hp,
+			fmt.Sprintf("%s %s mounts the node's %s, which holds the container runtime, kubelet or host credentials", p.obj.kind, p.obj.name, hp), asset)
+		return
+	}
+	for _, mc := range modelCaches {
+		if clean == mc || strings.HasPrefix(clean, mc+"/") || strings.HasSuffix(clean, mc) {
+			f.report(HostPathMount, n, "hostPath: "+hp,
+				fmt.Sprintf("%s %s mounts the node's model cache %s: every pod on the node shares it, so one workload can replace the models others load", p.obj.kind, p.obj.name, hp), asset)
+			return
+		}
+	}
+	f.report(HostPathMount, n, "hostPath: "+hp,
+		fmt.Sprintf("%s %s mounts the node directory %s", p.obj.kind, p.obj.name, hp), asset)
+}
+
+// rootSetting reads runAsUser/runAsNonRoot of a security context:
+// root=true when it explicitly asks for root, nonRoot=true when it forbids it.
+func rootSetting(sc *yaml.Node) (root, nonRoot bool, at *yaml.Node) {
+	user := yamlutil.Get(sc, "runAsUser")
+	nr := yamlutil.Get(sc, "runAsNonRoot")
+	if user != nil && yamlutil.Str(user) == "0" {
+		return true, false, user
+	}
+	if isFalse(nr) {
+		return true, false, nr
+	}
+	if isTrue(nr) {
+		return false, true, nr
+	}
+	if user != nil {
+		if u, err := strconv.Atoi(yamlutil.Str(user)); err == nil && u > 0 {
+			return false, true, user
+		}
+	}
+	return false, false, nil
+}
+
+// podRoot reports an explicit root request at pod level.
+func (f *file) podRoot(p *pod, spec *yaml.Node, asset string) {
+	if root, _, at := rootSetting(yamlutil.Get(spec, "securityContext")); root {
+		f.report(RunAsRoot, at, at.Value,
+			fmt.Sprintf("%s %s runs its containers as root (%s)", p.obj.kind, p.obj.name, keyValue(yamlutil.Get(spec, "securityContext"), at)), asset)
+	}
+}
+
+// containerRoot decides run-as-root for one container, given its pod's setting.
+func (f *file) containerRoot(p *pod, c *yaml.Node, asset string) {
+	if p.noSecurityContext {
+		return
+	}
+	sc := yamlutil.Get(c, "securityContext")
+	cRoot, cNonRoot, at := rootSetting(sc)
+	if cRoot {
+		f.report(RunAsRoot, at, at.Value, fmt.Sprintf("container %s runs as root (%s)", containerName(c), keyValue(sc, at)), asset)
+		return
+	}
+	if cNonRoot {
+		return
+	}
+	pRoot, pNonRoot, _ := rootSetting(yamlutil.Get(p.spec, "securityContext"))
+	if p.spec != nil && yamlutil.Get(p.spec, "securityContext") == nil && p.outer != nil {
+		pRoot, pNonRoot, _ = rootSetting(yamlutil.Get(p.outer, "securityContext"))
+	}
+	if pRoot || pNonRoot {
+		return // reported at pod level, or safe
+	}
+	at = c
+	if n := keyNode(c, "name"); n != nil {
+		at = n
+	}
+	f.reportSev(RunAsRoot, rule.Low, at, "",
+		fmt.Sprintf("container %s never sets runAsNonRoot: true or a non-zero runAsUser, so it runs as the image's user, root for most ML images", containerName(c)), asset)
+}
+
+// keyValue renders "key: value" for the node at inside mapping m.
+func keyValue(m, at *yaml.Node) string {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i+1] == at {
+			return m.Content[i].Value + ": " + at.Value
+		}
+	}
+	return at.Value
+}
+
+func containerName(c *yaml.Node) string {
+	if n := yamlutil.Str(yamlutil.Get(c, "name")); n != "" {
+		return strconv.Quote(n)
+	}
+	if img := yamlutil.Str(yamlutil.Get(c, "image")); img != "" {
+		return "with image " + img
+	}
+	return fmt.Sprintf("at line %d", c.Line)
+}
+
+// capability severities: these are close to privileged.
+var severeCaps = map[string]bool{"SYS_ADMIN": true, "NET_ADMIN": true, "ALL": true, "SYS_MODULE": true, "SYS_PTRACE": true, "SYS_RAWIO": true, "DAC_READ_SEARCH": true, "BPF": true}
+
+// defaultCaps are granted by container runtimes anyway (the Pod Security
+// baseline list); adding them back changes nothing.
+var defaultCaps = map[string]bool{
+	"AUDIT_WRITE": true, "CHOWN": true, "DAC_OVERRIDE": true, "FOWNER": true, "FSETID": true, "KILL": true, "MKNOD": true,
+	"NET_BIND_SERVICE": true, "SETFCAP": true, "SETGID": true, "SETPCAP": true, "SETUID": true, "SYS_CHROOT": true,
+}
+
+// checkContainer checks one container-like mapping.
+func (f *file) checkContainer(p *pod, c *yaml.Node, asset string) {
+	sc := yamlutil.Get(c, "securityContext")
+	if n := yamlutil.Get(sc, "privileged"); isTrue(n) {
+		f.report(PrivilegedContainer, n, "privileged: true",
+			fmt.Sprintf("container %s of %s %s is privileged: code running in it is root on the node", containerName(c), p.obj.kind, p.obj.name), asset)
+	}
+	for _, capN := range limit(yamlutil.Items(yamlutil.Path(sc, "capabilities", "add"))) {
+		capName := strings.TrimPrefix(strings.ToUpper(yamlutil.Str(capN)), "CAP_")
+		switch {
+		case severeCaps[capName]:
+			f.reportSev(AddedCapabilities, rule.High, capN, capName,
+				fmt.Sprintf("container %s adds %s, which is close to privileged", containerName(c), capName), asset)
+		case capName != "" && !defaultCaps[capName]:
+			f.report(AddedCapabilities, capN, capName, fmt.Sprintf("container %s adds the capability %s", containerName(c), capName), asset)
+		}
+	}
+	f.containerRoot(p, c, asset)
+	f.checkEnv(p, c, asset)
+	if img := yamlutil.Get(c, "image"); img != nil {
+		f.checkImage(img, yamlutil.Str(img), asset)
+	}
+	f.checkCommand(p, c, asset)
+}

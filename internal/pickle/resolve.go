@@ -1,0 +1,112 @@
+package pickle
+
+import (
+	"strings"
+
+	"github.com/mlsec/mlsec/internal/rule"
+)
+
+// gref is a resolved global: what find_class would import, and how the
+// policy judges it. It is shared by every reference to the same name.
+type gref struct {
+	module, name string // as find_class imports it (Python 2 renames applied for protocol < 3)
+	qual         string // module + "." + name
+	canon        string // canonical dotted path after aliases and module steps ("os.system")
+	class        Class  // "" when the global is allowed
+	sev          rule.Severity
+	why          string
+	isType       bool // builtins.type: watch for 3-argument class creation
+	resolver     bool // getattr-like: check constant string arguments for dunders
+}
+
+// resolve judges module.name as find_class would load it.
+func resolve(module, name string, proto int, pol *Policy) *gref {
+	m, n := module, name
+	if proto < 3 {
+		m, n = fixImports(m, n)
+	}
+	g := &gref{module: m, name: n, qual: m + "." + n}
+
+	// Judge under every alias: Python 2 renames apply whatever the protocol,
+	// then private and platform modules map to their public names.
+	dm, dn := fixImports(m, n)
+	cm := canonModule(dm)
+	parts := strings.Split(dn, ".")
+	stepped := false // the path walked through an attribute that is a dangerous module
+	dunder := false
+	for _, p := range strings.Split(dm, ".") {
+		dunder = dunder || dunders[p]
+	}
+	rest := parts
+	for i, p := range parts {
+		dunder = dunder || dunders[p]
+		if t, ok := moduleObjects[p]; ok && (i < len(parts)-1 || len(parts) > 1 || true) {
+			// "random._os.system": from here on the path is inside os.
+			// A last segment naming a module ("random._os") is the module object itself.
+			if i < len(parts)-1 {
+				cm, rest, stepped = t, parts[i+1:], true
+			}
+		}
+	}
+	canon := cm
+	if len(rest) > 0 {
+		canon = cm + "." + strings.Join(rest, ".")
+	}
+	last := parts[len(parts)-1]
+	if t, ok := moduleObjects[last]; ok && len(parts) >= 1 && canon != "builtins."+last {
+		// The global is a dangerous module object: "random._os", "builtins.os".
+		if _, bad := lookupDanger(t + ".x"); bad {
+			canon = t
+			stepped = true
+		}
+	}
+	g.canon = canon
+	g.isType = canon == "builtins.type"
+	g.resolver = resolvers[canon]
+
+	d, bad := lookupDanger(canon)
+	switch {
+	case bad && canon != g.qual && strings.IndexByte(canon, '.') < 0:
+		// Reference to a module object reached through a path.
+		g.class, g.sev, g.why = ClassDangerousGlobal, rule.High, "is the "+canon+" module itself, reached through an attribute path"
+	case bad:
+		g.class, g.sev, g.why = ClassDangerousGlobal, d.sev, d.why
+		if stepped && g.sev < rule.High {
+			g.sev = rule.High
+		}
+	case stepped:
+		g.class, g.sev, g.why = ClassDangerousGlobal, rule.High, "walks an attribute path through the "+cm+" module"
+	case dunder:
+		g.class, g.sev, g.why = ClassDunderAccess, rule.High, "reaches interpreter internals through a dunder attribute"
+	case pol.allows(m, g.qual):
+		// allowed
+	default:
+		g.class, g.sev, g.why = ClassUnknownGlobal, rule.Medium, "is not on the allowlist of any expected framework"
+	}
+	return g
+}
+
+// lookupDanger finds the dangerous-list entry for a canonical dotted path:
+// an exact entry for the path or one of its prefixes, or a "module.*"
+// wildcard for a module above it, stopping at a safe submodule.
+func lookupDanger(path string) (danger, bool) {
+	p := path
+	for {
+		if safeModules[p] {
+			return danger{}, false
+		}
+		if d, ok := dangerous[p]; ok {
+			return d, true
+		}
+		if p != path {
+			if d, ok := dangerous[p+".*"]; ok {
+				return d, true
+			}
+		}
+		i := strings.LastIndexByte(p, '.')
+		if i < 0 {
+			return danger{}, false
+		}
+		p = p[:i]
+	}
+}
