@@ -7,13 +7,16 @@ import (
 	"strings"
 
 	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/analyzers/deps"
 	"github.com/mlsec/mlsec/internal/engine"
 	"github.com/mlsec/mlsec/internal/rule"
 )
 
 // All returns every analyzer, in a fixed order.
 func All() []*analysis.Analyzer {
-	return []*analysis.Analyzer{}
+	return []*analysis.Analyzer{
+		deps.Analyzer,
+	}
 }
 
 // Rules returns every rule any analyzer (or the engine itself) may report,

@@ -18,6 +18,7 @@ const (
 	sigEOCD     = "PK\x05\x06"
 	sigEOCD64   = "PK\x06\x06"
 	sigLocator  = "PK\x06\x07"
+	sigDesc     = "PK\x07\x08"
 	localLen    = 30
 	centralLen  = 46
 	eocdLen     = 22
@@ -394,7 +395,7 @@ func (z *Zip) scanLocal() {
 			for next >= 0 {
 				var sig [4]byte
 				z.r.ReadAt(sig[:], next)
-				if s := string(sig[:]); s == sigLocal || s == sigCentral || s == sigEOCD {
+				if s := string(sig[:]); s == sigLocal || s == sigCentral || s == sigEOCD || s == sigDesc {
 					break
 				}
 				next = z.find(next+2, "PK")

@@ -55,6 +55,10 @@ type Options struct {
 	Policy *Policy // nil means NewPolicy(all profiles)
 	// Limits; zero means the package default. Reaching one yields a ClassLimit issue and stops.
 	MaxStack, MaxMemo int
+	// MaxPickles stops the scan cleanly after that many complete pickles
+	// (0: read stacked pickles to the end of the stream). The legacy PyTorch
+	// format, five pickles followed by raw storage bytes, needs 5.
+	MaxPickles int
 }
 
 // Result is what Scan found. Findings made before a break are always kept.
@@ -68,10 +72,18 @@ type Result struct {
 	Incomplete error
 }
 
-// Scan runs the symbolic machine over r until EOF. It never executes anything.
+// Scan runs the symbolic machine over r until EOF (stacked pickles after STOP
+// are read to the end of the stream; trailing bytes that are not a pickle
+// after at least one complete pickle are not an error when they are zero
+// padding or whitespace, otherwise they are reported as ClassMalformed). It
+// never executes anything. Memory is O(stack + memo): large string and bytes
+// arguments are skipped by length, keeping only a short prefix for evidence.
+// It checks ctx every few thousand opcodes.
 func Scan(ctx context.Context, r io.Reader, opts Options) *Result {
-	return &Result{}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	m := newMachine(ctx, r, opts)
+	m.run()
+	return m.res
 }
-
-// LooksLikePickle reports whether head plausibly starts a pickle.
-func LooksLikePickle(head []byte) bool { return false }

@@ -38,27 +38,20 @@ func resolve(module, name string, proto int, pol *Policy) *gref {
 		dunder = dunder || dunders[p]
 	}
 	rest := parts
-	for i, p := range parts {
+	for _, p := range parts {
 		dunder = dunder || dunders[p]
-		if t, ok := moduleObjects[p]; ok && (i < len(parts)-1 || len(parts) > 1 || true) {
-			// "random._os.system": from here on the path is inside os.
-			// A last segment naming a module ("random._os") is the module object itself.
-			if i < len(parts)-1 {
-				cm, rest, stepped = t, parts[i+1:], true
-			}
+	}
+	for i := 0; i < len(parts)-1; i++ {
+		// "random._os.system": from here on the path is inside os.
+		if t, ok := moduleObjects[parts[i]]; ok {
+			cm, rest, stepped = t, parts[i+1:], true
 		}
 	}
-	canon := cm
-	if len(rest) > 0 {
-		canon = cm + "." + strings.Join(rest, ".")
-	}
-	last := parts[len(parts)-1]
-	if t, ok := moduleObjects[last]; ok && len(parts) >= 1 && canon != "builtins."+last {
-		// The global is a dangerous module object: "random._os", "builtins.os".
-		if _, bad := lookupDanger(t + ".x"); bad {
-			canon = t
-			stepped = true
-		}
+	canon := cm + "." + strings.Join(rest, ".")
+	moduleRef := false
+	if t, ok := moduleObjects[parts[len(parts)-1]]; ok && t != cm {
+		// "random._os" is the os module object itself: never in a legitimate pickle.
+		canon, moduleRef = t, true
 	}
 	g.canon = canon
 	g.isType = canon == "builtins.type"
@@ -66,9 +59,8 @@ func resolve(module, name string, proto int, pol *Policy) *gref {
 
 	d, bad := lookupDanger(canon)
 	switch {
-	case bad && canon != g.qual && strings.IndexByte(canon, '.') < 0:
-		// Reference to a module object reached through a path.
-		g.class, g.sev, g.why = ClassDangerousGlobal, rule.High, "is the "+canon+" module itself, reached through an attribute path"
+	case moduleRef:
+		g.class, g.sev, g.why = ClassDangerousGlobal, rule.High, "is the "+canon+" module object itself, a handle for gadget chains"
 	case bad:
 		g.class, g.sev, g.why = ClassDangerousGlobal, d.sev, d.why
 		if stepped && g.sev < rule.High {

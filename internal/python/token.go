@@ -83,7 +83,7 @@ type tokenizer struct {
 }
 
 func newTokenizer(src []byte, keepTrivia bool) *tokenizer {
-	return &tokenizer{src: src, keepTrivia: keepTrivia, toks: make([]Token, 0, len(src)/5+8), line: 1}
+	return &tokenizer{src: src, keepTrivia: keepTrivia, toks: make([]Token, 0, len(src)/3+16), line: 1}
 }
 
 func (t *tokenizer) emit(k Kind, start, end int, line int32, lineStart int) {

@@ -61,7 +61,7 @@ func (c *checker) index(ix indexRef) {
 	})
 	if ix.extra != "" {
 		c.pass.Reportf(ExtraIndexURL, ix.loc, u.redacted(),
-			"%s %s %s: a package of the same name published on another index with a higher version is installed instead (dependency confusion)",
+			"%s %s %s; whoever publishes one of its package names on another index can get their package installed instead (dependency confusion)",
 			ix.role, u.redacted(), ix.extra)
 	}
 	if u.plaintext() && !u.loopback() {
@@ -94,9 +94,9 @@ func (c *checker) credentials(u pkgURL, loc finding.Location, role string) {
 	}
 }
 
-// requirement checks one dependency. checkPin says whether this file is one
-// where ML packages must be pinned; pinned says whether this requirement is
-// (computed by the caller, since Poetry and conda spell pins differently).
+// requirement checks one PEP 508 or pip requirement. checkPin says whether
+// this file is one where ML packages must be pinned (Poetry and conda spell
+// pins differently and call unpinned themselves).
 func (c *checker) requirement(r reqRef, checkPin bool) {
 	if r.req.URL != "" {
 		c.directURL(r.req.Name, r.req.URL, r.loc, r.hashed)
@@ -143,7 +143,7 @@ func (c *checker) vcsUnpinned(what, url, ref string, loc finding.Location) {
 		Confidence: InsecureDirectURL.Confidence,
 		Location:   loc,
 		Evidence:   url,
-		Message:    "" + what + " is installed from " + at + " of " + url + " rather than a full commit hash: a push to the repository changes what every new environment installs",
+		Message:    what + " is installed from " + at + " of " + url + " rather than a full commit hash: a push to the repository changes what every new environment installs",
 	})
 }
 

@@ -105,7 +105,7 @@ func condaPinned(v string) bool {
 		return exact(strings.TrimSpace(ver))
 	case strings.HasPrefix(v, "="):
 		ver, build, hasBuild := strings.Cut(v[1:], "=")
-		return exact(ver) && (hasBuild && build != "" || strings.Count(ver, ".") >= 2)
+		return exact(ver) && (hasBuild && build != "" && !strings.Contains(build, "*") || strings.Count(ver, ".") >= 2)
 	case v != "" && v[0] >= '0' && v[0] <= '9':
 		ver, _, _ := strings.Cut(v, " ")
 		return exact(ver)

@@ -14,7 +14,7 @@ type maliciousEntry struct {
 	what      string
 }
 
-// malicious lists package names (PEP 503) with a documented history of
+// maliciousPackages lists package names (PEP 503) with a documented history of
 // carrying malware into ML environments.
 var maliciousPackages = map[string]maliciousEntry{
 	// Uploaded to PyPI to shadow the dependency of the same name on the

@@ -113,10 +113,10 @@ func (f *pyprojectFile) poetry() {
 		ix := indexRef{role: "[[tool.poetry.source]] " + srcName, url: url.str, loc: f.at(url)}
 		switch priority {
 		case "secondary":
-			ix.extra = "has priority \"secondary\": Poetry searches it together with the primary sources"
+			ix.extra = "has priority \"secondary\", which Poetry searches together with the primary sources"
 		case "supplemental":
 			if !f.pinned[srcName] {
-				ix.extra = "has priority \"supplemental\" and no dependency names it with source = …: a package missing from it on PyPI is taken from PyPI first once someone publishes it there"
+				ix.extra = "has priority \"supplemental\" and no dependency is tied to it with source = …, so Poetry looks on PyPI first"
 			}
 		}
 		f.c.index(ix)
@@ -225,7 +225,7 @@ func (f *pyprojectFile) uv() {
 			}
 		}
 	}
-	extraWhy := fmt.Sprintf("is searched together with the default index under index-strategy = %q, which takes the best version across indexes", unsafe)
+	extraWhy := fmt.Sprintf("is searched with the other indexes under index-strategy = %q, which takes the best version from any of them", unsafe)
 	if v := uv.get("index-url"); v != nil {
 		f.c.index(indexRef{role: "[tool.uv] index-url", url: v.str, loc: f.at(v)})
 	}
@@ -295,7 +295,7 @@ func (f *pyprojectFile) pdm() {
 		if typ == "find_links" {
 			ref.role += " (find_links)"
 		} else if name != "pypi" && !ordered && t.get("include_packages") == nil {
-			ref.extra = "is merged with PyPI, with no include_packages and no respect-source-order, so PDM takes the best version from either"
+			ref.extra = "is merged with PyPI (no include_packages, no respect-source-order) and PDM takes the best version from either"
 		}
 		f.c.index(ref)
 		if v := t.get("verify_ssl"); v != nil && v.str == "false" {

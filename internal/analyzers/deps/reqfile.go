@@ -173,7 +173,7 @@ func parseReqLine(line string, at func(off int) finding.Location, set *reqSet) {
 	}
 }
 
-// report judges a finished set. checkPins says whether unpinned ML packages
+// reportReqSet judges a finished set. checkPins says whether unpinned ML packages
 // are reported for this file at all.
 func (c *checker) reportReqSet(set *reqSet, checkPins bool) {
 	primaryPyTorch, extra := false, false
@@ -189,7 +189,7 @@ func (c *checker) reportReqSet(set *reqSet, checkPins bool) {
 			// In hash-checking mode a substituted package fails its hash, so
 			// the extra index cannot be used for confusion.
 			if !set.hashMode {
-				ix.extra = "is searched together with the main index, and pip installs the highest version found on any of them"
+				ix.extra = "is searched together with the main index and pip takes the highest version found on any of them"
 			}
 		}
 	}

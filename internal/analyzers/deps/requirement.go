@@ -60,6 +60,10 @@ func parseRequirement(s string) (requirement, bool) {
 	for i < len(s) && isNameChar(s[i]) {
 		i++
 	}
+	if i < len(s) && (s[i] == '/' || s[i] == '\\') {
+		r.Path = true // pip reads anything with a path separator as a path
+		return r, true
+	}
 	if i == 0 {
 		return r, false
 	}

@@ -106,6 +106,11 @@ func (c *checker) checkVersioning(b *bucket) bool {
 					c.unresolved(v, BucketNoVersioning, b.Key)
 				}
 				return false
+			case v.Present():
+				if block(body, "retention_policy") == nil {
+					report(v.Line(), v.Source(c.src), "its versioning is disabled")
+				}
+				return false
 			}
 		}
 		if rp := block(body, "retention_policy"); rp != nil {

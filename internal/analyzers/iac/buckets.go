@@ -7,14 +7,15 @@ import (
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+
 	"github.com/mlsec/mlsec/internal/finding"
 )
 
 // bucketTypes maps the resource types that are object stores to their
 // URL scheme.
 var bucketTypes = map[string]string{
-	"aws_s3_bucket":           "s3",
-	"google_storage_bucket":   "gs",
+	"aws_s3_bucket":             "s3",
+	"google_storage_bucket":     "gs",
 	"azurerm_storage_container": "azure",
 }
 

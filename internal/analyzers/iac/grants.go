@@ -149,7 +149,7 @@ func (c *checker) aclGrants(b *bucket, body *hclsyntax.Body) []grant {
 				perm, _ := c.m.eval(g.Body, "permission").Str()
 				write := perm == "WRITE" || perm == "FULL_CONTROL" || perm == "WRITE_ACP"
 				out = append(out, grant{B: b, Line: ge.TypeRange.Start.Line, Write: write, ACL: true,
-					How: fmt.Sprintf("its ACL grants %s to %s", perm, uri[strings.LastIndexByte(uri, '/')+1:]),
+					How:      fmt.Sprintf("its ACL grants %s to %s", perm, uri[strings.LastIndexByte(uri, '/')+1:]),
 					Evidence: "uri = " + uri})
 			}
 		}

@@ -52,6 +52,9 @@ func (c *checker) checkIAM() {
 
 func (c *checker) checkIdentityStatements(owner string, sts []statement) {
 	for _, st := range sts {
+		if st.FromDataDoc && !strings.HasPrefix(owner, "data.") {
+			continue // the document is checked (and reported) where it is written
+		}
 		if !st.Allow || st.Principal {
 			continue
 		}

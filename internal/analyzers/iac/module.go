@@ -46,6 +46,9 @@ type module struct {
 // parseModule parses src and indexes its resources. The error names the
 // first syntax error's line, so the engine can report the file as failed.
 func parseModule(src []byte, filename string) (*module, error) {
+	if err := checkLimits(src, filename); err != nil {
+		return nil, err
+	}
 	f, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	if diags.HasErrors() {
 		return nil, syntaxError(diags)
@@ -200,4 +203,12 @@ func traversalAddr(t hcl.Traversal) string {
 var nonResourceRoots = map[string]bool{
 	"var": true, "local": true, "module": true, "each": true, "count": true, "self": true,
 	"path": true, "terraform": true,
+}
+
+// exprOf returns the expression of the named attribute, or nil.
+func exprOf(body *hclsyntax.Body, name string) hclsyntax.Expression {
+	if a := attr(body, name); a != nil {
+		return a.Expr
+	}
+	return nil
 }

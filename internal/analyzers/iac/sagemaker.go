@@ -2,7 +2,6 @@ package iac
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -297,14 +296,4 @@ func (c *checker) mustBeTrue(r *resource, body *hclsyntax.Body, name string, lin
 	case s != "true":
 		c.report(WorkspacePublicNetwork, v.Line(), v.Source(c.src), "%s sets %s = %s: the instance %s", r.Addr(), name, s, effect)
 	}
-}
-
-// sortedKeys returns a map's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

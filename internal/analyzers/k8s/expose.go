@@ -46,6 +46,9 @@ func parseService(o *object) *service {
 	s.typ = yamlutil.Str(s.typNode)
 	for _, pn := range limit(yamlutil.Items(yamlutil.Get(spec, "ports"))) {
 		sp := svcPort{node: pn, name: yamlutil.Str(yamlutil.Get(pn, "name"))}
+		if n := yamlutil.Get(pn, "port"); n != nil {
+			sp.node = n // findings point at the port number
+		}
 		sp.port, _ = strconv.Atoi(yamlutil.Str(yamlutil.Get(pn, "port")))
 		t := yamlutil.Str(yamlutil.Get(pn, "targetPort"))
 		if n, err := strconv.Atoi(t); err == nil {

@@ -57,13 +57,15 @@ type file struct {
 	secrets   map[string]*object // namespace/name → Secret
 	exposed   map[*pod]exposure  // pods a LoadBalancer, NodePort or Ingress in this file reaches
 	assetIDs  map[*object]string // the asset recorded for each workload object
+	secretUsers map[string][]*pod // namespace/name of a Secret → pods that read it
 
 	checked map[*yaml.Node]bool // nodes already checked, so aliases and shared specs report once
+	keys    map[string]bool     // other things already reported
 	stop    bool                // the context was cancelled
 }
 
 func newFile(pass *analysis.Pass, docs []*yaml.Node) *file {
-	return &file{pass: pass, docs: docs, sas: map[string]*object{}, secrets: map[string]*object{}, checked: map[*yaml.Node]bool{}}
+	return &file{pass: pass, docs: docs, sas: map[string]*object{}, secrets: map[string]*object{}, checked: map[*yaml.Node]bool{}, keys: map[string]bool{}}
 }
 
 // once reports whether n is met for the first time.
@@ -72,6 +74,15 @@ func (f *file) once(n *yaml.Node) bool {
 		return false
 	}
 	f.checked[n] = true
+	return true
+}
+
+// first reports whether key is met for the first time.
+func (f *file) first(key string) bool {
+	if f.keys[key] {
+		return false
+	}
+	f.keys[key] = true
 	return true
 }
 
@@ -103,9 +114,12 @@ func (f *file) collect() {
 			return
 		}
 		md := yamlutil.Get(n, "metadata")
+		name := yamlutil.Str(yamlutil.Get(md, "name"))
+		if name == "" {
+			name = yamlutil.Str(yamlutil.Get(md, "generateName")) // Argo workflows, Jobs created by tools
+		}
 		f.objs = append(f.objs, &object{
-			node: n, apiVersion: api, kind: kind,
-			name:      yamlutil.Str(yamlutil.Get(md, "name")),
+			node: n, apiVersion: api, kind: kind, name: name,
 			namespace: yamlutil.Str(yamlutil.Get(md, "namespace")),
 		})
 	}

@@ -111,20 +111,21 @@ func rootSetting(sc *yaml.Node) (root, nonRoot bool, at *yaml.Node) {
 // podRoot reports an explicit root request at pod level.
 func (f *file) podRoot(p *pod, spec *yaml.Node, asset string) {
 	if root, _, at := rootSetting(yamlutil.Get(spec, "securityContext")); root {
-		f.report(RunAsRoot, at, at.Value,
-			fmt.Sprintf("%s %s runs its containers as root (%s)", p.obj.kind, p.obj.name, keyValue(yamlutil.Get(spec, "securityContext"), at)), asset)
+		kv := keyValue(yamlutil.Get(spec, "securityContext"), at)
+		f.report(RunAsRoot, at, kv, fmt.Sprintf("%s %s runs its containers as root (%s)", p.obj.kind, p.obj.name, kv), asset)
 	}
 }
 
 // containerRoot decides run-as-root for one container, given its pod's setting.
 func (f *file) containerRoot(p *pod, c *yaml.Node, asset string) {
-	if p.noSecurityContext {
-		return
+	if p.noSecurityContext || yamlutil.Get(c, "image") == nil {
+		return // KFP executors, and KServe model blocks whose ServingRuntime supplies the container
 	}
 	sc := yamlutil.Get(c, "securityContext")
 	cRoot, cNonRoot, at := rootSetting(sc)
 	if cRoot {
-		f.report(RunAsRoot, at, at.Value, fmt.Sprintf("container %s runs as root (%s)", containerName(c), keyValue(sc, at)), asset)
+		kv := keyValue(sc, at)
+		f.report(RunAsRoot, at, kv, fmt.Sprintf("container %s runs as root (%s)", containerName(c), kv), asset)
 		return
 	}
 	if cNonRoot {

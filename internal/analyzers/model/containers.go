@@ -57,14 +57,14 @@ func (s *scanner) container(c archive.Format, in input) {
 		}
 		name := gz.Name
 		if name == "" {
-			name = "(gzip)"
+			name = gunzipName(in.member, s.pass.File.Path)
 		}
 		g := &archive.Guard{R: gz, In: func() int64 { return cnt.N }, Budget: s.budget, MaxRatio: bombRatio, MinSize: bombMinSize}
 		s.scan(input{r: g, size: -1, member: join(in.member, archive.CleanName(name)), depth: in.depth + 1})
 	case archive.FormatBzip2:
 		cnt := &archive.Counter{R: in.r}
 		g := &archive.Guard{R: bzip2.NewReader(cnt), In: func() int64 { return cnt.N }, Budget: s.budget, MaxRatio: bombRatio, MinSize: bombMinSize}
-		s.scan(input{r: g, size: -1, member: join(in.member, "(bzip2)"), depth: in.depth + 1})
+		s.scan(input{r: g, size: -1, member: join(in.member, gunzipName(in.member, s.pass.File.Path)), depth: in.depth + 1})
 	default:
 		s.inconclusive(in.member, rule.Low, fmt.Sprintf("%s-compressed content is not supported and was not scanned", c))
 	}
@@ -261,4 +261,30 @@ func (s *scanner) scanTar(r io.Reader, member string, depth int) {
 		name := join(member, archive.CleanName(h.Name))
 		s.scan(input{r: tr, size: h.Size, member: name, depth: depth})
 	}
+}
+
+// gunzipName names the content of a compressed stream that carries no name
+// of its own after the stream's name: "bundle.tar.gz" holds "bundle.tar".
+func gunzipName(member, file string) string {
+	n := member
+	if i := strings.LastIndex(n, "!"); i >= 0 {
+		n = n[i+1:]
+	}
+	if n == "" {
+		n = file
+	}
+	n = n[strings.LastIndex(n, "/")+1:]
+	lower := strings.ToLower(n)
+	for _, ext := range []string{".gz", ".bz2", ".tbz2", ".tgz", ".gzip"} {
+		if strings.HasSuffix(lower, ext) {
+			base := n[:len(n)-len(ext)]
+			if ext == ".tgz" || ext == ".tbz2" {
+				base += ".tar"
+			}
+			if base != "" {
+				return base
+			}
+		}
+	}
+	return "(decompressed)"
 }

@@ -311,7 +311,9 @@ func PipInstallVCS(f *syntax.File) []Hit {
 
 var hex40 = regexp.MustCompile(`@[0-9a-f]{40}(?:#|$)`)
 
-func pinnedVCS(spec string) bool { return hex40.MatchString(spec) || strings.Contains(spec, "#sha256=") }
+func pinnedVCS(spec string) bool {
+	return hex40.MatchString(spec) || strings.Contains(spec, "#sha256=")
+}
 
 // pipInstallArgs recognises pip install in its usual spellings and returns
 // the words after "install".

@@ -1,0 +1,152 @@
+// Package code is the analyzer for Python source and Jupyter notebooks: it
+// finds calls that deserialize untrusted models or data (pickle, joblib,
+// torch.load, NumPy, pandas, Keras, PyYAML) and calls that run code from a
+// model hub (trust_remote_code, torch.hub).
+//
+// Calls are found by internal/python's tokenizer and call parser, with
+// import aliases resolved, so strings and comments never match and
+// "import torch as T; T.load(p)" does. A notebook's code cells are parsed as
+// one module; findings point at the line of the .ipynb file where the
+// cell's source line is stored, with the cell (counted over all cells, from
+// 1) and the line within the cell.
+package code
+
+import (
+	"bytes"
+
+	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/python"
+	"github.com/mlsec/mlsec/internal/source"
+)
+
+// Analyzer reports unsafe model and data loading in Python and notebooks.
+var Analyzer = &analysis.Analyzer{
+	Name: "code",
+	Doc: "Reads Python files and the code cells of Jupyter notebooks, resolving imports and aliases, and reports calls " +
+		"that unpickle or otherwise deserialize untrusted models and data (pickle, joblib, torch.load, numpy.load with " +
+		"allow_pickle, pandas.read_pickle, Keras safe_mode=False, unsafe PyYAML loaders) and calls that run code from " +
+		"a model hub (trust_remote_code=True, torch.hub.load, pickled from_pretrained weights).",
+	Kinds: []source.Kind{source.Python, source.Notebook},
+	Rules: Rules,
+	Run:   run,
+}
+
+// target is the parsed code of one file and the way back to file positions.
+type target struct {
+	pass *analysis.Pass
+	mod  *python.Module
+	nb   *notebook // nil for a .py file
+	// lineStarts of the notebook file, for turning offsets into lines.
+	lineStarts []int
+}
+
+func run(pass *analysis.Pass) error {
+	t := &target{pass: pass}
+	if pass.Kind == source.Notebook {
+		nb, err := parseNotebook(pass.Content)
+		if err != nil {
+			return err
+		}
+		t.nb = nb
+		t.mod = python.ParseChunks(nb.code, nb.ends)
+		t.lineStarts = lineStarts(pass.Content)
+	} else {
+		t.mod = python.Parse(pass.Content)
+	}
+	for i := range t.mod.Calls {
+		if i%1024 == 0 && pass.Canceled() {
+			return pass.Context.Err()
+		}
+		t.check(&t.mod.Calls[i])
+	}
+	return nil
+}
+
+func lineStarts(b []byte) []int {
+	starts := []int{0}
+	for i := 0; i < len(b); {
+		j := bytes.IndexByte(b[i:], '\n')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+		starts = append(starts, i)
+	}
+	return starts
+}
+
+// location is where a finding at code offset off (line, col in the parsed
+// code) sits in the file.
+func (t *target) location(off, line, col int) finding.Location {
+	if t.nb == nil {
+		return t.pass.Line(line, col)
+	}
+	fileOff, cell, cellLine := t.nb.locate(off)
+	// The last line start at or before fileOff.
+	lo, hi := 0, len(t.lineStarts)
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if t.lineStarts[mid] <= fileOff {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	loc := t.pass.Line(lo+1, fileOff-t.lineStarts[lo]+1)
+	loc.Cell, loc.CellLine = cell, cellLine
+	return loc
+}
+
+// evidence is the call's text on one line, shortened to about 120 bytes.
+func (t *target) evidence(c *python.Call) string {
+	toks := t.mod.Tokens
+	src := t.mod.Src
+	end := c.Close
+	if end < 0 {
+		end = c.Open
+	}
+	first := c.Open
+	for first > 0 && int(toks[first-1].Start) >= c.Start {
+		first--
+	}
+	var b []byte
+	for k := first; k <= end && k < len(toks); k++ {
+		tk := toks[k]
+		text := src[tk.Start:tk.End]
+		if k > first {
+			prev := toks[k-1]
+			gap := tk.Start > prev.End
+			opener := prev.Kind == python.Op && bytes.ContainsAny(src[prev.Start:prev.End], "([{")
+			closer := tk.Kind == python.Op && (bytes.ContainsAny(text, ")]},"))
+			if gap && !opener && !closer {
+				b = append(b, ' ')
+			}
+		}
+		for _, ch := range text {
+			if ch == '\n' || ch == '\r' || ch == '\t' {
+				ch = ' '
+			}
+			if ch == ' ' && len(b) > 0 && b[len(b)-1] == ' ' {
+				continue
+			}
+			b = append(b, ch)
+		}
+		if len(b) > 160 {
+			break
+		}
+	}
+	return shorten(string(b), 120)
+}
+
+// shorten cuts s to at most n bytes on a rune boundary, marking the cut.
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && s[cut]&0xC0 == 0x80 {
+		cut--
+	}
+	return s[:cut] + "…"
+}

@@ -1,0 +1,347 @@
+package code
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/python"
+	"github.com/mlsec/mlsec/internal/rule"
+)
+
+// verdict is what one check concluded about one call.
+type verdict struct {
+	rule       *rule.Rule
+	severity   rule.Severity   // used when sevSet (Info is the zero value, so a flag is needed)
+	sevSet     bool            // severity overrides the rule's
+	confidence rule.Confidence // used when confSet
+	confSet    bool
+	message    string
+	assets     []string
+}
+
+func (t *target) report(c *python.Call, v verdict) {
+	f := finding.Finding{
+		Rule:       v.rule,
+		Severity:   v.rule.Severity,
+		Confidence: v.rule.Confidence,
+		Location:   t.location(c.Start, c.Line, c.Col),
+		Message:    v.message,
+		Evidence:   t.evidence(c),
+		Assets:     v.assets,
+	}
+	if v.sevSet {
+		f.Severity = v.severity
+	}
+	if v.confSet {
+		f.Confidence = v.confidence
+	}
+	t.pass.ReportFinding(f)
+}
+
+// pickleLoaders are the callables that unpickle their input.
+var pickleLoaders = map[string]bool{}
+
+func init() {
+	for _, mod := range []string{"pickle", "_pickle", "cPickle", "pickle5", "six.moves.cPickle", "dill", "cloudpickle"} {
+		for _, fn := range []string{"load", "loads", "Unpickler"} {
+			pickleLoaders[mod+"."+fn] = true
+		}
+	}
+	for _, n := range []string{"pickle._load", "pickle._loads", "pickle._Unpickler", "dill.load_session", "dill.load_module",
+		"shelve.open", "shelve.DbfilenameShelf", "jsonpickle.decode", "jsonpickle.unpickler.decode", "jsonpickle.loads"} {
+		pickleLoaders[n] = true
+	}
+}
+
+// check runs every check on one call.
+func (t *target) check(c *python.Call) {
+	name := c.Resolved
+	switch {
+	case name == "":
+	case pickleLoaders[name]:
+		t.report(c, verdict{rule: PickleLoad, message: fmt.Sprintf("%s deserializes a pickle stream, which can run arbitrary code", name)})
+	case name == "joblib.load" || name == "sklearn.externals.joblib.load":
+		t.report(c, verdict{rule: JoblibLoad, message: "joblib.load unpickles the file, which can run arbitrary code"})
+	case name == "torch.load" || name == "torch.serialization.load":
+		t.torchLoad(c)
+	case name == "numpy.load":
+		if a := argAt(c, "allow_pickle", 2); a.IsTrue() {
+			t.report(c, verdict{rule: NumpyAllowPickle, message: "numpy.load with allow_pickle=True unpickles object arrays, which can run arbitrary code"})
+		}
+	case name == "pandas.read_pickle" || name == "pandas.io.pickle.read_pickle":
+		t.report(c, verdict{rule: PandasReadPickle, message: "pandas.read_pickle unpickles the file, which can run arbitrary code"})
+	case isKerasLoadModel(name):
+		if a := argAt(c, "safe_mode", 3); a.IsFalse() {
+			t.report(c, verdict{rule: KerasUnsafeLoad, message: "load_model with safe_mode=False deserializes Lambda layers, which can run arbitrary code"})
+		}
+	case strings.HasPrefix(name, "yaml."):
+		t.yamlLoad(c, name)
+	case name == "torch.hub.load":
+		t.torchHub(c)
+	}
+	if name != "" {
+		last := name[strings.LastIndexByte(name, '.')+1:]
+		if last == "from_pretrained" || last == "from_single_file" {
+			t.fromPretrained(c, last)
+		}
+	}
+	if a := c.Arg("trust_remote_code"); a.IsTrue() {
+		t.trustRemoteCode(c)
+	}
+	t.hubAsset(c, name)
+}
+
+// argAt returns the keyword argument kw, or else the positional argument at
+// pos (0-based; -1 for keyword-only parameters).
+func argAt(c *python.Call, kw string, pos int) *python.Arg {
+	if a := c.Arg(kw); a != nil {
+		return a
+	}
+	if pos < 0 {
+		return nil
+	}
+	return c.Positional(pos)
+}
+
+func (t *target) torchLoad(c *python.Call) {
+	a := c.Arg("weights_only")
+	switch {
+	case a.IsTrue():
+		return
+	case a.IsFalse():
+		t.report(c, verdict{rule: TorchLoadUnsafe, confidence: rule.HighConfidence, confSet: true,
+			message: "torch.load with weights_only=False unpickles the checkpoint, which can run arbitrary code"})
+	case a != nil:
+		t.report(c, verdict{rule: TorchLoadUnsafe, confidence: rule.LowConfidence, confSet: true,
+			message: "torch.load with weights_only set from an expression: make sure it is always True, or a malicious checkpoint can run code"})
+	case c.HasStarStar():
+		t.report(c, verdict{rule: TorchLoadUnsafe, confidence: rule.LowConfidence, confSet: true,
+			message: "torch.load without an explicit weights_only=True (it may come from **kwargs); before PyTorch 2.6 the default unpickles arbitrary objects"})
+	default:
+		t.report(c, verdict{rule: TorchLoadUnsafe,
+			message: "torch.load without weights_only=True: PyTorch before 2.6 (or with TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD set) unpickles the checkpoint, which can run arbitrary code; pass weights_only=True explicitly"})
+	}
+}
+
+func isKerasLoadModel(name string) bool {
+	if !strings.HasSuffix(name, ".load_model") {
+		return false
+	}
+	for _, p := range []string{"keras.", "tensorflow.keras.", "tf.keras.", "tf_keras.", "tensorflow.python.keras."} {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// yamlLoaderSafety classifies PyYAML loader classes.
+var yamlLoaderSafety = map[string]int{
+	"SafeLoader": safeLoader, "CSafeLoader": safeLoader, "BaseLoader": safeLoader, "CBaseLoader": safeLoader,
+	"FullLoader": fullLoader, "CFullLoader": fullLoader,
+	"Loader": unsafeLoader, "CLoader": unsafeLoader, "UnsafeLoader": unsafeLoader, "CUnsafeLoader": unsafeLoader,
+}
+
+const (
+	unknownLoader = iota
+	safeLoader
+	fullLoader
+	unsafeLoader
+)
+
+// loaderOf classifies a Loader argument; a class of the user's own (often a
+// SafeLoader subclass) is unknown and not reported.
+func loaderOf(a *python.Arg) (int, string) {
+	if a == nil || a.Kind != python.DottedName {
+		return unknownLoader, ""
+	}
+	r := a.Resolved
+	for _, p := range []string{"yaml.loader.", "yaml.cyaml.", "yaml."} {
+		if strings.HasPrefix(r, p) {
+			name := r[len(p):]
+			return yamlLoaderSafety[name], name
+		}
+	}
+	return unknownLoader, ""
+}
+
+func (t *target) yamlLoad(c *python.Call, name string) {
+	switch name {
+	case "yaml.unsafe_load", "yaml.unsafe_load_all":
+		t.report(c, verdict{rule: YAMLUnsafeLoad, message: name + " constructs arbitrary Python objects from the document, which can run code; use yaml.safe_load"})
+	case "yaml.full_load", "yaml.full_load_all":
+		t.report(c, verdict{rule: YAMLUnsafeLoad, severity: rule.Medium, sevSet: true,
+			message: name + " uses FullLoader, which ran code before PyYAML 5.4 (CVE-2020-14343) and still builds Python objects; use yaml.safe_load"})
+	case "yaml.load", "yaml.load_all":
+		a := argAt(c, "Loader", 1)
+		if a == nil {
+			if c.HasStarStar() {
+				return
+			}
+			t.report(c, verdict{rule: YAMLUnsafeLoad, confidence: rule.MediumConfidence, confSet: true,
+				message: name + " without Loader=: PyYAML before 5.1 uses the unsafe loader; pass Loader=yaml.SafeLoader or use yaml.safe_load"})
+			return
+		}
+		switch kind, cls := loaderOf(a); kind {
+		case unsafeLoader:
+			t.report(c, verdict{rule: YAMLUnsafeLoad, message: fmt.Sprintf("%s with Loader=%s constructs arbitrary Python objects, which can run code; use yaml.SafeLoader", name, cls)})
+		case fullLoader:
+			t.report(c, verdict{rule: YAMLUnsafeLoad, severity: rule.Medium, sevSet: true,
+				message: fmt.Sprintf("%s with Loader=%s ran code before PyYAML 5.4 (CVE-2020-14343) and still builds Python objects; use yaml.SafeLoader", name, cls)})
+		}
+	}
+}
+
+var commitSHA = regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
+
+// hubRepo matches a Hugging Face repository ID: "org/name", no local path.
+var hubRepo = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$`)
+
+// repoArg returns the literal hub repository a call names, or "".
+func repoArg(c *python.Call) string {
+	for _, kw := range []string{"pretrained_model_name_or_path", "repo_id", "path", "model", "model_id"} {
+		if a := c.Arg(kw); a != nil {
+			if a.Kind == python.StringLit && hubRepo.MatchString(a.Value) {
+				return a.Value
+			}
+			return ""
+		}
+	}
+	if a := c.Positional(0); a != nil && a.Kind == python.StringLit && hubRepo.MatchString(a.Value) {
+		return a.Value
+	}
+	return ""
+}
+
+func (t *target) trustRemoteCode(c *python.Call) {
+	repo := repoArg(c)
+	var assets []string
+	what := "the repository"
+	if repo != "" {
+		assets = []string{finding.AssetID(finding.AssetExternal, "hf:"+repo)}
+		what = repo
+	}
+	rev := c.Arg("revision")
+	v := verdict{rule: TrustRemoteCode, assets: assets}
+	switch {
+	case rev == nil || rev.Kind == python.NoneLit:
+		v.message = fmt.Sprintf("trust_remote_code=True runs Python code from %s, and no revision= pins it: whoever can push to it runs code here", what)
+	case rev.Kind == python.StringLit && commitSHA.MatchString(rev.Value):
+		v.severity, v.sevSet = rule.Medium, true
+		v.message = fmt.Sprintf("trust_remote_code=True runs Python code from %s, pinned to commit %s; review that code before trusting it", what, rev.Value[:12])
+	case rev.Kind == python.StringLit:
+		v.message = fmt.Sprintf("trust_remote_code=True runs Python code from %s at revision %q, a branch or tag that can be moved; pin a full commit SHA", what, rev.Value)
+	default:
+		v.confidence, v.confSet = rule.MediumConfidence, true
+		v.message = fmt.Sprintf("trust_remote_code=True runs Python code from %s at a revision computed at run time; pin a full commit SHA", what)
+	}
+	t.report(c, v)
+}
+
+// pytorchOwners are the GitHub organisations whose hub repositories are the
+// framework's own; loading them is trusting PyTorch itself.
+var pytorchOwners = map[string]bool{"pytorch": true}
+
+func (t *target) torchHub(c *python.Call) {
+	if s := c.Arg("source"); s != nil && s.Kind == python.StringLit && s.Value == "local" {
+		return
+	}
+	trust := ""
+	if c.Arg("trust_repo").IsTrue() {
+		trust = "; trust_repo=True skips the prompt before running an unknown repository"
+	}
+	a := argAt(c, "repo_or_dir", 0)
+	if a == nil || a.Kind != python.StringLit {
+		t.report(c, verdict{rule: TorchHubLoad, confidence: rule.MediumConfidence, confSet: true,
+			message: "torch.hub.load runs hubconf.py from a GitHub repository chosen at run time" + trust})
+		return
+	}
+	repo, ref, _ := strings.Cut(a.Value, ":")
+	owner, _, _ := strings.Cut(repo, "/")
+	if pytorchOwners[owner] {
+		return
+	}
+	v := verdict{rule: TorchHubLoad, assets: []string{finding.AssetID(finding.AssetExternal, "github:"+repo)}}
+	switch {
+	case commitSHA.MatchString(ref):
+		v.severity, v.sevSet = rule.Medium, true
+		v.message = fmt.Sprintf("torch.hub.load runs hubconf.py from %s, pinned to commit %s; review that code before trusting it%s", repo, ref[:12], trust)
+	case ref != "":
+		v.message = fmt.Sprintf("torch.hub.load runs hubconf.py from the third-party repository %s at %q, a branch or tag that can be moved%s", repo, ref, trust)
+	default:
+		v.message = fmt.Sprintf("torch.hub.load runs hubconf.py from the third-party repository %s at its default branch%s", repo, trust)
+	}
+	t.report(c, v)
+}
+
+var pickleWeightExts = []string{".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle"}
+
+func (t *target) fromPretrained(c *python.Call, method string) {
+	if c.Arg("use_safetensors").IsTrue() {
+		return
+	}
+	sign := ""
+	switch {
+	case c.Arg("use_safetensors").IsFalse():
+		sign = "use_safetensors=False"
+	case c.Arg("from_pt").IsTrue():
+		sign = "from_pt=True"
+	default:
+		for i := range c.Args {
+			a := &c.Args[i]
+			if a.Kind != python.StringLit {
+				continue
+			}
+			lower := strings.ToLower(a.Value)
+			for _, ext := range pickleWeightExts {
+				if strings.HasSuffix(lower, ext) {
+					sign = fmt.Sprintf("%q", a.Value)
+					break
+				}
+			}
+			if sign != "" {
+				break
+			}
+		}
+	}
+	if sign == "" {
+		return
+	}
+	v := verdict{rule: FromPretrainedPickle,
+		message: fmt.Sprintf("%s loads pickle-based PyTorch weights (%s), which go through torch.load; use safetensors", method, sign)}
+	if repo := repoArg(c); repo != "" {
+		v.assets = []string{finding.AssetID(finding.AssetExternal, "hf:"+repo)}
+	}
+	t.report(c, v)
+}
+
+// hubAsset records a literal hub model or dataset the code pulls in.
+func (t *target) hubAsset(c *python.Call, name string) {
+	last := name[strings.LastIndexByte(name, '.')+1:]
+	kind := ""
+	switch last {
+	case "from_pretrained", "hf_hub_download", "snapshot_download":
+		kind = "model"
+	case "load_dataset":
+		kind = "dataset"
+	default:
+		return
+	}
+	repo := repoArg(c)
+	if repo == "" {
+		return
+	}
+	attrs := map[string]string{"type": kind, "source": "huggingface"}
+	if rev := c.Arg("revision"); rev != nil && rev.Kind == python.StringLit {
+		attrs["revision"] = rev.Value
+	}
+	t.pass.AddAsset(finding.Asset{
+		ID:       finding.AssetID(finding.AssetExternal, "hf:"+repo),
+		Kind:     finding.AssetExternal,
+		Name:     "hf:" + repo,
+		Location: t.location(c.Start, c.Line, c.Col),
+		Attrs:    attrs,
+	})
+}

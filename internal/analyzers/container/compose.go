@@ -1,0 +1,352 @@
+package container
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/mlcmd"
+	"github.com/mlsec/mlsec/internal/mlcmd/envsecret"
+	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/yamlutil"
+)
+
+// service is one compose service, as far as the checks need it.
+type service struct {
+	name      string
+	node      *yaml.Node // the service's key, for its line
+	image     string
+	argv      []string // entrypoint + command, for recognising the service
+	entry     *yaml.Node
+	command   *yaml.Node
+	published []*yaml.Node
+	env       []envVar
+	envFile   bool
+}
+
+type envVar struct {
+	name, value string
+	node        *yaml.Node
+}
+
+// mlKind names the ML services this analyzer knows.
+type mlKind int
+
+const (
+	otherService mlKind = iota
+	mlflowService
+	jupyterService
+	rayService
+	minioService
+	tensorboardService
+	labelStudioService
+	appService // Gradio, Streamlit: user-facing, auth lives in the app code
+	databaseService
+)
+
+func runCompose(p *analysis.Pass) error {
+	docs, err := yamlutil.Parse(p.Content)
+	if err != nil {
+		return err
+	}
+	for _, doc := range docs {
+		services := yamlutil.Get(doc, "services")
+		var count int
+		yamlutil.Pairs(services, func(k, v *yaml.Node) {
+			if count++; count%64 == 0 && p.Canceled() {
+				return
+			}
+			checkService(p, readService(k, v))
+		})
+		if p.Canceled() {
+			return p.Context.Err()
+		}
+	}
+	return nil
+}
+
+func readService(k, v *yaml.Node) *service {
+	s := &service{name: k.Value, node: k, image: yamlutil.Str(yamlutil.Get(v, "image"))}
+	s.entry, s.command = yamlutil.Get(v, "entrypoint"), yamlutil.Get(v, "command")
+	s.argv = append(commandWords(s.entry), commandWords(s.command)...)
+	if yamlutil.Str(yamlutil.Get(v, "network_mode")) == "host" {
+		s.published = append(s.published, yamlutil.Get(v, "network_mode"))
+	}
+	for _, port := range yamlutil.Items(yamlutil.Get(v, "ports")) {
+		if publishedEverywhere(port) {
+			s.published = append(s.published, port)
+		}
+	}
+	env := yamlutil.Get(v, "environment")
+	yamlutil.Pairs(env, func(k, v *yaml.Node) {
+		s.env = append(s.env, envVar{k.Value, yamlutil.Str(v), v})
+	})
+	for _, it := range yamlutil.Items(env) {
+		name, val, _ := strings.Cut(yamlutil.Str(it), "=")
+		s.env = append(s.env, envVar{name, val, it})
+	}
+	s.envFile = yamlutil.Get(v, "env_file") != nil
+	return s
+}
+
+// commandWords is a command or entrypoint as words, for recognition only.
+func commandWords(n *yaml.Node) []string {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.ScalarNode {
+		return strings.Fields(n.Value)
+	}
+	var out []string
+	for _, it := range yamlutil.Items(n) {
+		out = append(out, yamlutil.Str(it))
+	}
+	return out
+}
+
+// publishedEverywhere reports whether a ports entry binds the host side on
+// all interfaces: "5000:5000", "8888", "0.0.0.0:8888:8888", or the long
+// syntax without host_ip.
+func publishedEverywhere(port *yaml.Node) bool {
+	if port.Kind == yaml.MappingNode {
+		if yamlutil.Get(port, "published") == nil && yamlutil.Get(port, "target") == nil {
+			return false
+		}
+		return allIfaces(yamlutil.Str(yamlutil.Get(port, "host_ip")))
+	}
+	spec := yamlutil.Str(port)
+	if spec == "" {
+		return false
+	}
+	spec, _, _ = strings.Cut(spec, "/") // protocol
+	if strings.HasPrefix(spec, "[") {   // [::1]:5000:5000
+		end := strings.IndexByte(spec, ']')
+		if end < 0 {
+			return false
+		}
+		return allIfaces(spec[1:end])
+	}
+	parts := strings.Split(spec, ":")
+	if len(parts) == 3 {
+		return allIfaces(parts[0])
+	}
+	return len(parts) <= 2
+}
+
+func allIfaces(h string) bool { return h == "" || h == "0.0.0.0" || h == "::" || h == "*" }
+
+// classify recognises a service by image and command.
+func classify(s *service) mlKind {
+	img := strings.ToLower(s.image)
+	repo := img
+	if i := strings.LastIndexByte(repo, ':'); i > strings.LastIndexByte(repo, '/') {
+		repo = repo[:i]
+	}
+	cmd := strings.ToLower(strings.Join(s.argv, " "))
+	has := func(sub string) bool { return strings.Contains(cmd, sub) }
+	switch {
+	case strings.Contains(repo, "mlflow") || has("mlflow server") || has("mlflow ui"):
+		return mlflowService
+	case strings.HasPrefix(repo, "rayproject/") || has("ray start"):
+		return rayService
+	case strings.HasPrefix(repo, "jupyter/") || strings.HasPrefix(repo, "quay.io/jupyter/") || has("jupyter lab") ||
+		has("jupyter notebook") || has("jupyter-lab") || has("start-notebook"):
+		return jupyterService
+	case strings.HasSuffix(repo, "minio/minio") || strings.HasSuffix(repo, "bitnami/minio") || strings.HasSuffix(repo, "/minio"):
+		return minioService
+	case strings.Contains(repo, "tensorboard") || has("tensorboard "):
+		return tensorboardService
+	case strings.Contains(repo, "label-studio"):
+		return labelStudioService
+	case strings.Contains(repo, "gradio") || has("gradio ") || has("streamlit run"):
+		return appService
+	case strings.HasPrefix(repo, "postgres") || strings.HasSuffix(repo, "/postgres") || strings.HasPrefix(repo, "mysql") ||
+		strings.HasPrefix(repo, "mariadb") || strings.HasSuffix(repo, "/mysql"):
+		return databaseService
+	}
+	return otherService
+}
+
+var kindNames = map[mlKind]string{
+	mlflowService: "MLflow", jupyterService: "Jupyter", rayService: "Ray", minioService: "MinIO",
+	tensorboardService: "TensorBoard", labelStudioService: "Label Studio", appService: "Gradio/Streamlit app",
+	databaseService: "database",
+}
+
+func checkService(p *analysis.Pass, s *service) {
+	kind := classify(s)
+	cmdMatches := checkCommands(p, s)
+	exposed := len(s.published) > 0
+
+	if kind != otherService {
+		id := finding.AssetID(finding.AssetEndpoint, "compose:"+s.name)
+		a := finding.Asset{ID: id, Kind: finding.AssetEndpoint, Name: "compose:" + s.name, Location: p.Line(s.node.Line, s.node.Column),
+			Attrs: map[string]string{"service": kindNames[kind], "image": s.image, "published": strconv.FormatBool(exposed)}}
+		if kind == minioService || kind == databaseService {
+			a.ID, a.Kind = finding.AssetID(finding.AssetDataStore, "compose:"+s.name), finding.AssetDataStore
+		}
+		p.AddAsset(a)
+	}
+
+	if exposed {
+		checkExposure(p, s, kind, cmdMatches)
+	}
+	checkEnv(p, s, kind, exposed)
+}
+
+// checkCommands runs mlcmd on the service's entrypoint and command.
+func checkCommands(p *analysis.Pass, s *service) []mlcmd.Match {
+	var all []mlcmd.Match
+	var entryItems []*yaml.Node
+	if s.entry != nil {
+		if s.entry.Kind == yaml.ScalarNode {
+			all = append(all, checkScalar(p, s.entry)...)
+		} else {
+			entryItems = yamlutil.Items(s.entry)
+		}
+	}
+	switch {
+	case s.command != nil && s.command.Kind == yaml.ScalarNode:
+		all = append(all, checkScalar(p, s.command)...)
+	case len(entryItems) > 0 || s.command != nil:
+		items := append(append([]*yaml.Node{}, entryItems...), yamlutil.Items(s.command)...)
+		argv := make([]string, len(items))
+		for i, it := range items {
+			argv[i] = yamlutil.Str(it)
+		}
+		for _, m := range mlcmd.Check(argv) {
+			at := s.node
+			if m.Arg >= 0 && m.Arg < len(items) {
+				at = items[m.Arg]
+			}
+			m.Report(p, p.Line(at.Line, at.Column))
+			all = append(all, m)
+		}
+	}
+	return all
+}
+
+// checkScalar runs mlcmd on a command written as one string.
+func checkScalar(p *analysis.Pass, n *yaml.Node) []mlcmd.Match {
+	var out []mlcmd.Match
+	for _, m := range mlcmd.CheckShell(n.Value) {
+		line, col := n.Line, n.Column
+		switch {
+		case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
+			line += m.Line // the text starts on the line after the indicator
+			col = 0
+		case m.Line == 1 && n.Style == 0:
+			col += m.Col - 1
+		default:
+			line += m.Line - 1
+			col = 0
+		}
+		m.Report(p, p.Line(line, col))
+		out = append(out, m.Match)
+	}
+	return out
+}
+
+func checkExposure(p *analysis.Pass, s *service, kind mlKind, cmd []mlcmd.Match) {
+	port := s.published[0]
+	ev := "ports: " + portText(port)
+	loc := p.Line(port.Line, port.Column)
+	report := func(sev rule.Severity, msg string) {
+		p.ReportFinding(finding.Finding{Rule: MLServiceExposed, Severity: sev, Confidence: MLServiceExposed.Confidence,
+			Location: loc, Evidence: ev, Message: msg})
+	}
+	cmdline := strings.Join(s.argv, " ")
+	switch kind {
+	case mlflowService:
+		if !strings.Contains(cmdline, "basic-auth") {
+			report(rule.High, fmt.Sprintf("MLflow service %q is published on all interfaces without authentication (no --app-name basic-auth)", s.name))
+		}
+	case rayService:
+		report(rule.Critical, fmt.Sprintf("Ray service %q is published on all interfaces: its dashboard job API runs any command without authentication", s.name))
+	case jupyterService:
+		for _, m := range cmd {
+			if m.Rule == mlcmd.JupyterNoAuth {
+				report(rule.Critical, fmt.Sprintf("Jupyter service %q is published on all interfaces with an empty token: anyone can run code", s.name))
+				return
+			}
+		}
+	case tensorboardService:
+		report(rule.High, fmt.Sprintf("TensorBoard service %q is published on all interfaces without authentication", s.name))
+	case labelStudioService:
+		for _, e := range s.env {
+			if e.name == "LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK" && strings.EqualFold(e.value, "true") {
+				return
+			}
+		}
+		report(rule.High, fmt.Sprintf("Label Studio service %q is published on all interfaces with open sign-up: anyone can create an account and edit annotations", s.name))
+	case appService:
+		report(rule.Medium, fmt.Sprintf("app service %q is published on all interfaces; make sure the app itself authenticates users", s.name))
+	}
+}
+
+func portText(n *yaml.Node) string {
+	if n.Kind == yaml.ScalarNode {
+		return n.Value
+	}
+	if n.Kind == yaml.MappingNode {
+		return "published " + yamlutil.Str(yamlutil.Get(n, "published")) + " target " + yamlutil.Str(yamlutil.Get(n, "target"))
+	}
+	return "network_mode: host"
+}
+
+// credential variables of the services that have default logins.
+var minioSecretVars = []string{"MINIO_ROOT_PASSWORD", "MINIO_SECRET_KEY", "MINIO_ROOT_PASSWORD_FILE", "MINIO_SECRET_KEY_FILE"}
+
+func checkEnv(p *analysis.Pass, s *service, kind mlKind, exposed bool) {
+	sev := rule.High
+	suffix := ""
+	if exposed {
+		sev, suffix = rule.Critical, "; the service is also published on all interfaces"
+	}
+	for _, e := range s.env {
+		val := interpolationDefault(e.value)
+		loc := p.Line(e.node.Line, e.node.Column)
+		pw, inURL := envsecret.URLPassword(val)
+		switch {
+		case envsecret.Name(e.name) && envsecret.Weak(val), inURL && envsecret.Weak(pw):
+			p.ReportFinding(finding.Finding{Rule: DefaultCredentials, Severity: sev, Confidence: DefaultCredentials.Confidence,
+				Location: loc, Evidence: e.name + "=" + envsecret.Mask(val),
+				Message: fmt.Sprintf("service %q sets %s to a well-known default password%s", s.name, e.name, suffix)})
+		case envsecret.Literal(e.name, val):
+			p.Reportf(SecretInEnv, loc, e.name+"="+envsecret.Mask(val), "service %q has a literal credential in %s, committed with the compose file", s.name, e.name)
+		}
+	}
+	if kind == minioService && !s.envFile {
+		for _, e := range s.env {
+			for _, v := range minioSecretVars {
+				if e.name == v {
+					return
+				}
+			}
+		}
+		p.ReportFinding(finding.Finding{Rule: DefaultCredentials, Severity: sev, Confidence: DefaultCredentials.Confidence,
+			Location: p.Line(s.node.Line, s.node.Column), Evidence: "image: " + s.image,
+			Message: fmt.Sprintf("MinIO service %q sets no root password, so it runs with minioadmin:minioadmin%s", s.name, suffix)})
+	}
+}
+
+// interpolationDefault returns the default of "${VAR:-default}" or
+// "${VAR-default}", the value compose uses when VAR is unset; other values
+// are returned unchanged.
+func interpolationDefault(v string) string {
+	if !strings.HasPrefix(v, "${") || !strings.HasSuffix(v, "}") {
+		return v
+	}
+	inner := v[2 : len(v)-1]
+	if _, def, ok := strings.Cut(inner, ":-"); ok {
+		return def
+	}
+	if _, def, ok := strings.Cut(inner, "-"); ok {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,355 @@
+package container
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+
+	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/mlcmd"
+	"github.com/mlsec/mlsec/internal/mlcmd/envsecret"
+	"github.com/mlsec/mlsec/internal/rule"
+)
+
+// stage is one FROM … section of a Dockerfile.
+type stage struct {
+	name     string
+	image    string // as resolved, "" when it names an earlier stage
+	parent   *stage // the earlier stage it builds on
+	fromLine int
+	user     string // last USER, "" when none in this stage
+	userLine int
+	cmd      *parser.Node
+	entry    *parser.Node
+}
+
+// effectiveUser is the user the stage runs as, inherited through stages.
+func (s *stage) effectiveUser() (user string, line int, set bool) {
+	for st, guard := s, 0; st != nil && guard < 128; st, guard = st.parent, guard+1 {
+		if st.user != "" {
+			return st.user, st.userLine, true
+		}
+	}
+	return "", 0, false
+}
+
+// rootImage is the external image at the bottom of the stage chain.
+func (s *stage) rootImage() string {
+	for st, guard := s, 0; st != nil && guard < 128; st, guard = st.parent, guard+1 {
+		if st.image != "" {
+			return st.image
+		}
+	}
+	return ""
+}
+
+func runDockerfile(p *analysis.Pass) error {
+	res, err := parser.Parse(bytes.NewReader(p.Content))
+	if err != nil {
+		if strings.Contains(err.Error(), "file with no instructions") {
+			return nil
+		}
+		return fmt.Errorf("invalid Dockerfile%s: %v", errLine(err), err)
+	}
+	d := &dockerfile{pass: p, lines: strings.Split(string(p.Content), "\n"), escape: res.EscapeToken, args: map[string]string{}, stages: map[string]*stage{}}
+	for i, n := range res.AST.Children {
+		if i%64 == 0 && p.Canceled() {
+			return p.Context.Err()
+		}
+		d.instruction(n)
+	}
+	d.finish()
+	return nil
+}
+
+func errLine(err error) string {
+	var le *parser.LocationError
+	if errors.As(err, &le) && len(le.Locations) > 0 && len(le.Locations[0]) > 0 {
+		return fmt.Sprintf(" at line %d", le.Locations[0][0].Start.Line)
+	}
+	return ""
+}
+
+// dockerfile holds the walk's state.
+type dockerfile struct {
+	pass   *analysis.Pass
+	lines  []string
+	escape rune
+	args   map[string]string // global ARG defaults, for FROM ${BASE}
+	stages map[string]*stage // by lower-cased AS name
+	cur    *stage
+	all    []*stage
+}
+
+func (d *dockerfile) instruction(n *parser.Node) {
+	switch strings.ToLower(n.Value) {
+	case "from":
+		d.from(n)
+	case "arg":
+		d.arg(n)
+	case "env":
+		d.env(n)
+	case "user":
+		if d.cur != nil && n.Next != nil {
+			d.cur.user, d.cur.userLine = n.Next.Value, n.StartLine
+		}
+	case "add":
+		d.add(n)
+	case "run":
+		d.run(n)
+	case "cmd":
+		if d.cur != nil {
+			d.cur.cmd = n
+		}
+	case "entrypoint":
+		if d.cur != nil {
+			d.cur.entry = n
+		}
+	}
+}
+
+func (d *dockerfile) from(n *parser.Node) {
+	var words []string
+	for w := n.Next; w != nil && len(words) < 8; w = w.Next {
+		words = append(words, w.Value)
+	}
+	if len(words) == 0 {
+		return
+	}
+	st := &stage{fromLine: n.StartLine}
+	if len(words) >= 3 && strings.EqualFold(words[1], "as") {
+		st.name = strings.ToLower(words[2])
+	}
+	ref := d.expand(words[0])
+	if parent, ok := d.stages[strings.ToLower(ref)]; ok {
+		st.parent = parent
+	} else {
+		st.image = ref
+		d.checkBase(n, ref)
+	}
+	if st.name != "" {
+		d.stages[st.name] = st
+	}
+	d.cur = st
+	d.all = append(d.all, st)
+}
+
+// expand substitutes global ARG defaults in a FROM reference.
+func (d *dockerfile) expand(s string) string {
+	if !strings.Contains(s, "$") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '$' {
+			b.WriteByte(s[i])
+			continue
+		}
+		name, rest := "", s[i+1:]
+		if strings.HasPrefix(rest, "{") {
+			end := strings.IndexByte(rest, '}')
+			if end < 0 {
+				return s
+			}
+			name = rest[1:end]
+			i += end + 1
+			if k, def, ok := strings.Cut(name, ":-"); ok {
+				if v, ok := d.args[k]; ok && v != "" {
+					b.WriteString(v)
+				} else {
+					b.WriteString(def)
+				}
+				continue
+			}
+		} else {
+			j := 0
+			for j < len(rest) && (rest[j] == '_' || rest[j] >= 'A' && rest[j] <= 'Z' || rest[j] >= 'a' && rest[j] <= 'z' || rest[j] >= '0' && rest[j] <= '9') {
+				j++
+			}
+			name = rest[:j]
+			i += j
+		}
+		v, ok := d.args[name]
+		if !ok || v == "" {
+			return "" // unknown at scan time
+		}
+		b.WriteString(v)
+	}
+	return b.String()
+}
+
+// checkBase reports a base image that is not pinned by digest.
+func (d *dockerfile) checkBase(n *parser.Node, ref string) {
+	if ref == "" || strings.EqualFold(ref, "scratch") || strings.Contains(ref, "@sha256:") {
+		return
+	}
+	name := ref
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		name = name[i+1:]
+	}
+	_, tag, hasTag := strings.Cut(name, ":")
+	if !hasTag || tag == "latest" {
+		d.pass.ReportFinding(finding.Finding{
+			Rule: UnpinnedBaseImage, Severity: rule.Medium, Confidence: UnpinnedBaseImage.Confidence,
+			Location: d.pass.Line(n.StartLine, 1), Evidence: "FROM " + ref,
+			Message: "base image " + ref + " follows a moving tag (latest or none) and has no digest",
+		})
+		return
+	}
+	d.pass.Reportf(UnpinnedBaseImage, d.pass.Line(n.StartLine, 1), "FROM "+ref, "base image %s is pinned by tag only, not by digest", ref)
+}
+
+func (d *dockerfile) arg(n *parser.Node) {
+	for w := n.Next; w != nil; w = w.Next {
+		name, val, hasDefault := strings.Cut(w.Value, "=")
+		val = unquote(val)
+		if d.cur == nil && hasDefault {
+			d.args[name] = val
+		}
+		if hasDefault && envsecret.Literal(name, val) {
+			d.pass.Reportf(SecretInEnv, d.pass.Line(n.StartLine, 1), "ARG "+name+"="+envsecret.Mask(val),
+				"build argument %s has a secret default value; build arguments are recorded in the image history", name)
+		}
+	}
+}
+
+func (d *dockerfile) env(n *parser.Node) {
+	for k := n.Next; k != nil && k.Next != nil; k = k.Next.Next {
+		name, val := k.Value, unquote(k.Next.Value)
+		switch {
+		case envsecret.Literal(name, val):
+			d.pass.Reportf(SecretInEnv, d.pass.Line(n.StartLine, 1), "ENV "+name+"="+envsecret.Mask(val),
+				"ENV %s holds a literal credential, stored in the image configuration", name)
+		case name == "PIP_TRUSTED_HOST" && val != "",
+			(name == "PIP_INDEX_URL" || name == "PIP_EXTRA_INDEX_URL") && strings.HasPrefix(val, "http://"):
+			d.pass.Reportf(PipInsecureIndex, d.pass.Line(n.StartLine, 1), "ENV "+name+"="+val,
+				"ENV %s makes pip fetch packages without TLS verification", name)
+		case name == "PIP_EXTRA_INDEX_URL" && val != "":
+			d.pass.Reportf(PipExtraIndexURL, d.pass.Line(n.StartLine, 1), "ENV "+name+"="+val,
+				"ENV PIP_EXTRA_INDEX_URL makes pip resolve packages from a second index, %s: a public package of the same name can win", val)
+		}
+	}
+}
+
+func unquote(v string) string {
+	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+		return v[1 : len(v)-1]
+	}
+	return v
+}
+
+func (d *dockerfile) add(n *parser.Node) {
+	for _, f := range n.Flags {
+		if strings.HasPrefix(f, "--checksum=") {
+			return
+		}
+	}
+	var srcs []string
+	for w := n.Next; w != nil; w = w.Next {
+		srcs = append(srcs, w.Value)
+	}
+	if len(srcs) < 2 {
+		return
+	}
+	for _, s := range srcs[:len(srcs)-1] {
+		if strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") {
+			d.pass.Reportf(AddRemoteURL, d.pass.Line(n.StartLine, 1), "ADD "+s, "ADD fetches %s at build time without --checksum", s)
+		}
+	}
+}
+
+// finish runs the checks that need the whole file: the final stage's user
+// and its start command.
+func (d *dockerfile) finish() {
+	if len(d.all) == 0 {
+		return
+	}
+	last := d.all[len(d.all)-1]
+	d.checkUser(last)
+	d.checkStart(last)
+}
+
+// nonRootImages set a non-root USER themselves.
+var nonRootImages = []string{"jupyter/", "quay.io/jupyter/", ":nonroot", "-nonroot", "cgr.dev/chainguard/", "bitnami/"}
+
+func (d *dockerfile) checkUser(st *stage) {
+	user, line, set := st.effectiveUser()
+	if !set {
+		img := st.rootImage()
+		for _, p := range nonRootImages {
+			if strings.Contains(img, p) {
+				return
+			}
+		}
+		if img == "" || strings.EqualFold(img, "scratch") {
+			return
+		}
+		d.pass.Reportf(RunsAsRoot, d.pass.Line(st.fromLine, 1), "FROM "+img, "the final stage sets no USER, so it runs as root")
+		return
+	}
+	u, _, _ := strings.Cut(user, ":")
+	if u == "root" || u == "0" {
+		d.pass.Reportf(RunsAsRoot, d.pass.Line(line, 1), "USER "+user, "the final stage switches to USER %s", user)
+	}
+}
+
+// checkStart runs mlcmd on the final stage's ENTRYPOINT and CMD, combined
+// as Docker combines them.
+func (d *dockerfile) checkStart(st *stage) {
+	entry, entryShell := words(st.entry)
+	cmd, cmdShell := words(st.cmd)
+	switch {
+	case st.entry != nil && entryShell:
+		d.checkShellForm(st.entry)
+	case st.entry != nil && st.cmd != nil && !cmdShell:
+		argv := append(append([]string{}, entry...), cmd...)
+		for _, m := range mlcmd.Check(argv) {
+			n := st.entry
+			if m.Arg >= len(entry) {
+				n = st.cmd
+			}
+			m.Report(d.pass, d.pass.Line(n.StartLine, 1))
+		}
+	case st.entry != nil:
+		for _, m := range mlcmd.Check(entry) {
+			m.Report(d.pass, d.pass.Line(st.entry.StartLine, 1))
+		}
+	case st.cmd != nil && cmdShell:
+		d.checkShellForm(st.cmd)
+	case st.cmd != nil:
+		for _, m := range mlcmd.Check(cmd) {
+			m.Report(d.pass, d.pass.Line(st.cmd.StartLine, 1))
+		}
+	}
+}
+
+// words returns an instruction's exec-form argv, or its shell-form text.
+func words(n *parser.Node) (argv []string, shell bool) {
+	if n == nil {
+		return nil, false
+	}
+	if !n.Attributes["json"] {
+		if n.Next != nil {
+			return []string{n.Next.Value}, true
+		}
+		return nil, true
+	}
+	for w := n.Next; w != nil; w = w.Next {
+		argv = append(argv, w.Value)
+	}
+	return argv, false
+}
+
+func (d *dockerfile) checkShellForm(n *parser.Node) {
+	sc := d.script(n)
+	if sc == nil {
+		return
+	}
+	for _, m := range mlcmd.CheckShell(sc.text) {
+		m.Report(d.pass, sc.loc(d.pass, m.Line, m.Col))
+	}
+}

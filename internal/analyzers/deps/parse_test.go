@@ -1,0 +1,175 @@
+package deps
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/source"
+)
+
+func TestParseRequirement(t *testing.T) {
+	tests := []struct {
+		in              string
+		name, spec, url string
+		path            bool
+		marker          string
+	}{
+		{in: "torch>=2.1", name: "torch", spec: ">=2.1"},
+		{in: "Scikit_Learn[alldeps] (>=1.3, <1.5) ; python_version<'3.12'", name: "scikit-learn", spec: ">=1.3, <1.5", marker: "python_version<'3.12'"},
+		{in: "huggingface.hub", name: "huggingface-hub"},
+		{in: "pkg @ https://example.com/pkg.whl ; sys_platform == 'linux'", name: "pkg", url: "https://example.com/pkg.whl", marker: "sys_platform == 'linux'"},
+		{in: "pkg@git+https://h/r.git@v1;x", name: "pkg", url: "git+https://h/r.git@v1;x"},
+		{in: "git+https://h/org/repo.git#egg=My_Pkg", name: "my-pkg", url: "git+https://h/org/repo.git#egg=My_Pkg"},
+		{in: "./libs/thing", path: true},
+		{in: "dist/thing-1.0-py3-none-any.whl", path: true},
+		{in: "pkg @ ./vendored", name: "pkg", path: true},
+	}
+	for _, tt := range tests {
+		r, ok := parseRequirement(tt.in)
+		if !ok {
+			t.Errorf("parseRequirement(%q) failed", tt.in)
+			continue
+		}
+		if r.Name != tt.name || r.Spec != tt.spec || r.URL != tt.url || r.Path != tt.path || r.Marker != tt.marker {
+			t.Errorf("parseRequirement(%q) = %+v", tt.in, r)
+		}
+	}
+	for _, bad := range []string{"", "[extra]", "pkg[unclosed"} {
+		if r, ok := parseRequirement(bad); ok {
+			t.Errorf("parseRequirement(%q) = %+v, want failure", bad, r)
+		}
+	}
+}
+
+func TestExactPin(t *testing.T) {
+	for spec, want := range map[string]bool{
+		"==2.1.0": true, "===2.1.0-custom": true, ">=2,==2.1.0": true, "== 2.1.0": true,
+		"==2.1.*": false, ">=2.1": false, "~=2.1.0": false, "": false, "!=2.0": false,
+	} {
+		if got := exactPin(spec); got != want {
+			t.Errorf("exactPin(%q) = %v, want %v", spec, got, want)
+		}
+	}
+}
+
+func TestCondaPinned(t *testing.T) {
+	for spec, want := range map[string]bool{
+		"==2.2.1": true, "=2.2.1": true, "=0.17.1=py311_cu121": true, "1.26.4": true, "1.26.4 py311h_0": true,
+		"[version='1.4.1']": true, "=1.26": false, "=1.26=*": false, ">=2.1": false, "": false, "1.8*": false,
+		"[build=cuda*]": false,
+	} {
+		if got := condaPinned(spec); got != want {
+			t.Errorf("condaPinned(%q) = %v, want %v", spec, got, want)
+		}
+	}
+}
+
+func TestURLCredential(t *testing.T) {
+	for raw, want := range map[string]bool{
+		"https://user:s3cretPass@host/simple":                         true,
+		"https://${PIP_USER}:${PIP_PASSWORD}@host/simple":             false,
+		"https://__token__:$PYPI_TOKEN@host/simple":                   false,
+		"https://ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com": true,
+		"https://git@github.com/org/repo":                             false,
+		"https://deploy-user@host/simple":                             false,
+		"https://conda.anaconda.org/t/ab-1234abcd-99/chan":            true,
+		"https://conda.anaconda.org/t/${TOKEN}/chan":                  false,
+		"https://host/simple":                                         false,
+	} {
+		u, ok := parseURL(raw)
+		if !ok {
+			t.Errorf("parseURL(%q) failed", raw)
+			continue
+		}
+		if got, _ := u.credential(); got != want {
+			t.Errorf("credential(%q) = %v, want %v", raw, got, want)
+		}
+	}
+}
+
+func TestURLParts(t *testing.T) {
+	u, ok := parseURL("git+HTTPS://tok:x@GitHub.com:443/org/repo.git@v1.2#egg=repo&subdirectory=py")
+	if !ok || u.vcs != "git" || u.scheme != "https" || u.hostname() != "github.com" || u.vcsRef() != "v1.2" || u.eggName() != "repo" {
+		t.Errorf("parseURL = %+v", u)
+	}
+	if got := u.redacted(); strings.Contains(got, "tok") {
+		t.Errorf("redacted() = %q still holds the user part", got)
+	}
+	if u, _ := parseURL("git://host/r.git"); !u.plaintext() || u.vcs != "git" {
+		t.Errorf("git:// must be a plaintext VCS URL: %+v", u)
+	}
+	if _, ok := parseURL("name@https://x"); ok {
+		t.Error("parseURL accepted an invalid scheme")
+	}
+	if !isCommit(strings.Repeat("a1", 20)) || isCommit("main") || isCommit(strings.Repeat("g", 40)) {
+		t.Error("isCommit is wrong")
+	}
+}
+
+func TestCanonicalOption(t *testing.T) {
+	for in, want := range map[string]string{
+		"-i": "--index-url", "--extra-index": "--extra-index-url", "--trusted": "--trusted-host",
+		"--index-url": "--index-url", "--no": "", "--bogus": "", "-x": "",
+	} {
+		if got := canonicalOption(in); got != want {
+			t.Errorf("canonicalOption(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestTOMLTooDeep(t *testing.T) {
+	deep := "x = " + strings.Repeat("[", 10000) + strings.Repeat("]", 10000) + "\n"
+	if _, err := parseTOML([]byte(deep)); err == nil || !strings.Contains(err.Error(), "nested deeper") {
+		t.Errorf("parseTOML(deep) error = %v", err)
+	}
+	// Brackets inside strings and comments do not count.
+	ok := "# [[[[\nx = \"" + strings.Repeat("[", 200) + "\"\ny = '''\n" + strings.Repeat("{", 200) + "'''\n"
+	if _, err := parseTOML([]byte(ok)); err != nil {
+		t.Errorf("parseTOML(strings) error = %v", err)
+	}
+}
+
+func TestTOMLErrorLine(t *testing.T) {
+	_, err := parseTOML([]byte("[project]\nname = \"x\"\ndependencies = [\n  \"a\"\n  \"b\",\n]\n"))
+	if err == nil || !strings.Contains(err.Error(), "line 5") {
+		t.Errorf("error = %v, want one naming line 5", err)
+	}
+}
+
+// runOn runs the analyzer on content as a file of kind k and returns the findings.
+func runOn(t testing.TB, name string, k source.Kind, content []byte) ([]finding.Finding, error) {
+	var fs []finding.Finding
+	p := analysis.NewPass(context.Background(), Analyzer, source.Entry{Path: name, OS: "/nonexistent/" + name, Kind: k}, k,
+		func(f finding.Finding) { fs = append(fs, f) }, func(finding.Asset) {}, func(finding.Edge) {})
+	p.Content = content
+	return fs, Analyzer.Run(p)
+}
+
+func TestContinuationColumns(t *testing.T) {
+	fs, err := runOn(t, "requirements.txt", source.Requirements, []byte("torch==2.2.1 \\\n  --hash=sha256:ab \\\n  ; extra\n--index-url \\\n   http://mirror.example.com/simple\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || fs[0].RuleID != InsecureIndex.ID || fs[0].Location.Line != 5 || fs[0].Location.Column != 4 {
+		t.Fatalf("findings = %+v, want one insecure-index at 5:4", fs)
+	}
+}
+
+func FuzzAnalyzer(f *testing.F) {
+	f.Add("requirements.txt", "-i http://u:p@h/s\ntorch>=2 \\\n --hash=sha256:x\n-e git+https://h/r@main#egg=x\n")
+	f.Add("pyproject.toml", "[project]\ndependencies=['torch']\n[[tool.poetry.source]]\nurl='http://x'\npriority='secondary'\n[tool.uv]\nindex=[{url='x'}]\n")
+	f.Add("setup.cfg", "[options]\ninstall_requires =\n  torch\n[easy_install]\nindex_url = http://x\n")
+	f.Add("environment.yml", "channels: [http://x]\ndependencies:\n - numpy=1\n - pip: ['--extra-index-url https://x', 'torch']\n")
+	f.Fuzz(func(t *testing.T, name, content string) {
+		k, _ := source.ClassifyName(name)
+		switch k {
+		case source.Requirements, source.Pyproject, source.SetupCfg, source.CondaEnv:
+		default:
+			k = source.Requirements
+		}
+		_, _ = runOn(t, name, k, []byte(content))
+	})
+}

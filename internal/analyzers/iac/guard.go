@@ -1,0 +1,50 @@
+package iac
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+)
+
+// Limits that keep a hostile file from crashing the scanner. The HCL parser
+// is recursive descent: nesting a few hundred thousand levels deep overflows
+// the goroutine stack, which Go cannot recover from, so depth is measured on
+// the token stream before parsing.
+const (
+	maxSource = 8 << 20 // bytes; real Terraform files are kilobytes
+	maxDepth  = 500     // brackets, blocks, interpolations and chained operators
+)
+
+// checkLimits rejects a file too large or too deeply nested to parse safely.
+func checkLimits(src []byte, filename string) error {
+	if len(src) > maxSource {
+		return fmt.Errorf("%d bytes is over the %d MiB limit for a Terraform file; not analyzed", len(src), maxSource>>20)
+	}
+	toks, _ := hclsyntax.LexConfig(src, filename, hcl.InitialPos)
+	depth, chain := 0, 0
+	for _, t := range toks {
+		switch t.Type {
+		case hclsyntax.TokenOBrace, hclsyntax.TokenOBrack, hclsyntax.TokenOParen, hclsyntax.TokenOQuote,
+			hclsyntax.TokenOHeredoc, hclsyntax.TokenTemplateInterp, hclsyntax.TokenTemplateControl:
+			depth++
+		case hclsyntax.TokenCBrace, hclsyntax.TokenCBrack, hclsyntax.TokenCParen, hclsyntax.TokenCQuote,
+			hclsyntax.TokenCHeredoc, hclsyntax.TokenTemplateSeqEnd:
+			if depth > 0 {
+				depth--
+			}
+		}
+		// Unary operators and conditionals nest without brackets
+		// (`!!!!x`, `a ? b : c ? d : …`); count how many run together.
+		switch t.Type {
+		case hclsyntax.TokenBang, hclsyntax.TokenMinus, hclsyntax.TokenQuestion, hclsyntax.TokenColon:
+			chain++
+		case hclsyntax.TokenNewline, hclsyntax.TokenComma, hclsyntax.TokenCBrace, hclsyntax.TokenCBrack, hclsyntax.TokenCParen:
+			chain = 0
+		}
+		if depth > maxDepth || chain > 2*maxDepth {
+			return fmt.Errorf("invalid HCL at line %d: nested more than %d levels deep; not analyzed", t.Range.Start.Line, maxDepth)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,71 @@
+variable "env" {
+  type    = string
+  default = "staging"
+}
+
+resource "aws_s3_bucket" "train" { # want: iac/ml-bucket-no-encryption
+  bucket = "acme-recsys-${var.env}"
+  tags = {
+    Purpose = "training"
+  }
+}
+
+resource "aws_s3_bucket_versioning" "train" {
+  bucket = aws_s3_bucket.train.id
+  versioning_configuration {
+    status = "Suspended" # want: iac/ml-bucket-no-versioning
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "train" { # want: iac/ml-bucket-public-access-block-off
+  bucket            = aws_s3_bucket.train.id
+  block_public_acls = true
+}
+
+# The MLflow artifact store, declared with the legacy inline blocks.
+resource "aws_s3_bucket" "mlflow" { # want: iac/ml-bucket-public-access-block-off
+  bucket = "acme-mlflow-artifacts"
+
+  versioning {
+    enabled = true
+  }
+
+  server_side_encryption_configuration {
+    rule {
+      apply_server_side_encryption_by_default {
+        sse_algorithm = "aws:kms"
+      }
+    }
+  }
+}
+
+# Used by a SageMaker pipeline, so it holds ML data whatever its name.
+resource "aws_s3_bucket" "scratch" { # want: iac/ml-bucket-no-versioning iac/ml-bucket-no-encryption
+  bucket = "acme-team-scratch"
+}
+
+resource "aws_s3_bucket_public_access_block" "scratch" {
+  bucket                  = aws_s3_bucket.scratch.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_sagemaker_pipeline" "retrain" {
+  pipeline_name         = "recsys-retrain"
+  pipeline_display_name = "recsys-retrain"
+  role_arn              = aws_iam_role.pipeline.arn
+
+  pipeline_definition = jsonencode({
+    Version = "2020-12-01"
+    Steps = [{
+      Name = "Train"
+      Type = "Training"
+      Arguments = {
+        InputDataConfig  = [{ ChannelName = "train", DataSource = { S3DataSource = { S3Uri = "s3://${aws_s3_bucket.train.bucket}/v3/" } } }]
+        OutputDataConfig = { S3OutputPath = "s3://${aws_s3_bucket.scratch.bucket}/out/" }
+      }
+    }]
+  })
+}

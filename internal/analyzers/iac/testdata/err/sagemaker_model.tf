@@ -1,0 +1,57 @@
+resource "aws_sagemaker_model" "churn" { # want: iac/sagemaker-no-network-isolation
+  name               = "churn-xgb"
+  execution_role_arn = aws_iam_role.inference.arn
+
+  primary_container {
+    image          = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
+    model_data_url = "s3://acme-churn-models/xgb/model.tar.gz"
+  }
+}
+
+resource "aws_sagemaker_model" "sentiment" {
+  name                     = "sentiment-bert"
+  execution_role_arn       = aws_iam_role.inference.arn
+  enable_network_isolation = false # want: iac/sagemaker-no-network-isolation
+
+  primary_container {
+    image          = "763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-inference:2.1-transformers4.37-cpu-py310-ubuntu22.04"
+    model_data_url = "https://models.example-vendor.com/sentiment/bert-base.tar.gz?X-Amz-Signature=abc" # want: iac/sagemaker-model-public-source
+  }
+}
+
+# A bucket that the whole internet can write, feeding a production model.
+resource "aws_s3_bucket" "shared_models" { # want: iac/ml-bucket-public-access-block-off
+  bucket = "acme-shared-models"
+}
+
+resource "aws_s3_bucket_acl" "shared_models" {
+  bucket = aws_s3_bucket.shared_models.id
+  acl    = "public-read-write" # want: iac/ml-bucket-public
+}
+
+resource "aws_s3_bucket_versioning" "shared_models" {
+  bucket = aws_s3_bucket.shared_models.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "shared_models" {
+  bucket = aws_s3_bucket.shared_models.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "AES256"
+    }
+  }
+}
+
+resource "aws_sagemaker_model" "ranker" {
+  name                     = "search-ranker"
+  execution_role_arn       = aws_iam_role.inference.arn
+  enable_network_isolation = true
+
+  container {
+    image          = "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.1-cpu-py310"
+    model_data_url = "s3://${aws_s3_bucket.shared_models.bucket}/ranker/model.tar.gz" # want: iac/sagemaker-model-public-source
+  }
+}

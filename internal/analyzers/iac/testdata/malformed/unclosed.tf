@@ -1,0 +1,6 @@
+resource "aws_s3_bucket" "training" {
+  bucket = "acme-training"
+  tags = {
+    Team = "ml"
+  
+}

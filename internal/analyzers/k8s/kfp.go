@@ -1,0 +1,51 @@
+package k8s
+
+import (
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/yamlutil"
+)
+
+// kfp checks a Kubeflow Pipelines IR document (YAML or JSON): each
+// executor's container, and importer URIs.
+func (f *file) kfp(root *yaml.Node) {
+	if ps := yamlutil.Get(root, "pipelineSpec"); ps != nil {
+		root = ps // the v1 JSON job spec wraps the IR
+	}
+	executors := yamlutil.Path(root, "deploymentSpec", "executors")
+	if executors == nil {
+		return
+	}
+	pipeline := yamlutil.Str(yamlutil.Path(root, "pipelineInfo", "name"))
+	if pipeline == "" {
+		pipeline = "pipeline"
+	}
+	count := 0
+	yamlutil.Pairs(executors, func(k, ex *yaml.Node) {
+		count++
+		if count > maxItems || f.canceled() {
+			return
+		}
+		obj := &object{node: ex, apiVersion: "kfp", kind: "KFP executor", name: pipeline + "/" + k.Value}
+		name := "kfp:" + pipeline + "/" + k.Value
+		id := finding.AssetID(finding.AssetPipelineStep, name)
+		f.pass.AddAsset(finding.Asset{ID: id, Kind: finding.AssetPipelineStep, Name: name, Location: f.loc(k)})
+		if f.assetIDs == nil {
+			f.assetIDs = map[*object]string{}
+		}
+		f.assetIDs[obj] = id
+		if c := yamlutil.Get(ex, "container"); c != nil && c.Kind == yaml.MappingNode && f.once(c) {
+			p := &pod{obj: obj, where: c, containers: []*yaml.Node{c}, role: roleWorkflow, noSecurityContext: true}
+			f.checkContainer(p, c, id)
+		}
+		if u := yamlutil.Path(ex, "importer", "artifactUri", "constant"); u != nil && u.Kind == yaml.ScalarNode && f.once(u) {
+			f.checkStorageURI(u, id)
+			if strings.Contains(u.Value, "://") {
+				f.recordModel(u, id)
+			}
+		}
+	})
+}

@@ -1,0 +1,168 @@
+package model
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/analysistest"
+	"github.com/mlsec/mlsec/internal/engine"
+	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/rule"
+)
+
+func TestRules(t *testing.T) {
+	atlas, _ := os.ReadFile("../../../../shared/atlas/ATLAS.yaml")
+	seen := map[string]bool{}
+	for _, r := range Analyzer.Rules {
+		if err := r.Validate(); err != nil {
+			t.Error(err)
+		}
+		if r.Family() != Analyzer.Name || seen[r.ID] {
+			t.Errorf("%s: wrong family or duplicate", r.ID)
+		}
+		seen[r.ID] = true
+		if atlas == nil {
+			continue
+		}
+		for _, id := range append(append([]string{}, r.Techniques...), r.Mitigations...) {
+			if !strings.Contains(string(atlas), "id: "+id+"\n") {
+				t.Errorf("%s: %s is not in ATLAS.yaml", r.ID, id)
+			}
+		}
+	}
+}
+
+func TestOK(t *testing.T) {
+	res := analysistest.Run(t, "testdata/ok", Analyzer)
+	formats := map[string]string{}
+	for _, a := range res.Assets {
+		formats[filepath.Base(a.Name)] = a.Attrs["format"]
+	}
+	for name, want := range map[string]string{
+		"state_dict.pt": "pytorch-zip", "legacy_state_dict.pt": "pytorch-legacy", "scaler.joblib": "joblib",
+		"embeddings.npy": "numpy", "params.npz": "npz", "model.safetensors": "safetensors", "config.pkl": "pickle",
+	} {
+		if formats[name] != want {
+			t.Errorf("%s: format %q, want %q", name, formats[name], want)
+		}
+	}
+}
+
+func TestErr(t *testing.T) {
+	res := analysistest.Run(t, "testdata/err", Analyzer)
+	for _, f := range res.Findings {
+		if f.RuleID == PickleDangerousCall.ID && (f.Evidence == "" && !strings.Contains(f.Location.Path, "truncated") || !f.Location.HasOff) {
+			t.Errorf("%s: dangerous call without evidence or offset: %+v", f.Location, f)
+		}
+	}
+}
+
+// TestModelAllow checks that the user's allowlist from .mlsec.yaml reaches
+// the pickle policy.
+func TestModelAllow(t *testing.T) {
+	dir := t.TempDir()
+	// acme.layers.Gate(): an unknown global, then the same file allowed.
+	p := "\x80\x02cacme.layers\nGate\nq\x00)Rq\x01."
+	if err := os.WriteFile(filepath.Join(dir, "gate.pkl"), []byte(p), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(allow ...string) []finding.Finding {
+		res, err := engine.Run(context.Background(), engine.Options{Paths: []string{dir}, Analyzers: []*analysis.Analyzer{Analyzer},
+			Settings: analysis.Settings{ModelAllow: allow}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Findings
+	}
+	if fs := run(); len(fs) != 1 || fs[0].RuleID != PickleUnknownGlobal.ID {
+		t.Fatalf("without allowlist: %+v", fs)
+	}
+	if fs := run("acme.layers.Gate"); len(fs) != 0 {
+		t.Fatalf("with allowlist: %+v", fs)
+	}
+}
+
+// corpusDir is ../shared/corpus/picklescan beside the repository root.
+const corpusDir = "../../../../shared/corpus/picklescan"
+
+// TestPicklescanCorpus measures the analyzer on picklescan's test files:
+// every malicious file must get a high or critical finding, benign and
+// not-a-model files nothing above low, and no file may crash the analyzer.
+func TestPicklescanCorpus(t *testing.T) {
+	f, err := os.Open(filepath.Join(corpusDir, "EXPECTED.tsv"))
+	if err != nil {
+		t.Skipf("corpus not present: %v", err)
+	}
+	defer f.Close()
+	verdicts := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		cols := strings.Split(sc.Text(), "\t")
+		if len(cols) >= 2 && cols[0] != "file" {
+			verdicts[cols[0]] = cols[1]
+		}
+	}
+	res, err := engine.Run(context.Background(), engine.Options{Paths: []string{corpusDir}, Analyzers: []*analysis.Analyzer{Analyzer}, Jobs: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	top := map[string]rule.Severity{}
+	rules := map[string]map[string]bool{}
+	for _, fd := range res.Findings {
+		name := filepath.Base(fd.Location.Path)
+		top[name] = max(top[name], fd.Severity)
+		if rules[name] == nil {
+			rules[name] = map[string]bool{}
+		}
+		rules[name][fd.RuleID] = true
+	}
+	failed := map[string]string{}
+	for _, s := range res.Failed {
+		failed[filepath.Base(s.Path)] = s.Reason
+	}
+	names := make([]string, 0, len(verdicts))
+	for n := range verdicts {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var ok, bad int
+	for _, n := range names {
+		v := verdicts[n]
+		sev := "-"
+		if rules[n] != nil {
+			sev = top[n].String()
+		}
+		var rs []string
+		for r := range rules[n] {
+			rs = append(rs, r)
+		}
+		sort.Strings(rs)
+		status := "ok"
+		switch {
+		case strings.Contains(failed[n], "internal error"):
+			status = "CRASH: " + failed[n]
+		case v == "malicious" && (rules[n] == nil || top[n] < rule.High):
+			status = "MISSED"
+		case v != "malicious" && rules[n] != nil && top[n] > rule.Low:
+			status = "FALSE POSITIVE"
+		}
+		incon := ""
+		if failed[n] != "" {
+			incon = " (inconclusive)"
+		}
+		t.Logf("%-36s %-11s %-8s %-4s %s%s", n, v, sev, status, strings.Join(rs, ","), incon)
+		if status != "ok" {
+			bad++
+			t.Errorf("%s (%s): %s", n, v, status)
+		} else {
+			ok++
+		}
+	}
+	t.Logf("corpus: %d files, %d as expected, %d not", len(names), ok, bad)
+}
