@@ -242,7 +242,7 @@ func FuzzZip(f *testing.F) {
 			if err != nil {
 				continue
 			}
-			g := &Guard{R: m, In: func() int64 { return int64(e.CompressedSize) }, MaxRatio: 100, MinSize: 1 << 20, Budget: &Budget{Remaining: 64 << 20}}
+			g := &Guard{R: m, In: func() int64 { return int64(e.CompressedSize) }, MaxRatio: 100, MinSize: 64 << 10, Budget: &Budget{Remaining: 1 << 20}}
 			io.Copy(io.Discard, g)
 		}
 	})

@@ -307,7 +307,10 @@ func (s *scanner) file(ctx context.Context, e source.Entry) (fr fileResult) {
 	analyzers := s.byKind[kind]
 	if len(analyzers) == 0 {
 		reason := "no analyzer reads this kind of file"
-		if kind != source.Unknown {
+		switch {
+		case kind == source.HelmTemplate:
+			reason = "Helm chart template: not YAML until rendered; scan the output of 'helm template' instead"
+		case kind != source.Unknown:
 			reason = fmt.Sprintf("no analyzer reads %s files", kind)
 		}
 		return fileResult{skip: &source.Skip{Path: e.Path, Reason: reason}}

@@ -321,4 +321,3 @@ func TestRedactionAndDeterminism(t *testing.T) {
 		}
 	}
 }
-

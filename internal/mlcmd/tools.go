@@ -129,12 +129,8 @@ func jupyter(defaultAll bool) tool {
 		}
 		tok, tokSet := c.last(traitNames("token")...)
 		pw, pwSet := c.last(traitNames("password", "hashed_password")...)
-		unauth, unauthSet := c.last(traitNames("allow_unauthenticated_access")...)
-		switch {
-		case tokSet && (!tok.hasVal || tok.value == "" || tok.hasEq && tok.value == "") && !(pwSet && pw.value != ""):
+		if tokSet && (!tok.hasVal || tok.value == "") && !(pwSet && pw.value != "") {
 			out = append(out, jupyterNoAuth(c, tok, all, "token is empty and no password is set"))
-		case unauthSet && truthy(unauth.value):
-			out = append(out, jupyterNoAuth(c, unauth, all, "unauthenticated access is allowed"))
 		}
 		if o, ok := c.last(append(traitNames("allow_root"), "--allow-root")...); ok && (!o.hasEq || truthy(o.value)) {
 			out = append(out, insecure(c, o, "runs kernels as root"))

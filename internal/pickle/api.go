@@ -67,6 +67,7 @@ type Result struct {
 	Globals []string // distinct resolved "module.name" globals, in first-seen order
 	Opcodes int64    // opcodes executed
 	Pickles int      // pickles read (stacked pickles after STOP count)
+	End     int64    // byte offset just after the last STOP of a top-level pickle (0 when none)
 	// Incomplete is non-nil when the stream could not be read to its end as
 	// pickles. A ClassMalformed or ClassLimit issue is in Issues too.
 	Incomplete error

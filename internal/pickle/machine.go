@@ -52,7 +52,10 @@ type machine struct {
 	seen      map[string]bool  // names already in Result.Globals
 	unknown   map[string]int32 // unknown-global issue per name (reported once)
 	malformed int
-	line      []byte // scratch for protocol-0 arguments
+	lastBad   int64
+	depth     int          // joblib nested pickles being scanned
+	pending   *joblibArray // raw joblib payload to skip after the current opcode
+	line      []byte       // scratch for protocol-0 arguments
 	line2     []byte
 }
 
@@ -106,7 +109,11 @@ func (m *machine) badAt(off int64, msg string) {
 	if m.res.Incomplete == nil {
 		m.res.Incomplete = fmt.Errorf("malformed pickle at offset %d: %s", off, msg)
 	}
+	if m.malformed > 0 && off == m.lastBad {
+		return
+	}
 	m.malformed++
+	m.lastBad = off
 	if m.malformed > maxMalformed {
 		return
 	}
@@ -156,6 +163,7 @@ func (m *machine) run() {
 			return
 		}
 		m.res.Pickles++
+		m.res.End = m.r.off
 		if m.maxPickles > 0 && m.res.Pickles >= m.maxPickles {
 			return
 		}
@@ -229,6 +237,13 @@ func (m *machine) runPickle() error {
 				m.bad("opcode 0x%02x crosses the end of the frame at offset %d", op, m.frameEnd)
 			}
 			m.frameEnd = -1
+		}
+		if m.pending != nil {
+			a := *m.pending
+			m.pending = nil
+			if err := m.skipPayload(a); err != nil {
+				return err
+			}
 		}
 		if stop {
 			return nil
@@ -587,12 +602,15 @@ func (m *machine) step(op byte) (bool, error) {
 		val := m.pop()
 		key := m.pop()
 		if t := m.top(); t != nil {
-			m.mutate(t, "SETITEM", []value{key, val})
+			pair := []value{key, val}
+			m.mutate(t, "SETITEM", pair)
+			m.recordState(t, pair)
 		}
 	case opSetItems:
 		items := m.popMark()
 		if t := m.top(); t != nil {
 			m.mutate(t, "SETITEMS", items)
+			m.recordState(t, items)
 		}
 
 	// Globals and calls.
@@ -655,6 +673,14 @@ func (m *machine) step(op byte) (bool, error) {
 		if t := m.top(); t != nil {
 			if t.k == kGlobal {
 				m.stateOnClass(t, "BUILD")
+			}
+			if isWrapper(t) {
+				a, err := wrapperPayload(&state)
+				if err != nil {
+					m.bad("%v: cannot find the end of the raw array bytes that follow", err)
+					return false, errStopMalformed
+				}
+				m.pending = &a
 			}
 			if state.flags()&flBadKey != 0 {
 				m.issue(Issue{Class: ClassDunderAccess, Severity: rule.High, Offset: m.opStart,

@@ -432,7 +432,8 @@ func (p *parser) call(i int) {
 	default:
 		return
 	}
-	var parts []string
+	var partsBuf [8]string
+	parts := partsBuf[:0] // most chains are short: no allocation
 	k := i - 1
 	head := -1
 	for n := 0; ; n++ {

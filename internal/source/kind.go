@@ -28,7 +28,8 @@ const (
 	YAML          Kind = "yaml"      // YAML not recognised as anything more specific
 	Kubernetes    Kind = "kubernetes"
 	HelmValues    Kind = "helm-values"
-	KFPPipeline   Kind = "kfp-pipeline" // Kubeflow Pipelines IR (pipelineSpec / deploymentSpec)
+	HelmTemplate  Kind = "helm-template" // a chart template: YAML only once rendered
+	KFPPipeline   Kind = "kfp-pipeline"  // Kubeflow Pipelines IR (pipelineSpec / deploymentSpec)
 	GitHubActions Kind = "github-actions"
 	GitLabCI      Kind = "gitlab-ci"
 	Dockerfile    Kind = "dockerfile"
@@ -173,6 +174,8 @@ func Refine(k Kind, head []byte) Kind {
 func refineYAML(head []byte) Kind {
 	has := func(s string) bool { return bytes.Contains(head, []byte(s)) }
 	switch {
+	case (has("{{ ") || has("{{-")) && has("kind:") && (has(".Values") || has(".Release") || has("include ") || has(".Chart")):
+		return HelmTemplate
 	case has("deploymentSpec:") && (has("executors:") || has("pipelineInfo:")):
 		return KFPPipeline
 	case has("apiVersion:") && has("kind:"):

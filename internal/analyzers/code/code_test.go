@@ -1,6 +1,7 @@
 package code
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/mlsec/mlsec/internal/analysistest"
@@ -61,5 +62,67 @@ func TestNotebookLocations(t *testing.T) {
 	}
 	if n != 5 {
 		t.Errorf("%d findings in the notebook, want 5", n)
+	}
+}
+
+// TestVerdicts checks severities, confidences and assets that depend on the
+// arguments rather than on the rule.
+func TestVerdicts(t *testing.T) {
+	res := analysistest.Run(t, "testdata/err", Analyzer)
+	type want struct {
+		sev, conf string
+		asset     string
+	}
+	cases := map[string]want{
+		`T.load("ckpt/last.pt")`: {"high", "medium", ""},
+		`T.load("ckpt/last.pt", map_location="cpu", weights_only=False,)`: {"high", "high", ""},
+		`yaml.load(f, Loader=yaml.FullLoader)`:                            {"medium", "high", ""},
+		`yaml.load(f)`:                                                    {"high", "medium", ""},
+		`AutoModelForCausalLM.from_pretrained("acme-labs/falcon-ft", trust_remote_code=True,)`:             {"high", "high", "external:hf:acme-labs/falcon-ft"},
+		`load_dataset("acme-labs/tickets", trust_remote_code=True)`:                                        {"high", "high", "external:hf:acme-labs/tickets"},
+		`torch.hub.load("intel-isl/MiDaS:v3_1", "DPT_Large")`:                                              {"high", "high", "external:github:intel-isl/MiDaS"},
+		`AutoModelForCausalLM.from_pretrained("acme-labs/gpt-small", use_safetensors=False)`:               {"medium", "medium", "external:hf:acme-labs/gpt-small"},
+		`AutoModelForCausalLM.from_pretrained("acme-labs/falcon-ft", trust_remote_code=True, revision="3f`: {"medium", "high", "external:hf:acme-labs/falcon-ft"},
+	}
+	seen := map[string]bool{}
+	for _, f := range res.Findings {
+		key := ""
+		for k := range cases {
+			if strings.HasPrefix(f.Evidence, k) {
+				key = k
+			}
+		}
+		if key == "" {
+			continue
+		}
+		w := cases[key]
+		seen[key] = true
+		if f.Severity.String() != w.sev || f.Confidence.String() != w.conf {
+			t.Errorf("%s: severity %s confidence %s, want %s %s", f.Evidence, f.Severity, f.Confidence, w.sev, w.conf)
+		}
+		if w.asset != "" && (len(f.Assets) != 1 || f.Assets[0] != w.asset) {
+			t.Errorf("%s: assets %v, want %s", f.Evidence, f.Assets, w.asset)
+		}
+	}
+	for e := range cases {
+		if !seen[e] {
+			t.Errorf("no finding with evidence %s", e)
+		}
+	}
+	assets := map[string]bool{}
+	for _, a := range res.Assets {
+		assets[a.ID] = true
+	}
+	for _, id := range []string{"external:hf:acme-labs/falcon-ft", "external:hf:acme-labs/tickets", "external:hf:acme-labs/enc"} {
+		if !assets[id] {
+			t.Errorf("asset %s not recorded; have %v", id, assets)
+		}
+	}
+}
+
+func TestNegativesSuppressed(t *testing.T) {
+	res := analysistest.Run(t, "testdata/ok", Analyzer)
+	if res.Suppressed != 2 {
+		t.Errorf("suppressed %d findings, want the 2 inline-ignored pickle loads", res.Suppressed)
 	}
 }

@@ -83,6 +83,15 @@ func readService(k, v *yaml.Node) *service {
 	}
 	env := yamlutil.Get(v, "environment")
 	yamlutil.Pairs(env, func(k, v *yaml.Node) {
+		if k.Tag == "!!merge" {
+			// <<: *common-env, one level deep, as compose merges it
+			yamlutil.Pairs(v, func(k, v *yaml.Node) {
+				if k.Tag != "!!merge" {
+					s.env = append(s.env, envVar{k.Value, yamlutil.Str(v), v})
+				}
+			})
+			return
+		}
 		s.env = append(s.env, envVar{k.Value, yamlutil.Str(v), v})
 	})
 	for _, it := range yamlutil.Items(env) {
@@ -236,9 +245,11 @@ func checkScalar(p *analysis.Pass, n *yaml.Node) []mlcmd.Match {
 	for _, m := range mlcmd.CheckShell(n.Value) {
 		line, col := n.Line, n.Column
 		switch {
-		case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
+		case n.Style&yaml.LiteralStyle != 0:
 			line += m.Line // the text starts on the line after the indicator
 			col = 0
+		case n.Style&yaml.FoldedStyle != 0:
+			col = 0 // folding joined the lines: report at the indicator
 		case m.Line == 1 && n.Style == 0:
 			col += m.Col - 1
 		default:

@@ -1,6 +1,9 @@
 package container
 
 import (
+	"strings"
+	"time"
+
 	"testing"
 
 	"github.com/mlsec/mlsec/internal/analysistest"
@@ -22,3 +25,22 @@ func TestRulesValid(t *testing.T) {
 func TestErr(t *testing.T) { analysistest.Run(t, "testdata/err", Analyzer) }
 
 func TestOK(t *testing.T) { analysistest.Run(t, "testdata/ok", Analyzer) }
+
+func TestMalformed(t *testing.T) {
+	res := analysistest.Run(t, "testdata/bad", Analyzer)
+	for _, f := range res.Failed {
+		if !strings.Contains(f.Reason, "line") {
+			t.Errorf("%s: failure reason %q does not name a line", f.Path, f.Reason)
+		}
+	}
+}
+
+// TestAliasBomb checks that a billion-laughs compose file costs no more
+// than its own text: the analyzer never expands aliases.
+func TestAliasBomb(t *testing.T) {
+	start := time.Now()
+	analysistest.Run(t, "testdata/bomb", Analyzer)
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("alias bomb took %v", d)
+	}
+}

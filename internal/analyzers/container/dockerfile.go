@@ -218,7 +218,8 @@ func (d *dockerfile) arg(n *parser.Node) {
 }
 
 func (d *dockerfile) env(n *parser.Node) {
-	for k := n.Next; k != nil && k.Next != nil; k = k.Next.Next {
+	// The parser chains each pair as key, value, separator.
+	for k := n.Next; k != nil && k.Next != nil; k = k.Next.Next.Next {
 		name, val := k.Value, unquote(k.Next.Value)
 		switch {
 		case envsecret.Literal(name, val):
@@ -231,6 +232,9 @@ func (d *dockerfile) env(n *parser.Node) {
 		case name == "PIP_EXTRA_INDEX_URL" && val != "":
 			d.pass.Reportf(PipExtraIndexURL, d.pass.Line(n.StartLine, 1), "ENV "+name+"="+val,
 				"ENV PIP_EXTRA_INDEX_URL makes pip resolve packages from a second index, %s: a public package of the same name can win", val)
+		}
+		if k.Next.Next == nil {
+			break
 		}
 	}
 }

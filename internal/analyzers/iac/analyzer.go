@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+
 	"github.com/mlsec/mlsec/internal/analysis"
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/rule"
@@ -42,7 +44,9 @@ type checker struct {
 	m    *module
 	bk   *bucketIndex
 	uses []use
-	seen map[string]bool // rule|line|message already reported
+	// linked caches which bucket a companion's attribute names.
+	linked map[*hclsyntax.Attribute]*bucket
+	seen   map[string]bool // rule|line|message already reported
 }
 
 func run(pass *analysis.Pass) error {
@@ -50,7 +54,7 @@ func run(pass *analysis.Pass) error {
 	if err != nil {
 		return err
 	}
-	c := &checker{pass: pass, src: pass.Content, m: m, seen: map[string]bool{}}
+	c := &checker{pass: pass, src: pass.Content, m: m, seen: map[string]bool{}, linked: map[*hclsyntax.Attribute]*bucket{}}
 	c.bk = c.indexBuckets()
 	steps := []func(){
 		c.markMLUse,

@@ -164,6 +164,15 @@ func (c *checker) lookup(body *hclsyntax.Body, name, scheme string) *bucket {
 	if a == nil {
 		return nil
 	}
+	if b, ok := c.linked[a]; ok {
+		return b
+	}
+	b := c.resolveBucket(a, scheme)
+	c.linked[a] = b
+	return b
+}
+
+func (c *checker) resolveBucket(a *hclsyntax.Attribute, scheme string) *bucket {
 	for _, addr := range refs(a.Expr) {
 		if b := c.bucketByAddr(addr); b != nil {
 			return b

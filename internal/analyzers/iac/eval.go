@@ -255,11 +255,16 @@ func (m *module) eval(body *hclsyntax.Body, name string) value {
 }
 
 func (m *module) evalAttr(a *hclsyntax.Attribute) value {
-	v, d := a.Expr.Value(m.ctx)
-	if d.HasErrors() {
-		return value{Attr: a, Failed: true, V: cty.DynamicVal}
+	if v, ok := m.memo[a]; ok {
+		return v
 	}
-	return value{Attr: a, V: v}
+	v, d := a.Expr.Value(m.ctx)
+	out := value{Attr: a, V: v}
+	if d.HasErrors() {
+		out = value{Attr: a, Failed: true, V: cty.DynamicVal}
+	}
+	m.memo[a] = out
+	return out
 }
 
 // hasPlaceholder reports whether a value holds a "${…}" placeholder.

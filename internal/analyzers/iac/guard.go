@@ -21,6 +21,20 @@ func checkLimits(src []byte, filename string) error {
 	if len(src) > maxSource {
 		return fmt.Errorf("%d bytes is over the %d MiB limit for a Terraform file; not analyzed", len(src), maxSource>>20)
 	}
+	// Cheap pre-check: with few openers and operators the file cannot nest
+	// deeply, and most files need no second lexing pass.
+	open, ops := 0, 0
+	for _, c := range src {
+		switch c {
+		case '{', '[', '(', '"', '$', '%', '<':
+			open++
+		case '!', '-', '?', ':':
+			ops++
+		}
+	}
+	if open <= maxDepth && ops <= 2*maxDepth {
+		return nil
+	}
 	toks, _ := hclsyntax.LexConfig(src, filename, hcl.InitialPos)
 	depth, chain := 0, 0
 	for _, t := range toks {
@@ -43,7 +57,7 @@ func checkLimits(src []byte, filename string) error {
 			chain = 0
 		}
 		if depth > maxDepth || chain > 2*maxDepth {
-			return fmt.Errorf("invalid HCL at line %d: nested more than %d levels deep; not analyzed", t.Range.Start.Line, maxDepth)
+			return fmt.Errorf("line %d: nested more than %d levels deep; not analyzed", t.Range.Start.Line, maxDepth)
 		}
 	}
 	return nil

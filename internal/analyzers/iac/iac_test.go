@@ -1,11 +1,225 @@
 package iac
 
 import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
+	"github.com/mlsec/mlsec/internal/analysis"
 	"github.com/mlsec/mlsec/internal/analysistest"
+	"github.com/mlsec/mlsec/internal/engine"
+	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/rule"
 )
 
 func TestErr(t *testing.T) { analysistest.Run(t, "testdata/err", Analyzer) }
 
 func TestOK(t *testing.T) { analysistest.Run(t, "testdata/ok", Analyzer) }
+
+// TestMalformed checks that invalid HCL fails the file with the line of the
+// error, and is never reported clean.
+func TestMalformed(t *testing.T) {
+	res := analysistest.Run(t, "testdata/malformed", Analyzer)
+	want := map[string]string{"unclosed.tf": "line 1", "garbage.tf": "line 2"}
+	for _, f := range res.Failed {
+		name := filepath.Base(f.Path)
+		if !strings.Contains(f.Reason, want[name]) {
+			t.Errorf("%s: reason %q does not name %s", name, f.Reason, want[name])
+		}
+	}
+}
+
+// TestHostileNesting checks that input nested deep enough to overflow the
+// HCL parser's stack is refused before parsing.
+func TestHostileNesting(t *testing.T) {
+	dir := t.TempDir()
+	const n = 100000
+	files := map[string]string{
+		"brackets.tf":    "locals {\n  x = " + strings.Repeat("[", n) + strings.Repeat("]", n) + "\n}\n",
+		"blocks.tf":      strings.Repeat("a {\n", n) + strings.Repeat("}\n", n),
+		"unary.tf":       "locals {\n  x = " + strings.Repeat("!", n) + "true\n}\n",
+		"conditional.tf": "locals {\n  x = " + strings.Repeat("a ? b : ", n) + "c\n}\n",
+		"interp.tf":      "locals {\n  x = \"" + strings.Repeat("${\"", n) + strings.Repeat("\"}", n) + "\"\n}\n",
+	}
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := scan(t, dir)
+	if len(res.Failed) != len(files) {
+		t.Fatalf("want %d failed files, got %v", len(files), res.Failed)
+	}
+	for _, f := range res.Failed {
+		if !strings.Contains(f.Reason, "levels deep") {
+			t.Errorf("%s: %s", f.Path, f.Reason)
+		}
+	}
+}
+
+func scan(t testing.TB, dir string) *engine.Result {
+	t.Helper()
+	res, err := engine.Run(context.Background(), engine.Options{Paths: []string{dir}, Analyzers: []*analysis.Analyzer{Analyzer}, Jobs: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// findingsAt indexes findings by "file:line rule".
+func findingsAt(res *engine.Result) map[string]finding.Finding {
+	out := map[string]finding.Finding{}
+	for _, f := range res.Findings {
+		out[fmt.Sprintf("%s:%d %s", filepath.Base(f.Location.Path), f.Location.Line, f.RuleID)] = f
+	}
+	return out
+}
+
+// TestSeverities checks where findings are raised above or lowered below
+// their rule's default.
+func TestSeverities(t *testing.T) {
+	got := findingsAt(scan(t, "testdata/err"))
+	for key, want := range map[string]rule.Severity{
+		"sagemaker_model.tf:29 iac/ml-bucket-public":                 rule.Critical, // public-read-write ACL
+		"s3_public.tf:25 iac/ml-bucket-public":                       rule.Critical, // Principal AWS:* PutObject
+		"s3_public.tf:62 iac/ml-bucket-public":                       rule.High,     // read only
+		"s3_public.tf:101 iac/ml-bucket-public":                      rule.High,
+		"s3_public.tf:2 iac/ml-bucket-public-access-block-off":       rule.Low, // absent
+		"s3_public.tf:93 iac/ml-bucket-public-access-block-off":      rule.Medium,
+		"gcs.tf:10 iac/ml-bucket-public":                             rule.High,     // objectViewer
+		"gcs.tf:25 iac/ml-bucket-public":                             rule.Critical, // objectCreator
+		"azure.tf:4 iac/ml-bucket-public":                            rule.High,
+		"network.tf:10 iac/ml-port-open-to-world":                    rule.Critical, // Jupyter
+		"network.tf:18 iac/ml-port-open-to-world":                    rule.High,     // TensorBoard
+		"network.tf:43 iac/ml-port-open-to-world":                    rule.Critical, // Ray dashboard
+		"network.tf:52 iac/ml-port-open-to-world":                    rule.High,     // every port
+		"network.tf:123 iac/ml-port-open-to-world":                   rule.Critical, // Azure, 8888
+		"sagemaker_model.tf:18 iac/sagemaker-model-public-source":    rule.Critical,
+		"sagemaker_notebook.tf:2 iac/sagemaker-notebook-root-access": rule.Medium,
+		"unresolved.tf:18 iac/unresolved":                            rule.Info,
+	} {
+		f, ok := got[key]
+		if !ok {
+			t.Errorf("no finding %s", key)
+			continue
+		}
+		if f.Severity != want {
+			t.Errorf("%s: severity %s, want %s (%s)", key, f.Severity, want, f.Message)
+		}
+	}
+	// The signed URL's query string is not repeated in the message.
+	if f := got["sagemaker_model.tf:18 iac/sagemaker-model-public-source"]; strings.Contains(f.Message, "Signature") {
+		t.Errorf("message leaks the query string: %s", f.Message)
+	}
+}
+
+// TestAssets checks the asset graph of the pipeline fixture.
+func TestAssets(t *testing.T) {
+	res := scan(t, "testdata/err/s3_hygiene.tf")
+	edges := map[string]bool{}
+	for _, e := range res.Edges {
+		edges[e.From+" "+e.Kind+" "+e.To] = true
+	}
+	for _, want := range []string{
+		"pipeline-step:tf:aws_sagemaker_pipeline.retrain reads data-store:s3://acme-recsys-staging",
+		"pipeline-step:tf:aws_sagemaker_pipeline.retrain writes data-store:s3://acme-team-scratch",
+		"pipeline-step:tf:aws_sagemaker_pipeline.retrain can-use-credential credential:tf:aws_iam_role.pipeline",
+	} {
+		if !edges[want] {
+			t.Errorf("missing edge %s; have %v", want, res.Edges)
+		}
+	}
+	assets := map[string]finding.Asset{}
+	for _, a := range res.Assets {
+		assets[a.ID] = a
+	}
+	a, ok := assets["data-store:s3://acme-mlflow-artifacts"]
+	if !ok || a.Attrs["versioning"] != "true" || a.Attrs["ml"] != "true" || a.Attrs["public"] != "false" {
+		t.Errorf("mlflow bucket asset: %+v", a)
+	}
+}
+
+// TestExample pins the findings on the example project's infrastructure,
+// which the end-to-end test of examples/credit-risk relies on.
+func TestExample(t *testing.T) {
+	dir := "../../../examples/credit-risk/infra"
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip("example project not present")
+	}
+	res := scan(t, dir)
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, fmt.Sprintf("%s:%d %s %s", filepath.Base(f.Location.Path), f.Location.Line, f.RuleID, f.Severity))
+	}
+	want := []string{
+		"network.tf:12 iac/ml-port-open-to-world high",
+		"s3.tf:19 iac/ml-bucket-public high",
+		"s3.tf:6 iac/ml-bucket-no-versioning medium",
+		"s3.tf:6 iac/ml-bucket-public-access-block-off low",
+		"sagemaker.tf:10 iac/sagemaker-notebook-direct-internet high",
+	}
+	if strings.Join(sorted(got), "\n") != strings.Join(want, "\n") {
+		t.Errorf("example findings:\n%s\nwant:\n%s", strings.Join(sorted(got), "\n"), strings.Join(want, "\n"))
+	}
+	if len(res.Failed) > 0 {
+		t.Errorf("failed: %v", res.Failed)
+	}
+	edges := map[string]bool{}
+	for _, e := range res.Edges {
+		edges[e.From+" "+e.Kind+" "+e.To] = true
+	}
+	for _, want := range []string{
+		"endpoint:tf:aws_sagemaker_endpoint.credit_risk deploys model:tf:aws_sagemaker_model.credit_risk",
+		"model:tf:aws_sagemaker_model.credit_risk reads data-store:s3://acme-credit-risk-models-prod",
+		"pipeline-step:tf:aws_sagemaker_notebook_instance.exploration can-use-credential credential:tf:aws_iam_role.sagemaker_execution",
+	} {
+		if !edges[want] {
+			t.Errorf("missing edge %s", want)
+		}
+	}
+}
+
+func sorted(xs []string) []string {
+	out := append([]string(nil), xs...)
+	for i := range out {
+		for j := i + 1; j < len(out); j++ {
+			if out[j] < out[i] {
+				out[i], out[j] = out[j], out[i]
+			}
+		}
+	}
+	return out
+}
+
+// TestRules validates every rule and, when the ATLAS data is at hand,
+// checks that its technique and mitigation IDs exist.
+func TestRules(t *testing.T) {
+	ids := map[string]bool{}
+	for _, r := range Analyzer.Rules {
+		if err := r.Validate(); err != nil {
+			t.Error(err)
+		}
+		if r.Family() != Analyzer.Name {
+			t.Errorf("%s: family is not %s", r.ID, Analyzer.Name)
+		}
+		if ids[r.ID] {
+			t.Errorf("duplicate rule %s", r.ID)
+		}
+		ids[r.ID] = true
+	}
+	b, err := os.ReadFile("../../../../shared/atlas/ATLAS.yaml")
+	if err != nil {
+		t.Skip("ATLAS.yaml not present")
+	}
+	for _, r := range Analyzer.Rules {
+		for _, id := range append(append([]string(nil), r.Techniques...), r.Mitigations...) {
+			if !regexp.MustCompile(`(?m)id: ` + regexp.QuoteMeta(id) + `$`).Match(b) {
+				t.Errorf("%s: unknown ATLAS ID %s", r.ID, id)
+			}
+		}
+	}
+}

@@ -41,6 +41,7 @@ type module struct {
 	byAddr    map[string]*resource
 	byType    map[string][]*resource
 	ctx       *hcl.EvalContext
+	memo      map[*hclsyntax.Attribute]value // evaluated attributes
 }
 
 // parseModule parses src and indexes its resources. The error names the
@@ -60,7 +61,7 @@ func parseModule(src []byte, filename string) (*module, error) {
 	if len(body.Blocks) > maxBlocks {
 		return nil, fmt.Errorf("%d top-level blocks, over the limit of %d", len(body.Blocks), maxBlocks)
 	}
-	m := &module{byAddr: map[string]*resource{}, byType: map[string][]*resource{}}
+	m := &module{byAddr: map[string]*resource{}, byType: map[string][]*resource{}, memo: map[*hclsyntax.Attribute]value{}}
 	for _, b := range body.Blocks {
 		var r *resource
 		switch {

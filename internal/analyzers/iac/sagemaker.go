@@ -1,12 +1,12 @@
 package iac
 
 import (
+	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
-	"github.com/zclconf/go-cty/cty"
-
 	"github.com/mlsec/mlsec/internal/rule"
 )
 
@@ -45,8 +45,8 @@ func (c *checker) markMLUse() {
 		}
 		c.walkAttrs(r.Body(), "", 0, func(keyPath string, a *hclsyntax.Attribute) {
 			var found []*bucket
-			if v := c.m.evalAttr(a); !v.Failed {
-				eachString(v.V, keyPath, 0, func(kp, s string) {
+			if v, ok := c.evalJSONish(a); ok {
+				eachString(v, keyPath, 0, func(kp, s string) {
 					for _, b := range c.bucketsIn(s) {
 						found = append(found, b)
 						c.addUse(r, b, isWriteKey(kp), seen)
@@ -62,6 +62,31 @@ func (c *checker) markMLUse() {
 			}
 		})
 	}
+}
+
+// evalJSONish evaluates an attribute to plain Go values; a jsonencode call
+// is evaluated through its argument and a JSON document in a string is
+// decoded, so key paths inside pipeline definitions are kept.
+func (c *checker) evalJSONish(a *hclsyntax.Attribute) (any, bool) {
+	if call, ok := a.Expr.(*hclsyntax.FunctionCallExpr); ok && call.Name == "jsonencode" && len(call.Args) == 1 {
+		v, d := call.Args[0].Value(c.m.ctx)
+		if d.HasErrors() {
+			return nil, false
+		}
+		return ctyToGo(v, 0), true
+	}
+	v := c.m.evalAttr(a)
+	if v.Failed {
+		return nil, false
+	}
+	g := ctyToGo(v.V, 0)
+	if s, ok := g.(string); ok && strings.HasPrefix(strings.TrimSpace(s), "{") {
+		var doc any
+		if json.Unmarshal([]byte(s), &doc) == nil {
+			return doc, true
+		}
+	}
+	return g, true
 }
 
 func (c *checker) addUse(r *resource, b *bucket, write bool, seen map[string]bool) {
@@ -100,26 +125,33 @@ func (c *checker) walkAttrs(body *hclsyntax.Body, prefix string, depth int, fn f
 	}
 }
 
-// eachString calls fn for every known string inside v with its key path.
-func eachString(v cty.Value, kp string, depth int, fn func(string, string)) {
-	if depth > 32 || !v.IsKnown() || v.IsNull() {
+// eachString calls fn for every string inside v with its key path.
+func eachString(v any, kp string, depth int, fn func(string, string)) {
+	if depth > 32 {
 		return
 	}
-	t := v.Type()
-	switch {
-	case t == cty.String:
-		fn(kp, v.AsString())
-	case t.IsObjectType() || t.IsMapType():
-		for it := v.ElementIterator(); it.Next(); {
-			k, e := it.Element()
-			eachString(e, kp+"."+k.AsString(), depth+1, fn)
+	switch v := v.(type) {
+	case string:
+		fn(kp, v)
+	case map[string]any:
+		for _, k := range sortedKeys(v) {
+			eachString(v[k], kp+"."+k, depth+1, fn)
 		}
-	case t.IsListType() || t.IsSetType() || t.IsTupleType():
-		for it := v.ElementIterator(); it.Next(); {
-			_, e := it.Element()
+	case []any:
+		for _, e := range v {
 			eachString(e, kp, depth+1, fn)
 		}
 	}
+}
+
+// sortedKeys returns a map's keys in order, for deterministic output.
+func sortedKeys(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // checkSageMaker runs the SageMaker rules.

@@ -47,7 +47,7 @@ func (f *file) checkCommand(p *pod, c *yaml.Node, asset string) {
 		} else if len(nodes) > 0 {
 			at = nodes[0]
 		}
-		f.shared(m, at.Line, at.Column, asset)
+		f.shared(p, m, at.Line, at.Column, asset)
 	}
 	if src := yamlutil.Get(c, "source"); src != nil && src.Kind == yaml.ScalarNode && shellCommand(argv) {
 		first := src.Line
@@ -56,7 +56,7 @@ func (f *file) checkCommand(p *pod, c *yaml.Node, asset string) {
 		}
 		for _, m := range mlcmd.CheckShell(src.Value) {
 			if reportedShared(m.Rule) {
-				f.shared(m.Match, first+m.Line-1, 0, asset)
+				f.shared(p, m.Match, first+m.Line-1, 0, asset)
 			}
 		}
 	}
@@ -74,12 +74,21 @@ func shellCommand(argv []string) bool {
 	return false
 }
 
-// shared records an mlcmd match with the asset it touches.
-func (f *file) shared(m mlcmd.Match, line, col int, asset string) {
+// shared records an mlcmd match with the asset it touches. A server
+// without authentication that a LoadBalancer or Ingress in the same file
+// publishes is an unauthenticated service on a public address: critical.
+func (f *file) shared(p *pod, m mlcmd.Match, line, col int, asset string) {
 	loc := f.pass.Line(line, col)
 	sev := m.Severity
 	if sev == rule.Info && m.Rule.Severity != rule.Info {
 		sev = m.Rule.Severity
 	}
-	f.reportAt(m.Rule, sev, loc, m.Evidence, m.Message, asset)
+	msg := m.Message
+	if e := f.exposed[p]; e.level > exposedNone && m.Rule != mlcmd.JupyterInsecureOption {
+		msg += "; the pod is exposed outside the cluster through " + e.via
+		if e.level == exposedPublic {
+			sev = rule.Critical
+		}
+	}
+	f.reportAt(m.Rule, sev, loc, m.Evidence, msg, asset)
 }

@@ -50,14 +50,14 @@ type file struct {
 	docs []*yaml.Node
 	objs []*object
 
-	pods      []*pod
-	services  []*service
-	ingresses []*object
-	sas       map[string]*object // namespace/name → ServiceAccount
-	secrets   map[string]*object // namespace/name → Secret
-	exposed   map[*pod]exposure  // pods a LoadBalancer, NodePort or Ingress in this file reaches
-	assetIDs  map[*object]string // the asset recorded for each workload object
-	secretUsers map[string][]*pod // namespace/name of a Secret → pods that read it
+	pods        []*pod
+	services    []*service
+	ingresses   []*object
+	sas         map[string]*object // namespace/name → ServiceAccount
+	secrets     map[string]*object // namespace/name → Secret
+	exposed     map[*pod]exposure  // pods a LoadBalancer, NodePort or Ingress in this file reaches
+	assetIDs    map[*object]string // the asset recorded for each workload object
+	secretUsers map[string][]*pod  // namespace/name of a Secret → pods that read it
 
 	checked map[*yaml.Node]bool // nodes already checked, so aliases and shared specs report once
 	keys    map[string]bool     // other things already reported

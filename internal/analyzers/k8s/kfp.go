@@ -41,7 +41,11 @@ func (f *file) kfp(root *yaml.Node) {
 			p := &pod{obj: obj, where: c, containers: []*yaml.Node{c}, role: roleWorkflow, noSecurityContext: true}
 			f.checkContainer(p, c, id)
 		}
-		if u := yamlutil.Path(ex, "importer", "artifactUri", "constant"); u != nil && u.Kind == yaml.ScalarNode && f.once(u) {
+		u := yamlutil.Path(ex, "importer", "artifactUri", "constant")
+		if u == nil {
+			u = yamlutil.Path(ex, "importer", "artifactUri", "constantValue", "stringValue") // older IR
+		}
+		if u != nil && u.Kind == yaml.ScalarNode && f.once(u) {
 			f.checkStorageURI(u, id)
 			if strings.Contains(u.Value, "://") {
 				f.recordModel(u, id)

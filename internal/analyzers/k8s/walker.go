@@ -77,9 +77,9 @@ var kserveModelBlocks = []string{
 // pod is one pod spec found in an object.
 type pod struct {
 	obj        *object
-	where      *yaml.Node   // the node the path led to, for locations and dedup
-	spec       *yaml.Node   // pod-level fields: hostNetwork, volumes, securityContext, serviceAccountName…
-	outer      *yaml.Node   // Argo: the workflow spec, whose pod-level fields apply to every template
+	where      *yaml.Node // the node the path led to, for locations and dedup
+	spec       *yaml.Node // pod-level fields: hostNetwork, volumes, securityContext, serviceAccountName…
+	outer      *yaml.Node // Argo: the workflow spec, whose pod-level fields apply to every template
 	labels     map[string]string
 	containers []*yaml.Node // container-like mappings (image, command, args, env, securityContext)
 	role       role

@@ -206,9 +206,15 @@ func fetchInWord(w *syntax.Word) bool {
 }
 
 // DownloadThenRun finds `wget URL -O x.sh; bash x.sh` and `curl -o f URL && sh f`:
-// a file downloaded and then run by an interpreter in the same script.
+// a file downloaded and then run by an interpreter in the same script
+// that verifies no checksum.
 func DownloadThenRun(f *syntax.File) []Hit {
 	calls := Calls(f)
+	for _, c := range calls {
+		if verifies(c) {
+			return nil
+		}
+	}
 	var out []Hit
 	downloaded := map[string]Call{}
 	for _, c := range calls {

@@ -53,3 +53,11 @@ local = torch.hub.load("./third_party/yolo", "custom", source="local")
 store = Store()
 item = store.load("k")
 data = json.loads("{}")
+import joblib
+import pandas as pd
+from transformers import AutoTokenizer
+
+joblib.dump(model, "clf.joblib")
+frame = pd.read_parquet("data/train.parquet")
+tok = AutoTokenizer.from_pretrained("acme-labs/encoder", trust_remote_code=False)
+cache = pickle.load(open("cache.pkl", "rb"))  # mlsec: ignore[code/pickle-load] written by this job a line above

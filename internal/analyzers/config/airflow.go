@@ -1,0 +1,97 @@
+package config
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/mlcmd/envsecret"
+	"github.com/mlsec/mlsec/internal/python"
+)
+
+// userTemplate matches Jinja expressions rendering values the DAG's
+// trigger controls: {{ dag_run.conf[...] }}, {{ dag_run.conf.get(...) }},
+// {{ params.x }}.
+var userTemplate = regexp.MustCompile(`\{\{[^}]*?\b(dag_run\.conf\b|params\s*[.\[])[^}]*\}\}`)
+
+// secretTemplate matches Jinja expressions rendering a Variable or a
+// connection's password into the text.
+var secretTemplate = regexp.MustCompile(`\{\{\s*(var\.value\.([A-Za-z0-9_]+)|var\.value\.get\(\s*['"]([^'"]+)['"]|conn\.[A-Za-z0-9_]+\.password)[^}]*\}\}`)
+
+// variableGet matches Variable.get("name", …) written into the command text.
+var variableGet = regexp.MustCompile(`Variable\.get\(\s*['"]([^'"]+)['"]`)
+
+// envPair matches "NAME": "value" in a dict literal.
+var envPair = regexp.MustCompile(`['"]([A-Za-z_][A-Za-z0-9_]*)['"]\s*:\s*['"]([^'"]*)['"]`)
+
+// runAirflow checks BashOperator calls in an Airflow DAG file.
+func runAirflow(p *analysis.Pass) error {
+	src := p.Content
+	m := python.Parse(src)
+	for i := range m.Calls {
+		if i%256 == 0 && p.Canceled() {
+			return p.Context.Err()
+		}
+		c := &m.Calls[i]
+		if !isBashOperator(c) {
+			continue
+		}
+		if a := c.Arg("bash_command"); a != nil {
+			checkBashCommand(p, src, a)
+		}
+		if a := c.Arg("env"); a != nil && a.End <= len(src) && a.Start < a.End {
+			for _, mm := range envPair.FindAllStringSubmatch(string(src[a.Start:a.End]), -1) {
+				if envsecret.Literal(mm[1], mm[2]) {
+					p.Reportf(AirflowSecretInCommand, p.Line(a.Line, a.Col), mm[1]+"="+envsecret.Mask(mm[2]),
+						"BashOperator env sets %s to a literal credential written in the DAG file", mm[1])
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func isBashOperator(c *python.Call) bool {
+	for _, name := range []string{c.Resolved, c.Callee} {
+		if name == "BashOperator" || strings.HasSuffix(name, ".BashOperator") {
+			return true
+		}
+	}
+	return false
+}
+
+func checkBashCommand(p *analysis.Pass, src []byte, a *python.Arg) {
+	if a.End > len(src) || a.Start >= a.End {
+		return
+	}
+	raw := string(src[a.Start:a.End])
+	loc := p.Line(a.Line, a.Col)
+	if m := userTemplate.FindString(raw); m != "" && !strings.Contains(m, "quote") {
+		p.Reportf(AirflowBashInjection, loc, m,
+			"bash_command renders %s unquoted into the shell command: whoever triggers the DAG can run commands on the worker", m)
+	}
+	if m := variableGet.FindStringSubmatch(raw); m != nil {
+		p.Reportf(AirflowSecretInCommand, loc, m[0],
+			"bash_command inlines Variable %q into the command text, where it shows in the rendered template and logs", m[1])
+		return
+	}
+	if m := secretTemplate.FindStringSubmatch(raw); m != nil {
+		name := m[2] + m[3]
+		if strings.HasPrefix(m[1], "conn.") || envsecret.Name(name) {
+			p.Reportf(AirflowSecretInCommand, loc, m[0],
+				"bash_command renders a secret (%s) into the command text, where it shows in the rendered template and logs", strings.TrimSpace(m[1]))
+			return
+		}
+	}
+	if a.Kind != python.StringLit {
+		return
+	}
+	for _, w := range strings.Fields(a.Value) {
+		name, val, ok := strings.Cut(w, "=")
+		val = strings.Trim(val, `"'`)
+		if envsecret.Token(strings.Trim(w, `"'`)) || ok && strings.TrimLeft(name, "-") != "" && envsecret.Literal(strings.TrimLeft(name, "-"), val) {
+			p.Reportf(AirflowSecretInCommand, loc, w, "bash_command carries a literal credential written in the DAG file")
+			return
+		}
+	}
+}

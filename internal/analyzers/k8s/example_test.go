@@ -1,0 +1,49 @@
+package k8s
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/engine"
+)
+
+// TestExampleProject pins the findings on the example project's Kubernetes
+// manifests, which carry deliberate flaws next to correct resources.
+func TestExampleProject(t *testing.T) {
+	dir := "../../../examples/credit-risk/deploy"
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip("example project not present")
+	}
+	res, err := engine.Run(context.Background(), engine.Options{Paths: []string{dir}, Analyzers: []*analysis.Analyzer{Analyzer}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, fmt.Sprintf("%s:%d %s %s", strings.TrimPrefix(f.Location.Path, dir+"/"), f.Location.Line, f.RuleID, f.Severity))
+	}
+	sort.Strings(got)
+	want := []string{
+		"kserve-inferenceservice.yaml:22 k8s/sa-token-cloud-role medium",
+		"kserve-inferenceservice.yaml:44 k8s/insecure-storage-uri high",
+		"minio.yaml:13 k8s/default-credentials critical",
+		"mlflow.yaml:25 k8s/image-without-digest medium",
+		"mlflow.yaml:28 config/mlflow-no-auth high",
+		"mlflow.yaml:38 k8s/plaintext-credential-env high",
+		"notebook.yaml:20 k8s/sa-token-cloud-role medium",
+		"notebook.yaml:27 k8s/image-without-digest low",
+		"notebook.yaml:31 config/jupyter-no-auth critical",
+		"raycluster.yaml:13 k8s/ray-exposed critical",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if len(res.Failed) > 0 {
+		t.Errorf("failed files: %v", res.Failed)
+	}
+}
