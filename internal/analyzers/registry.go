@@ -8,6 +8,7 @@ import (
 
 	"github.com/mlsec/mlsec/internal/analysis"
 	"github.com/mlsec/mlsec/internal/analyzers/deps"
+	"github.com/mlsec/mlsec/internal/analyzers/iac"
 	"github.com/mlsec/mlsec/internal/analyzers/k8s"
 	"github.com/mlsec/mlsec/internal/engine"
 	"github.com/mlsec/mlsec/internal/rule"
@@ -18,6 +19,7 @@ func All() []*analysis.Analyzer {
 	return []*analysis.Analyzer{
 		deps.Analyzer,
 		k8s.Analyzer,
+		iac.Analyzer,
 	}
 }
 

@@ -87,6 +87,9 @@ func (a *asm) putText(n int) *asm           { a.op(opPut); a.b = append(a.b, str
 func (a *asm) getText(n int) *asm           { a.op(opGet); a.b = append(a.b, strconv.Itoa(n)+"\n"...); return a }
 func (a *asm) stackGlobal(m, n string) *asm { return a.sbu(m).sbu(n).op(opStackGlobal) }
 
+// sg writes STACK_GLOBAL fed by two SHORT_BINUNICODE strings, labelling the STACK_GLOBAL opcode.
+func (a *asm) sg(label, m, n string) *asm { return a.sbu(m).sbu(n).at(label).op(opStackGlobal) }
+
 // call1 calls the callable on the stack with one string argument.
 func (a *asm) call1(arg string) *asm { return a.sbu(arg).op(opTuple1, opReduce) }
 

@@ -125,31 +125,31 @@ func TestScanMalicious(t *testing.T) {
 		},
 		{
 			name:     "random._os.system",
-			a:        newAsm().proto(4).at("g").stackGlobal("random", "_os.system").call1("id").stop(),
+			a:        newAsm().proto(4).sg("g", "random", "_os.system").call1("id").stop(),
 			want:     []want{{ClassDangerousGlobal, crit, "random._os.system", "g"}},
 			evidence: "random._os.system('id') → os.system", complete: true,
 		},
 		{
 			name:     "pathlib.os.system",
-			a:        newAsm().proto(4).at("g").stackGlobal("pathlib", "os.system").call1("id").stop(),
+			a:        newAsm().proto(4).sg("g", "pathlib", "os.system").call1("id").stop(),
 			want:     []want{{ClassDangerousGlobal, crit, "pathlib.os.system", "g"}},
 			complete: true,
 		},
 		{
 			name:     "a harmless name through a module attribute is still high",
-			a:        newAsm().proto(4).at("g").stackGlobal("numpy", "os.path.join").stop(),
+			a:        newAsm().proto(4).sg("g", "numpy", "os.path.join").stop(),
 			want:     []want{{ClassDangerousGlobal, high, "numpy.os.path.join", "g"}},
 			complete: true,
 		},
 		{
 			name:     "os.path.join itself is only unknown",
-			a:        newAsm().proto(4).at("g").stackGlobal("os.path", "join").stop(),
+			a:        newAsm().proto(4).sg("g", "os.path", "join").stop(),
 			want:     []want{{ClassUnknownGlobal, med, "os.path.join", "g"}},
 			complete: true,
 		},
 		{
 			name: "_operator.attrgetter",
-			a: newAsm().proto(4).at("g").stackGlobal("_operator", "attrgetter").
+			a: newAsm().proto(4).sg("g", "_operator", "attrgetter").
 				sbu("system").op(opTuple1, opReduce).stop(),
 			want:     []want{{ClassDangerousGlobal, high, "_operator.attrgetter", "g"}},
 			complete: true,
@@ -175,7 +175,7 @@ func TestScanMalicious(t *testing.T) {
 		},
 		{
 			name: "NEWOBJ_EX",
-			a: newAsm().proto(4).at("g").stackGlobal("subprocess", "Popen").sbu("id").op(opTuple1).
+			a: newAsm().proto(4).sg("g", "subprocess", "Popen").sbu("id").op(opTuple1).
 				op(opEmptyDict, opNewObjEx).stop(),
 			want:     []want{{ClassDangerousGlobal, crit, "subprocess.Popen", "g"}},
 			complete: true,
@@ -192,30 +192,30 @@ func TestScanMalicious(t *testing.T) {
 		},
 		{
 			name: "pip._internal.main",
-			a: newAsm().proto(4).at("g").stackGlobal("pip._internal", "main").
+			a: newAsm().proto(4).sg("g", "pip._internal", "main").
 				op(opMark).sbu("install").sbu("evil-pkg").op(opList, opTuple1, opReduce).stop(),
 			want: []want{{ClassDangerousGlobal, crit, "pip._internal.main", "g"}}, complete: true,
 		},
 		{
 			name: "bdb.Bdb.run and pdb.run",
-			a: newAsm().proto(4).at("g1").stackGlobal("bdb", "Bdb.run").op(opPop).
-				at("g2").stackGlobal("pdb", "run").call1("import os").stop(),
-			want: []want{{ClassDangerousGlobal, crit, "bdb.Bdb.run", "g1"}, {ClassDangerousGlobal, crit, "pdb.run", "g2"}},
+			a: newAsm().proto(4).sg("g1", "bdb", "Bdb.run").op(opPop).
+				sg("g2", "pdb", "run").call1("import os").stop(),
+			want:     []want{{ClassDangerousGlobal, crit, "bdb.Bdb.run", "g1"}, {ClassDangerousGlobal, crit, "pdb.run", "g2"}},
 			complete: true,
 		},
 		{
 			name: "cProfile.run and timeit.timeit",
-			a: newAsm().proto(4).at("g1").stackGlobal("cProfile", "run").call1("import os").op(opPop).
-				at("g2").stackGlobal("timeit", "timeit").call1("import os").stop(),
-			want: []want{{ClassDangerousGlobal, crit, "cProfile.run", "g1"}, {ClassDangerousGlobal, crit, "timeit.timeit", "g2"}},
+			a: newAsm().proto(4).sg("g1", "cProfile", "run").call1("import os").op(opPop).
+				sg("g2", "timeit", "timeit").call1("import os").stop(),
+			want:     []want{{ClassDangerousGlobal, crit, "cProfile.run", "g1"}, {ClassDangerousGlobal, crit, "timeit.timeit", "g2"}},
 			complete: true,
 		},
 		{
 			name: "nested deserialisers",
-			a: newAsm().proto(4).at("g1").stackGlobal("torch.serialization", "load").call1("x.pt").op(opPop).
-				at("g2").stackGlobal("numpy", "load").call1("x.npy").op(opPop).
-				at("g3").stackGlobal("_pickle", "loads").op(opPop).
-				at("g4").stackGlobal("numpy.testing._private.utils", "runstring").stop(),
+			a: newAsm().proto(4).sg("g1", "torch.serialization", "load").call1("x.pt").op(opPop).
+				sg("g2", "numpy", "load").call1("x.npy").op(opPop).
+				sg("g3", "_pickle", "loads").op(opPop).
+				sg("g4", "numpy.testing._private.utils", "runstring").stop(),
 			want: []want{
 				{ClassDangerousGlobal, crit, "torch.serialization.load", "g1"},
 				{ClassDangerousGlobal, crit, "numpy.load", "g2"},
@@ -226,9 +226,9 @@ func TestScanMalicious(t *testing.T) {
 		},
 		{
 			name: "builtins.open is high, getattr is high",
-			a: newAsm().proto(4).at("g1").stackGlobal("builtins", "open").op(opPop).
-				at("g2").stackGlobal("builtins", "getattr").stop(),
-			want: []want{{ClassDangerousGlobal, high, "builtins.open", "g1"}, {ClassDangerousGlobal, high, "builtins.getattr", "g2"}},
+			a: newAsm().proto(4).sg("g1", "builtins", "open").op(opPop).
+				sg("g2", "builtins", "getattr").stop(),
+			want:     []want{{ClassDangerousGlobal, high, "builtins.open", "g1"}, {ClassDangerousGlobal, high, "builtins.getattr", "g2"}},
 			complete: true,
 		},
 		{
@@ -257,7 +257,7 @@ func TestScanMalicious(t *testing.T) {
 		},
 		{
 			name: "type() with a dunder namespace",
-			a: newAsm().proto(4).at("g").stackGlobal("builtins", "type").
+			a: newAsm().proto(4).sg("g", "builtins", "type").
 				sbu("X").op(opEmptyTuple).op(opEmptyDict).sbu("__reduce__").global("os", "system").op(opSetItem).
 				op(opTuple3).at("r").op(opReduce).stop(),
 			want: []want{
@@ -270,7 +270,7 @@ func TestScanMalicious(t *testing.T) {
 		{
 			name: "type() with a namespace from the memo",
 			a: newAsm().proto(4).op(opEmptyDict).put(1).op(opMark).sbu("__init__").op(opNone).op(opSetItems).op(opPop).
-				at("g").stackGlobal("builtins", "type").sbu("X").op(opEmptyTuple).get(1).op(opTuple3).at("r").op(opReduce).stop(),
+				sg("g", "builtins", "type").sbu("X").op(opEmptyTuple).get(1).op(opTuple3).at("r").op(opReduce).stop(),
 			want: []want{
 				{ClassUnknownGlobal, med, "builtins.type", "g"},
 				{ClassDynamicType, high, "builtins.type", "r"},
@@ -279,8 +279,8 @@ func TestScanMalicious(t *testing.T) {
 		},
 		{
 			name: "call on call: getattr(__import__('os'), 'system')('id')",
-			a: newAsm().proto(4).at("g1").stackGlobal("builtins", "getattr").
-				at("g2").stackGlobal("builtins", "__import__").call1("os").
+			a: newAsm().proto(4).sg("g1", "builtins", "getattr").
+				sg("g2", "builtins", "__import__").call1("os").
 				sbu("system").op(opTuple2, opReduce).
 				sbu("id").op(opTuple1).at("r").op(opReduce).stop(),
 			want: []want{
@@ -292,8 +292,8 @@ func TestScanMalicious(t *testing.T) {
 		},
 		{
 			name: "getattr asked for a dunder",
-			a: newAsm().proto(4).at("g1").stackGlobal("builtins", "getattr").
-				at("g2").stackGlobal("collections", "OrderedDict").sbu("__globals__").op(opTuple2).at("r").op(opReduce).stop(),
+			a: newAsm().proto(4).sg("g1", "builtins", "getattr").
+				sg("g2", "collections", "OrderedDict").sbu("__globals__").op(opTuple2).at("r").op(opReduce).stop(),
 			want: []want{
 				{ClassDangerousGlobal, high, "builtins.getattr", "g1"},
 				{ClassDunderAccess, high, "builtins.getattr", "r"},
@@ -302,13 +302,13 @@ func TestScanMalicious(t *testing.T) {
 		},
 		{
 			name: "dunder in a global's dotted name",
-			a:    newAsm().proto(4).at("g").stackGlobal("collections", "OrderedDict.__class__.__subclasses__").stop(),
+			a:    newAsm().proto(4).sg("g", "collections", "OrderedDict.__class__.__subclasses__").stop(),
 			want: []want{{ClassDunderAccess, high, "collections.OrderedDict.__class__.__subclasses__", "g"}}, complete: true,
 		},
 		{
 			name: "state on class: BUILD on the os module object",
-			a: newAsm().proto(4).at("g").stackGlobal("random", "_os").
-				op(opEmptyDict).sbu("system").global("builtins", "print").op(opSetItem).at("b").op(opBuild).stop(),
+			a: newAsm().proto(4).sg("g", "random", "_os").
+				op(opEmptyDict).sbu("system").op(opNone).op(opSetItem).at("b").op(opBuild).stop(),
 			want: []want{
 				{ClassDangerousGlobal, high, "random._os", "g"},
 				{ClassStateOnClass, high, "random._os", "b"},
@@ -317,7 +317,7 @@ func TestScanMalicious(t *testing.T) {
 		},
 		{
 			name: "state on class: SETITEM on os.environ",
-			a: newAsm().proto(2).at("g").global("os", "environ").sbu("LD_PRELOAD").sbu("/tmp/x.so").at("s").op(opSetItem).stop(),
+			a:    newAsm().proto(2).at("g").global("os", "environ").sbu("LD_PRELOAD").sbu("/tmp/x.so").at("s").op(opSetItem).stop(),
 			want: []want{
 				{ClassDangerousGlobal, crit, "os.environ", "g"},
 				{ClassStateOnClass, high, "os.environ", "s"},
@@ -326,12 +326,12 @@ func TestScanMalicious(t *testing.T) {
 		},
 		{
 			name: "stacked pickle with the payload in the second",
-			a: newAsm().proto(4).int1(1).stop().proto(4).at("g").stackGlobal("os", "system").call1("id").stop(),
+			a:    newAsm().proto(4).int1(1).stop().proto(4).sg("g", "os", "system").call1("id").stop(),
 			want: []want{{ClassDangerousGlobal, crit, "os.system", "g"}}, complete: true,
 		},
 		{
 			name: "large BINBYTES8 skipped, offsets still exact",
-			a:    newAsm().proto(4).bytes8(300000).op(opPop).at("g").stackGlobal("os", "system").stop(),
+			a:    newAsm().proto(4).bytes8(300000).op(opPop).sg("g", "os", "system").stop(),
 			want: []want{{ClassDangerousGlobal, crit, "os.system", "g"}}, complete: true,
 		},
 	}

@@ -150,3 +150,40 @@ func TestChunks(t *testing.T) {
 		t.Errorf("last call = %+v", last)
 	}
 }
+
+func TestImportForms(t *testing.T) {
+	src := `import os.path, torch.nn.functional as F
+from ... import pkg
+from .models import (
+    Encoder,
+    Decoder as Dec,
+)
+from sklearn.externals import joblib
+raise ValueError("x") from err
+from pickle import *
+`
+	m := Parse([]byte(src))
+	var got []string
+	for _, im := range m.Imports {
+		got = append(got, im.As+"="+im.Path())
+	}
+	want := "os=os.path F=torch.nn.functional pkg=...pkg Encoder=.models.Encoder Dec=.models.Decoder joblib=sklearn.externals.joblib =pickle.*"
+	if g := strings.Join(got, " "); g != want {
+		t.Errorf("imports:\n got %s\nwant %s", g, want)
+	}
+	for dotted, res := range map[string]string{
+		"os.path.join": "os.path.join", "F.relu": "torch.nn.functional.relu", "joblib.load": "sklearn.externals.joblib.load",
+		"Dec.from_pretrained": ".models.Decoder.from_pretrained", "unbound.x": "unbound.x",
+	} {
+		if r := m.Resolve(dotted); r != res {
+			t.Errorf("Resolve(%q) = %q, want %q", dotted, r, res)
+		}
+	}
+}
+
+func TestStringsAndCommentsMakeNoCalls(t *testing.T) {
+	src := "# pickle.load(f)\ns = 'pickle.load(f)'\nd = \"\"\"\npickle.loads(x)\n\"\"\"\nb = rb'torch.load(p)'\nc = f\"{x}\" \\\n  'y(z)'\n"
+	if m := Parse([]byte(src)); len(m.Calls) != 0 {
+		t.Errorf("calls from strings and comments: %+v", m.Calls)
+	}
+}

@@ -1,0 +1,13 @@
+# Jupyter config for the shared GPU box.
+c = get_config()  # noqa
+
+c.ServerApp.ip = '0.0.0.0'
+c.ServerApp.port = 8888
+c.ServerApp.open_browser = False
+# want-next: config/jupyter-no-auth
+c.ServerApp.token = ''  # the box is "internal"
+c.ServerApp.password = ''
+c.ServerApp.allow_origin = '*'  # want: config/jupyter-insecure-option
+c.ServerApp.disable_check_xsrf = True  # want: config/jupyter-insecure-option
+c.ServerApp.allow_root = True  # want: config/jupyter-insecure-option
+c.ServerApp.allow_remote_access = True  # want: config/jupyter-insecure-option
