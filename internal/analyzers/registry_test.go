@@ -94,3 +94,24 @@ func TestEveryRuleHasAPositiveFixture(t *testing.T) {
 		}
 	}
 }
+
+// A rule's MLOps phase must be one its ATLAS techniques belong to, per the
+// project's phase map (internal/atlas/phases.txt), so the two cannot drift.
+func TestRulePhaseMatchesTechniques(t *testing.T) {
+	for _, r := range Rules() {
+		if len(r.Techniques) == 0 {
+			continue
+		}
+		ok := false
+		var all []string
+		for _, id := range r.Techniques {
+			for _, p := range atlas.Phases(id) {
+				all = append(all, string(p))
+				ok = ok || p == r.Phase
+			}
+		}
+		if !ok {
+			t.Errorf("rule %s has phase %s, but its techniques %v belong to %v", r.ID, r.Phase, r.Techniques, all)
+		}
+	}
+}

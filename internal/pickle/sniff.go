@@ -16,7 +16,9 @@ func LooksLikePickle(head []byte) bool {
 	for i < len(head) && ops < 8 {
 		op := head[i]
 		i++
-		ops++
+		if op != opMark {
+			ops++
+		}
 		switch op {
 		case opMark, opEmptyList, opEmptyDict, opEmptyTuple, opNone, opAppend, opAppends,
 			opList, opDict, opTuple, opSetItem, opSetItems, opReduce, opBuild, opPop, opDup, opObj:
@@ -73,6 +75,6 @@ func LooksLikePickle(head []byte) bool {
 			return false
 		}
 	}
-	// A stream of only MARKs or only one opcode is too thin to call.
+	// MARKs do not count; a stream of one opcode is too thin to call.
 	return ops >= 3 || (ops >= 2 && i >= len(head))
 }

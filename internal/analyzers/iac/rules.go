@@ -61,7 +61,7 @@ var (
 		Title:       "SageMaker storage without a customer-managed KMS key",
 		Severity:    rule.Low,
 		Confidence:  rule.HighConfidence,
-		Phase:       rule.Design,
+		Phase:       rule.Development, // notebooks and training storage
 		Techniques:  []string{"AML.T0035", "AML.T0025"},
 		Mitigations: []string{"AML.M0012"},
 		Summary:     "Notebook volumes, endpoint storage or domain home directories are encrypted with an AWS-owned key the team cannot restrict, audit or revoke.",
@@ -303,14 +303,13 @@ var (
 	// Unresolved notes a security-relevant attribute whose value could not
 	// be worked out from the file, so the check it decides was not made.
 	Unresolved = &rule.Rule{
-		ID:          "iac/unresolved",
-		Title:       "Security-relevant value not resolved",
-		Severity:    rule.Info,
-		Confidence:  rule.HighConfidence,
-		Phase:       rule.Design,
-		Techniques:  []string{"AML.T0049"},
-		Mitigations: []string{"AML.M0016"},
-		Summary:     "An attribute that decides a check depends on a variable, module output or resource attribute mlsec cannot see, so that check was not made.",
+		ID:         "iac/unresolved",
+		Title:      "Security-relevant value not resolved",
+		Severity:   rule.Info,
+		Confidence: rule.HighConfidence,
+		Phase:      rule.Design,
+		// A note about the scan's own coverage, not an attack: no ATLAS technique.
+		Summary: "An attribute that decides a check depends on a variable, module output or resource attribute mlsec cannot see, so that check was not made.",
 		Description: "mlsec analyzes one Terraform file at a time and resolves `var.*` from `variable` defaults and " +
 			"`local.*` from `locals` in the same file. When an attribute that decides a rule (direct internet access, " +
 			"an ACL, a CIDR, a versioning status…) depends on anything else — a variable without a default or " +
