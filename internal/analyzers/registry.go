@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/analyzers/code"
 	"github.com/mlsec/mlsec/internal/analyzers/deps"
 	"github.com/mlsec/mlsec/internal/analyzers/iac"
 	"github.com/mlsec/mlsec/internal/analyzers/k8s"
@@ -17,6 +18,7 @@ import (
 // All returns every analyzer, in a fixed order.
 func All() []*analysis.Analyzer {
 	return []*analysis.Analyzer{
+		code.Analyzer,
 		deps.Analyzer,
 		k8s.Analyzer,
 		iac.Analyzer,

@@ -43,6 +43,9 @@ func grow(set []uint64, k uint64) []uint64 {
 
 // put stores v under k. It returns false when the hard limit is reached.
 func (mm *memo) put(k uint64, v *value) bool {
+	if mm.vals == nil {
+		mm.vals = map[uint64]value{}
+	}
 	keep := !v.isScalar()
 	if keep && len(mm.vals) >= mm.max/2 && !mm.mustKeep(v) {
 		keep = false
@@ -80,9 +83,6 @@ func (mm *memo) put(k uint64, v *value) bool {
 		}
 		mm.kept = grow(mm.kept, k)
 		mm.kept[w] |= b
-	}
-	if mm.vals == nil {
-		mm.vals = map[uint64]value{}
 	}
 	mm.vals[k] = *v
 	return true

@@ -281,7 +281,7 @@ func checkExposure(p *analysis.Pass, s *service, kind mlKind, cmd []mlcmd.Match)
 	case jupyterService:
 		for _, m := range cmd {
 			if m.Rule == mlcmd.JupyterNoAuth {
-				report(rule.Critical, fmt.Sprintf("Jupyter service %q is published on all interfaces with an empty token: anyone can run code", s.name))
+				report(rule.Critical, fmt.Sprintf("Jupyter service %q is published on all interfaces and its token was emptied, so anyone who reaches it can run code", s.name))
 				return
 			}
 		}
