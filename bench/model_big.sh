@@ -1,13 +1,13 @@
 #!/bin/sh
 # Benchmark: scan a 2 GiB PyTorch zip checkpoint with the model analyzer and
 # report wall time and peak RSS. Everything generated goes under $BENCH_DIR
-# (default /tmp/mlsec-bench), never into the repository.
+# (default /tmp/mlsec-model-bench), never into the repository.
 #
 #   sh bench/model_big.sh            # 2 GiB
 #   GIB=8 sh bench/model_big.sh      # bigger (zip64 not needed below 4 GiB per member)
 set -eu
 cd "$(dirname "$0")/.."
-DIR=${BENCH_DIR:-/tmp/mlsec-bench}
+DIR=${BENCH_DIR:-/tmp/mlsec-model-bench}
 GIB=${GIB:-2}
 mkdir -p "$DIR"
 export CGO_ENABLED=0

@@ -2,7 +2,7 @@
 // real engine, and prints the findings: a stand-in for `mlsec scan` in the
 // model benchmark.
 //
-//	go run ./bench/modeldrive /tmp/mlsec-bench/big.pt
+//	go run ./bench/modeldrive /tmp/mlsec-model-bench/big.pt
 package main
 
 import (

@@ -17,7 +17,7 @@ import (
 )
 
 func main() {
-	out := flag.String("o", "/tmp/mlsec-bench/big.pt", "output file")
+	out := flag.String("o", "/tmp/mlsec-model-bench/big.pt", "output file")
 	sizeGiB := flag.Float64("gib", 2, "total tensor bytes, in GiB")
 	members := flag.Int("members", 16, "number of tensor members")
 	fixture := flag.String("fixture", "internal/analyzers/model/testdata/ok/state_dict.pt", "torch.save zip whose data.pkl is reused")

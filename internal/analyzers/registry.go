@@ -8,6 +8,8 @@ import (
 
 	"github.com/mlsec/mlsec/internal/analysis"
 	"github.com/mlsec/mlsec/internal/analyzers/code"
+	"github.com/mlsec/mlsec/internal/analyzers/config"
+	"github.com/mlsec/mlsec/internal/analyzers/container"
 	"github.com/mlsec/mlsec/internal/analyzers/deps"
 	"github.com/mlsec/mlsec/internal/analyzers/iac"
 	"github.com/mlsec/mlsec/internal/analyzers/k8s"
@@ -21,7 +23,9 @@ func All() []*analysis.Analyzer {
 		code.Analyzer,
 		deps.Analyzer,
 		k8s.Analyzer,
+		container.Analyzer,
 		iac.Analyzer,
+		config.Analyzer,
 	}
 }
 

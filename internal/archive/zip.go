@@ -125,6 +125,22 @@ func ReadZip(r io.ReaderAt, size int64) (*Zip, error) {
 	return z, nil
 }
 
+// FindZip reads a zip whose start is not at the start of r — a zip appended
+// to other data — and succeeds only when a valid central directory says so.
+// Unlike ReadZip it never scans the whole file for local headers, so it is
+// cheap to call on any file.
+func FindZip(r io.ReaderAt, size int64) (*Zip, bool) {
+	z := &Zip{r: r, size: size}
+	if _, _, err := z.findEOCD(); err != nil {
+		return nil, false
+	}
+	z, err := ReadZip(r, size)
+	if err != nil || !z.Central || len(z.Entries) == 0 {
+		return nil, false
+	}
+	return z, true
+}
+
 // findEOCD returns the offset of the last plausible end-of-central-directory
 // record, searching only the last 64 KiB the comment can span.
 func (z *Zip) findEOCD() (int64, []byte, error) {

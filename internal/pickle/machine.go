@@ -53,6 +53,7 @@ type machine struct {
 	unknown   map[string]int32 // unknown-global issue per name (reported once)
 	malformed int
 	lastBad   int64
+	stopped   bool // a limit was reached: stop at the next opcode boundary
 	depth     int          // joblib nested pickles being scanned
 	pending   *joblibArray // raw joblib payload to skip after the current opcode
 	line      []byte       // scratch for protocol-0 arguments
@@ -130,9 +131,10 @@ func (m *machine) limit(msg string) {
 	if len(m.res.Issues) > 0 && m.res.Issues[len(m.res.Issues)-1].Class == ClassLimit {
 		return
 	}
-	if m.res.Incomplete == nil || !errors.Is(m.res.Incomplete, errStop) {
+	if !m.stopped {
 		m.res.Incomplete = fmt.Errorf("scan stopped at offset %d: %s: %w", m.opStart, msg, errStop)
 	}
+	m.stopped = true
 	m.res.Issues = append(m.res.Issues, Issue{
 		Class: ClassLimit, Severity: rule.Medium, Offset: m.opStart,
 		Message: "scan limit reached: " + msg + "; the rest of the stream is unchecked",
@@ -252,7 +254,7 @@ func (m *machine) runPickle() error {
 			m.limit(fmt.Sprintf("stack deeper than %d", m.maxStack))
 			return errStop
 		}
-		if m.res.Incomplete != nil && errors.Is(m.res.Incomplete, errStop) {
+		if m.stopped {
 			return errStop
 		}
 	}

@@ -33,7 +33,7 @@ func grow(set []uint64, k uint64) []uint64 {
 		if w < cap(set) {
 			set = set[:w+1]
 		} else {
-			n := make([]uint64, w+1, 2*(w+1))
+			n := make([]uint64, w+1, min(2*(w+1), denseKeys/64))
 			copy(n, set)
 			set = n
 		}

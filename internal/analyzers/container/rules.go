@@ -88,7 +88,7 @@ var (
 		Title:       "Base image not pinned by digest",
 		Severity:    rule.Low,
 		Confidence:  rule.HighConfidence,
-		Phase:       rule.Design,
+		Phase:       rule.Operations, // packaging: the image is what ships
 		Techniques:  []string{"AML.T0010.004"},
 		Mitigations: []string{"AML.M0014"},
 		Summary:     "A tag can be moved: the next build may start from a different, possibly poisoned, image.",

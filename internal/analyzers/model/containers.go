@@ -109,14 +109,33 @@ func (s *scanner) scanZip(at io.ReaderAt, size int64, member string, depth int) 
 		s.inconclusive(member, rule.Medium, "zip archive could not be read: "+err.Error())
 		return
 	}
+	s.scanZipDir(z, at, member, depth)
+}
+
+// torchText are the small text members of a PyTorch zip; torch.load reads
+// them as text, never as pickles.
+var torchText = map[string]bool{"byteorder": true, "version": true, ".data/version": true, ".data/serialization_id": true}
+
+// torchMemberName is a PyTorch zip member's name below the top folder.
+func torchMemberName(name string) string {
+	_, rest, ok := strings.Cut(name, "/")
+	if !ok {
+		return name
+	}
+	return rest
+}
+
+func (s *scanner) scanZipDir(z *archive.Zip, at io.ReaderAt, member string, depth int) {
 	torch, npz, keras := false, len(z.Entries) > 0, false
 	for _, e := range z.Entries {
 		torch = torch || e.Name == "data.pkl" || strings.HasSuffix(e.Name, "/data.pkl")
 		npz = npz && strings.HasSuffix(e.Name, ".npy")
 		keras = keras || e.Name == "config.json"
 	}
-	if member == "" {
+	if member == "" && (s.format == "" || s.format == "zip" || s.format == "polyglot-zip") {
 		switch {
+		case z.Prefix > 0:
+			s.format = "polyglot-zip"
 		case torch:
 			s.format = "pytorch-zip"
 		case npz:
@@ -141,17 +160,23 @@ func (s *scanner) scanZip(at io.ReaderAt, size int64, member string, depth int) 
 		pre := io.NewSectionReader(at, 0, z.Prefix)
 		s.scan(input{r: pre, at: pre, size: z.Prefix, member: member, depth: depth})
 	}
+	seen := map[int64]string{} // data offset → member: overlapping members are a bomb technique
 	for _, e := range z.Entries {
 		if s.ctx().Err() != nil {
 			return
 		}
+		if first, dup := seen[e.DataOffset]; dup && e.CompressedSize > 0 {
+			s.anomaly(join(member, e.Name), fmt.Sprintf("member shares its data with %q (overlapping members: a zip-bomb and scanner-evasion technique); not scanned twice", first))
+			continue
+		}
+		seen[e.DataOffset] = e.Name
 		s.members++
 		name := join(member, e.Name)
 		if e.CompressedSize == 0 || strings.HasSuffix(e.Name, "/") {
 			continue
 		}
-		if torch && tensorData.MatchString(e.Name) {
-			continue // raw tensor bytes, skipped by length
+		if torch && (tensorData.MatchString(e.Name) || torchText[torchMemberName(e.Name)]) {
+			continue // raw tensor bytes skipped by length; text torch never unpickles
 		}
 		if keras && e.Name == "config.json" {
 			s.scanKerasConfig(z, e, name)

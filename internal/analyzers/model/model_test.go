@@ -166,3 +166,37 @@ func TestPicklescanCorpus(t *testing.T) {
 	}
 	t.Logf("corpus: %d files, %d as expected, %d not", len(names), ok, bad)
 }
+
+// TestOverlappingMembers builds a zip whose central directory lists the same
+// data three times (the overlapping-file bomb) and expects one scan of it
+// and two anomalies.
+func TestOverlappingMembers(t *testing.T) {
+	b, err := os.ReadFile("testdata/err/torch_zip_exec.pt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Point every central entry at the first local header.
+	cd := []byte("PK\x01\x02")
+	for i := 0; ; {
+		j := strings.Index(string(b[i:]), string(cd))
+		if j < 0 {
+			break
+		}
+		i += j
+		copy(b[i+42:i+46], []byte{0, 0, 0, 0})
+		i += 4
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "overlap.pt"), b, 0o644)
+	res, err := engine.Run(context.Background(), engine.Options{Paths: []string{dir}, Analyzers: []*analysis.Analyzer{Analyzer}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	for _, f := range res.Findings {
+		count[f.RuleID]++
+	}
+	if count[PickleDangerousCall.ID] != 1 || count[ArchiveAnomaly.ID] < 3 {
+		t.Fatalf("findings: %v", count)
+	}
+}

@@ -35,7 +35,7 @@ var PickleDangerousCall = &rule.Rule{
 	Description: "Pickle-based model formats are programs: the stream names importable callables and the arguments to call them with, and the loader runs them before any tensor is returned. " +
 		"This stream imports a callable known to execute code (os.system, subprocess, eval/exec, runpy, pip), deserialize a further payload, or act on the network or file system. " +
 		"Anyone who can change the file — an uploader on a model hub, a compromised registry or bucket — gets code execution on every machine that loads it.",
-	Fix: "Do not load the file. Obtain the model from a trusted, verified source; prefer safetensors or ONNX; load PyTorch checkpoints with torch.load(weights_only=True).",
+	Fix:        "Do not load the file. Obtain the model from a trusted, verified source; prefer safetensors or ONNX; load PyTorch checkpoints with torch.load(weights_only=True).",
 	References: refs,
 }
 
@@ -52,7 +52,7 @@ var PickleUnknownGlobal = &rule.Rule{
 	Summary:     "The pickle imports a module attribute that is neither a known-safe framework class nor on the project's model allowlist, so loading it runs code mlsec cannot vouch for.",
 	Description: "mlsec allows the globals that PyTorch, NumPy, scikit-learn and the Python builtins need to rebuild tensors and containers, and flags everything else. " +
 		"An unknown global is not proof of malice — custom classes of the model's own package appear here — but every one of them is imported, and may be called, at load time.",
-	Fix: "Check the named class; if it belongs to your own code, add \"module.name\" to model.allow in .mlsec.yaml. Otherwise treat the file as untrusted.",
+	Fix:        "Check the named class; if it belongs to your own code, add \"module.name\" to model.allow in .mlsec.yaml. Otherwise treat the file as untrusted.",
 	References: refs,
 }
 
@@ -84,7 +84,7 @@ var PickleMalformed = &rule.Rule{
 	Summary:     "The pickle breaks off or holds invalid opcodes; the loader still runs everything before the break, so the file is not clean.",
 	Description: "A deliberately corrupted pickle makes scanners that parse the whole stream give up, while pickle.load executes every opcode up to the error — payload included. " +
 		"mlsec keeps the findings made before the break and reports the file as not fully analyzed.",
-	Fix: "Do not load the file; get an intact copy from a trusted source and verify its digest.",
+	Fix:        "Do not load the file; get an intact copy from a trusted source and verify its digest.",
 	References: append([]string{"https://atlas.mitre.org/techniques/AML.T0076"}, refs...),
 }
 
@@ -122,7 +122,7 @@ var ScanLimit = &rule.Rule{
 	Summary:     "A member was too deeply nested, inflated past the size or ratio limit, encrypted or compressed with an unsupported method, so mlsec cannot say it is safe.",
 	Description: "mlsec bounds the work one file may cause: archives nested more than three deep, members that inflate more than 100:1 past 1 MiB, and more uncompressed data than the scan budget are not read further. " +
 		"Whatever lies beyond a limit is unknown, so the file is reported as not fully analyzed rather than clean.",
-	Fix: "Unpack the file in a sandbox and scan its parts, or obtain the model in a plain format (safetensors, a PyTorch zip written by torch.save).",
+	Fix:        "Unpack the file in a sandbox and scan its parts, or obtain the model in a plain format (safetensors, a PyTorch zip written by torch.save).",
 	References: []string{"https://atlas.mitre.org/techniques/AML.T0011.000"},
 }
 

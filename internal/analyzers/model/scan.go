@@ -131,6 +131,19 @@ func (s *scanner) scan(in input) {
 		s.container(c, in)
 		return
 	}
+	if in.at != nil && in.size > 0 {
+		// A zip appended to other data (a pickle, typically) is still a zip
+		// to torch.load; the data in front is what pickle.load runs.
+		if z, ok := archive.FindZip(in.at, in.size); ok && z.Prefix > 0 {
+			s.setFormat(in, "polyglot-zip")
+			if in.depth >= maxDepth {
+				s.inconclusive(in.member, rule.Medium, fmt.Sprintf("zip archive nested more than %d levels deep was not scanned", maxDepth))
+				return
+			}
+			s.scanZipDir(z, in.at, in.member, in.depth+1)
+			return
+		}
+	}
 	switch {
 	case npy.IsNPY(head):
 		s.setFormat(in, "numpy")
@@ -142,7 +155,7 @@ func (s *scanner) scan(in input) {
 		} else {
 			s.setFormat(in, "pickle")
 		}
-		s.scanPickle(in.r, w, in.member, 0, legacy)
+		s.scanPickle(in.r, w, in.member, 0, legacy, head[0] == 0x80)
 	case isSafetensors(head, in.size):
 		s.setFormat(in, "safetensors")
 	case bytes.HasPrefix(head, []byte("GGUF")):
@@ -169,18 +182,26 @@ func (s *scanner) scanNPY(in input, w *watch) {
 		return
 	}
 	if h.HasObject {
-		s.scanPickle(in.r, w, in.member, h.DataOffset, false)
+		s.scanPickle(in.r, w, in.member, h.DataOffset, false, true)
 	}
 }
 
 // scanPickle streams r through the pickle machine and reports its issues at
 // offsets shifted by base.
-func (s *scanner) scanPickle(r io.Reader, w *watch, member string, base int64, legacy bool) {
+//
+// proto says the stream starts with a PROTO opcode. Without one the content
+// was only guessed to be a protocol 0/1 pickle; when not even one pickle
+// parses and nothing but the parse error came out, it was text or data,
+// not a pickle, and nothing is reported.
+func (s *scanner) scanPickle(r io.Reader, w *watch, member string, base int64, legacy, proto bool) {
 	opts := pickle.Options{Policy: s.policy}
 	if legacy {
-		limitPickles(&opts, legacyTorchPickles)
+		opts.MaxPickles = legacyTorchPickles
 	}
 	res := pickle.Scan(s.ctx(), r, opts)
+	if !proto && res.Pickles == 0 && onlyMalformed(res.Issues) {
+		return
+	}
 	s.pickles += res.Pickles
 	for _, g := range res.Globals {
 		if g == "joblib.numpy_pickle.NumpyArrayWrapper" || g == "joblib.numpy_pickle.NDArrayWrapper" {
@@ -269,4 +290,13 @@ func (s *scanner) attrs() map[string]string {
 		a["members"] = fmt.Sprint(s.members)
 	}
 	return a
+}
+
+func onlyMalformed(is []pickle.Issue) bool {
+	for _, i := range is {
+		if i.Class != pickle.ClassMalformed {
+			return false
+		}
+	}
+	return true
 }

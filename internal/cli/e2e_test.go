@@ -1,0 +1,240 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+const example = "../../examples/credit-risk"
+
+// exampleFindings are the exact findings on the bundled example project:
+// severity, rule and place. Adding a rule or an example file changes this
+// list on purpose.
+var exampleFindings = []string{
+	"critical config/jupyter-no-auth deploy/notebook.yaml:31",
+	"critical config/jupyter-no-auth docker-compose.yml:44",
+	"critical config/jupyter-no-auth jupyter_server_config.py:9",
+	"critical config/ray-dashboard-exposed scripts/start_stack.sh:13",
+	"critical container/default-credentials docker-compose.yml:18",
+	"critical container/default-credentials docker-compose.yml:6",
+	"critical container/ml-service-exposed docker-compose.yml:49",
+	"critical k8s/default-credentials deploy/minio.yaml:13",
+	"critical k8s/ray-exposed deploy/raycluster.yaml:13",
+	"high code/joblib-load src/credit_risk/train.py:24",
+	"high code/numpy-allow-pickle notebooks/explore.ipynb:52",
+	"high code/numpy-allow-pickle serve/app.py:13",
+	"high code/pandas-read-pickle src/credit_risk/train.py:23",
+	"high code/pickle-load notebooks/explore.ipynb:33",
+	"high code/pickle-load serve/app.py:11",
+	"high code/pickle-load serve/app.py:21",
+	"high code/torch-load-unsafe src/credit_risk/train.py:39",
+	"high code/trust-remote-code src/credit_risk/train.py:30",
+	"high code/yaml-unsafe-load src/credit_risk/train.py:17",
+	"high config/airflow-bashoperator-injection dags/retrain_credit_risk.py:20",
+	"high config/airflow-bashoperator-injection dags/retrain_credit_risk.py:24",
+	"high config/dvc-credentials-committed .dvc/config:7",
+	"high config/dvc-credentials-committed .dvc/config:8",
+	"high config/dvc-stage-remote-code dvc.yaml:3",
+	"high config/dvc-stage-remote-code dvc.yaml:6",
+	"high config/mlflow-no-auth Dockerfile:40",
+	"high config/mlflow-no-auth MLproject:12",
+	"high config/mlflow-no-auth deploy/mlflow.yaml:28",
+	"high config/mlflow-no-auth docker-compose.yml:31",
+	"high config/mlflow-no-auth scripts/start_stack.sh:11",
+	"high config/mlproject-remote-code MLproject:10",
+	"high container/curl-pipe-shell Dockerfile:15",
+	"high container/default-credentials docker-compose.yml:13",
+	"high container/ml-service-exposed docker-compose.yml:39",
+	"high container/secret-in-env Dockerfile:5",
+	"high container/secret-in-env docker-compose.yml:47",
+	"high deps/insecure-index requirements.txt:3",
+	"high iac/ml-bucket-public infra/s3.tf:19",
+	"high iac/ml-port-open-to-world infra/network.tf:12",
+	"high iac/sagemaker-notebook-direct-internet infra/sagemaker.tf:10",
+	"high k8s/insecure-storage-uri deploy/kserve-inferenceservice.yaml:44",
+	"high k8s/plaintext-credential-env deploy/mlflow.yaml:38",
+	"low container/runs-as-root Dockerfile:37",
+	"low container/unpinned-base-image Dockerfile:3",
+	"low container/unpinned-base-image Dockerfile:37",
+	"low deps/unpinned-ml-package requirements.txt:5",
+	"low deps/unpinned-ml-package requirements.txt:9",
+	"low iac/ml-bucket-public-access-block-off infra/s3.tf:6",
+	"low k8s/image-without-digest deploy/notebook.yaml:27",
+	"medium config/airflow-secret-in-command dags/retrain_credit_risk.py:28",
+	"medium config/dvc-insecure-remote .dvc/config:10",
+	"medium config/jupyter-insecure-option docker-compose.yml:44",
+	"medium config/jupyter-insecure-option jupyter_server_config.py:10",
+	"medium container/model-download-no-checksum Dockerfile:18",
+	"medium container/model-download-no-checksum Dockerfile:19",
+	"medium container/pip-extra-index-url Dockerfile:12",
+	"medium deps/extra-index-url requirements.txt:2",
+	"medium deps/insecure-direct-url requirements.txt:15",
+	"medium iac/ml-bucket-no-versioning infra/s3.tf:6",
+	"medium k8s/image-without-digest deploy/mlflow.yaml:25",
+	"medium k8s/sa-token-cloud-role deploy/kserve-inferenceservice.yaml:22",
+	"medium k8s/sa-token-cloud-role deploy/notebook.yaml:20",
+}
+
+type jsonDoc struct {
+	Schema   string `json:"schema"`
+	Findings []struct {
+		Rule        string   `json:"rule"`
+		Severity    string   `json:"severity"`
+		Phase       string   `json:"phase"`
+		Title       string   `json:"title"`
+		Techniques  []string `json:"techniques"`
+		Fingerprint string   `json:"fingerprint"`
+		Location    struct {
+			Path   string `json:"path"`
+			Line   int    `json:"line"`
+			Member string `json:"member"`
+			Cell   int    `json:"cell"`
+		} `json:"location"`
+	} `json:"findings"`
+	Failed  []struct{ Path, Reason string } `json:"failed"`
+	Summary struct {
+		Findings      int  `json:"findings"`
+		FilesAnalyzed int  `json:"files_analyzed"`
+		Incomplete    bool `json:"incomplete"`
+	} `json:"summary"`
+}
+
+func scanJSON(t *testing.T, args ...string) (int, jsonDoc) {
+	t.Helper()
+	code, out, stderr := run(t, append([]string{"scan", "-f", "json", "--no-progress"}, args...)...)
+	var doc jsonDoc
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("JSON output: %v\nstderr: %s", err, stderr)
+	}
+	return code, doc
+}
+
+func places(doc jsonDoc) []string {
+	var got []string
+	for _, f := range doc.Findings {
+		p := strings.TrimPrefix(f.Location.Path, example+"/")
+		if f.Location.Member != "" {
+			p += "!" + f.Location.Member
+		} else {
+			p += fmt.Sprintf(":%d", f.Location.Line)
+		}
+		got = append(got, fmt.Sprintf("%-8s %-40s %s", f.Severity, f.Rule, p))
+	}
+	sort.Strings(got)
+	return got
+}
+
+func TestExampleProject(t *testing.T) {
+	code, doc := scanJSON(t, example)
+	if code != ExitFindings {
+		t.Errorf("exit %d, want %d", code, ExitFindings)
+	}
+	if doc.Schema != "mlsec/v1" || doc.Summary.Incomplete || len(doc.Failed) > 0 {
+		t.Errorf("schema %q, incomplete %v, failed %v", doc.Schema, doc.Summary.Incomplete, doc.Failed)
+	}
+	got := places(doc)
+	want := append([]string{}, exampleFindings...)
+	for i := range want {
+		f := strings.Fields(want[i])
+		want[i] = fmt.Sprintf("%-8s %-40s %s", f[0], f[1], f[2])
+	}
+	sort.Strings(want)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("findings differ.\ngot:\n%s\n\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for _, f := range doc.Findings {
+		if len(f.Techniques) == 0 || !strings.HasPrefix(f.Techniques[0], "AML.T") || f.Phase == "" || f.Title == "" {
+			t.Errorf("%s at %s: techniques %v phase %q", f.Rule, f.Location.Path, f.Techniques, f.Phase)
+		}
+		if strings.HasSuffix(f.Location.Path, ".ipynb") && f.Location.Cell == 0 {
+			t.Errorf("notebook finding without a cell: %+v", f.Location)
+		}
+	}
+}
+
+func TestExampleTextAndSARIF(t *testing.T) {
+	code, out, _ := run(t, "scan", "--no-progress", example)
+	if code != ExitFindings || !strings.Contains(out, "── Design / Setup (design)") || !strings.Contains(out, "ATLAS: AML.T") {
+		t.Errorf("text: exit %d\n%s", code, out)
+	}
+	sarif := filepath.Join(t.TempDir(), "out.sarif")
+	code, _, stderr := run(t, "scan", "--no-progress", "-f", "sarif", "-o", sarif, example)
+	if code != ExitFindings || !strings.Contains(stderr, "findings") {
+		t.Errorf("sarif: exit %d, stderr %q", code, stderr)
+	}
+	b, err := os.ReadFile(sarif)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log struct {
+		Version string `json:"version"`
+		Runs    []struct {
+			Results []json.RawMessage `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(b, &log); err != nil || log.Version != "2.1.0" || len(log.Runs[0].Results) != len(exampleFindings) {
+		t.Errorf("sarif: %v, version %q", err, log.Version)
+	}
+}
+
+func TestFailOnAndSelection(t *testing.T) {
+	if code, _, _ := run(t, "scan", "--no-progress", "--fail-on", "none", example); code != ExitClean {
+		t.Errorf("--fail-on none: exit %d", code)
+	}
+	code, doc := scanJSON(t, "--enable", "deps", example)
+	for _, f := range doc.Findings {
+		if !strings.HasPrefix(f.Rule, "deps/") {
+			t.Errorf("--enable deps let %s through", f.Rule)
+		}
+	}
+	if code != ExitFindings || len(doc.Findings) == 0 {
+		t.Errorf("--enable deps: exit %d, %d findings", code, len(doc.Findings))
+	}
+	_, doc = scanJSON(t, "--disable", "deps,code", "--min-severity", "critical", example)
+	for _, f := range doc.Findings {
+		if strings.HasPrefix(f.Rule, "deps/") || strings.HasPrefix(f.Rule, "code/") || f.Severity != "critical" {
+			t.Errorf("selection let %s (%s) through", f.Rule, f.Severity)
+		}
+	}
+}
+
+func TestBaselineRoundTrip(t *testing.T) {
+	base := filepath.Join(t.TempDir(), "baseline.json")
+	if code, _, _ := run(t, "scan", "--no-progress", "-f", "json", "-o", os.DevNull, "--write-baseline", base, example); code != ExitClean {
+		t.Fatalf("--write-baseline: exit %d", code)
+	}
+	code, doc := scanJSON(t, "--baseline", base, example)
+	if code != ExitClean || len(doc.Findings) != 0 {
+		t.Errorf("with baseline: exit %d, %d findings", code, len(doc.Findings))
+	}
+}
+
+// A file that should be analyzed but cannot be makes the scan incomplete:
+// exit 2 even with --fail-on none, and the file is named.
+func TestIncompleteScanExits2(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "broken.ipynb"), []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := run(t, "scan", "--no-progress", "--fail-on", "none", dir)
+	if code != ExitError || !strings.Contains(out, "broken.ipynb: invalid notebook JSON") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+}
+
+func TestInlineIgnoreInProject(t *testing.T) {
+	dir := t.TempDir()
+	src := "import pickle\n\n# mlsec: ignore[code/pickle-load] trusted file written by our own job\nobj = pickle.load(open('cache.pkl', 'rb'))\n"
+	if err := os.WriteFile(filepath.Join(dir, "job.py"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, doc := scanJSON(t, dir)
+	if code != ExitClean || len(doc.Findings) != 0 {
+		t.Errorf("exit %d, findings %+v", code, doc.Findings)
+	}
+}
