@@ -13,8 +13,8 @@ import (
 
 // Default limits.
 const (
-	defaultMaxStack = 1 << 18 // stack slots plus open marks (~10 MiB)
-	defaultMaxMemo  = 1 << 17 // retained memo values
+	defaultMaxStack = 1 << 17 // stack slots plus open marks (≤ ~25 MiB with kept string prefixes)
+	defaultMaxMemo  = 1 << 16 // retained memo values (≤ ~15 MiB)
 	maxIssues       = 1000    // issues before the scan stops
 	maxMalformed    = 16      // malformed issues recorded (the first sets Incomplete)
 	maxGlobals      = 4096    // distinct names in Result.Globals
@@ -53,7 +53,7 @@ type machine struct {
 	unknown   map[string]int32 // unknown-global issue per name (reported once)
 	malformed int
 	lastBad   int64
-	stopped   bool // a limit was reached: stop at the next opcode boundary
+	stopped   bool         // a limit was reached: stop at the next opcode boundary
 	depth     int          // joblib nested pickles being scanned
 	pending   *joblibArray // raw joblib payload to skip after the current opcode
 	line      []byte       // scratch for protocol-0 arguments
@@ -128,13 +128,11 @@ func (m *machine) badAt(off int64, msg string) {
 
 // limit records a resource limit and makes the scan stop.
 func (m *machine) limit(msg string) {
-	if len(m.res.Issues) > 0 && m.res.Issues[len(m.res.Issues)-1].Class == ClassLimit {
+	if m.stopped {
 		return
 	}
-	if !m.stopped {
-		m.res.Incomplete = fmt.Errorf("scan stopped at offset %d: %s: %w", m.opStart, msg, errStop)
-	}
 	m.stopped = true
+	m.res.Incomplete = fmt.Errorf("scan stopped at offset %d: %s: %w", m.opStart, msg, errStop)
 	m.res.Issues = append(m.res.Issues, Issue{
 		Class: ClassLimit, Severity: rule.Medium, Offset: m.opStart,
 		Message: "scan limit reached: " + msg + "; the rest of the stream is unchecked",

@@ -143,7 +143,7 @@ func TestScanLimits(t *testing.T) {
 func TestScanMemoBudget(t *testing.T) {
 	a := newAsm().proto(4)
 	for i := 0; i < 40; i++ {
-		a.sbu("word" + string(rune('a'+i%26)) + string(rune('a'+i/26))).op(opMemoize, opPop)
+		a.sbu("word"+string(rune('a'+i%26))+string(rune('a'+i/26))).op(opMemoize, opPop)
 	}
 	a.sbu("subprocess").op(opMemoize, opPop).sbu("getoutput").op(opMemoize, opPop)
 	a.op(opBinGet, 40, opBinGet, 41).at("g").op(opStackGlobal).stop()
@@ -154,7 +154,7 @@ func TestScanMemoBudget(t *testing.T) {
 
 	b := newAsm().proto(4)
 	for i := 0; i < 40; i++ {
-		b.sbu("mod" + string(rune('a'+i%26)) + string(rune('a'+i/26))).op(opMemoize, opPop)
+		b.sbu("mod"+string(rune('a'+i%26))+string(rune('a'+i/26))).op(opMemoize, opPop)
 	}
 	b.op(opBinGet, 30, opBinGet, 31).at("g").op(opStackGlobal).stop()
 	res = scanBytes(b.bytes(), Options{MaxMemo: 16})

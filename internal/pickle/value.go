@@ -38,7 +38,7 @@ const (
 )
 
 // maxKeep is how many bytes of a string argument are kept for names and evidence.
-const maxKeep = 256
+const maxKeep = 128
 
 // maxElems is how many elements of a tuple are kept for call evidence.
 const maxElems = 4

@@ -1,0 +1,20 @@
+package finding
+
+import "testing"
+
+func TestLocationString(t *testing.T) {
+	for _, tc := range []struct {
+		l    Location
+		want string
+	}{
+		{Location{Path: "train.py", Line: 12, Column: 5}, "train.py:12:5"},
+		{Location{Path: "model.pt", Member: "archive/data.pkl", Offset: 0x1f, HasOff: true}, "model.pt!archive/data.pkl@0x1f"},
+		{Location{Path: "raw.pkl", Offset: 0, HasOff: true}, "raw.pkl@0x0"},
+		{Location{Path: "eda.ipynb", Line: 40, Column: 3, Cell: 3, CellLine: 2}, "eda.ipynb:40:3 (cell 3, line 2)"},
+		{Location{Path: "requirements.txt"}, "requirements.txt"},
+	} {
+		if got := tc.l.String(); got != tc.want {
+			t.Errorf("got %q, want %q", got, tc.want)
+		}
+	}
+}
