@@ -235,6 +235,21 @@ def malicious():
         shutil.rmtree(tmp)
 
 
+def name_independent():
+    """Pickles caught by what they do, not by a dangerous name."""
+    # A class outside every allowlist, instantiated and given state: not known
+    # to be dangerous, but nothing vouches for it either.
+    unknown = (b"\x80\x02cacme_models.scoring\nRiskModel\n)\x81}"
+               + binunicode("threshold") + b"G?\xe0\x00\x00\x00\x00\x00\x00" + b"sb.")
+    out(ERR, "unknown_class.pkl", unknown)
+    # BUILD applied to an allowlisted class object itself, not an instance:
+    # it rewrites class attributes for everything loaded afterwards.
+    state_on_class = (b"\x80\x02ccollections\nOrderedDict\n}"
+                      + binunicode("__repr__") + binunicode("x") + b"sb.")
+    out(ERR, "state_on_class.pkl", state_on_class)
+
+
 if __name__ == "__main__":
     benign()
     malicious()
+    name_independent()

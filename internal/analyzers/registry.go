@@ -13,6 +13,7 @@ import (
 	"github.com/mlsec/mlsec/internal/analyzers/deps"
 	"github.com/mlsec/mlsec/internal/analyzers/iac"
 	"github.com/mlsec/mlsec/internal/analyzers/k8s"
+	"github.com/mlsec/mlsec/internal/analyzers/model"
 	"github.com/mlsec/mlsec/internal/engine"
 	"github.com/mlsec/mlsec/internal/rule"
 )
@@ -22,6 +23,7 @@ func All() []*analysis.Analyzer {
 	return []*analysis.Analyzer{
 		code.Analyzer,
 		deps.Analyzer,
+		model.Analyzer,
 		k8s.Analyzer,
 		container.Analyzer,
 		iac.Analyzer,

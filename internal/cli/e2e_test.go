@@ -24,6 +24,8 @@ var exampleFindings = []string{
 	"critical container/default-credentials docker-compose.yml:6",
 	"critical container/ml-service-exposed docker-compose.yml:49",
 	"critical k8s/default-credentials deploy/minio.yaml:13",
+	"critical model/pickle-dangerous-call models/reference.npy",
+	"critical model/pickle-dangerous-call models/scorer-v2-from-hub.pt!archive/data.pkl",
 	"critical k8s/ray-exposed deploy/raycluster.yaml:13",
 	"high code/joblib-load src/credit_risk/train.py:24",
 	"high code/numpy-allow-pickle notebooks/explore.ipynb:52",
@@ -118,9 +120,10 @@ func places(doc jsonDoc) []string {
 	var got []string
 	for _, f := range doc.Findings {
 		p := strings.TrimPrefix(f.Location.Path, example+"/")
-		if f.Location.Member != "" {
+		switch {
+		case f.Location.Member != "":
 			p += "!" + f.Location.Member
-		} else {
+		case f.Location.Line > 0:
 			p += fmt.Sprintf(":%d", f.Location.Line)
 		}
 		got = append(got, fmt.Sprintf("%-8s %-40s %s", f.Severity, f.Rule, p))
