@@ -12,7 +12,7 @@ GIB=${GIB:-2}
 mkdir -p "$DIR"
 export CGO_ENABLED=0
 go build -o "$DIR/modelgen" ./bench/modelgen
-go build -o "$DIR/modeldrive" ./bench/modeldrive
+go build -o "$DIR/mlsec" ./cmd/mlsec
 if [ ! -f "$DIR/big-$GIB.pt" ]; then
 	echo "generating $DIR/big-$GIB.pt ($GIB GiB)…"
 	"$DIR/modelgen" -o "$DIR/big-$GIB.pt" -gib "$GIB"
@@ -22,6 +22,7 @@ ls -l "$DIR/big-$GIB.pt"
 sync; (echo 1 > /proc/sys/vm/drop_caches) 2>/dev/null || true
 for run in cold warm; do
 	echo "== $run run"
-	/usr/bin/time -v "$DIR/modeldrive" "$DIR/big-$GIB.pt" 2> "$DIR/time.txt" || true
+	/usr/bin/time -v "$DIR/mlsec" scan --no-progress --fail-on none "$DIR/big-$GIB.pt" > "$DIR/out.txt" 2> "$DIR/time.txt" || true
+	tail -1 "$DIR/out.txt"
 	grep -E "Elapsed \(wall clock\)|Maximum resident set size" "$DIR/time.txt"
 done

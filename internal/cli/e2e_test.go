@@ -241,3 +241,71 @@ func TestInlineIgnoreInProject(t *testing.T) {
 		t.Errorf("exit %d, findings %+v", code, doc.Findings)
 	}
 }
+
+// .mlsec.yaml's model.allow extends the pickle allowlist.
+func TestModelAllowFromConfig(t *testing.T) {
+	dir := t.TempDir()
+	pkl, err := os.ReadFile("../analyzers/model/testdata/err/unknown_class.pkl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "risk.pkl"), pkl, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, doc := scanJSON(t, dir)
+	if len(doc.Findings) != 1 || doc.Findings[0].Rule != "model/pickle-unknown-global" {
+		t.Fatalf("without config: %+v", doc.Findings)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".mlsec.yaml"), []byte("model:\n  allow: [acme_models.scoring.RiskModel]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, doc := scanJSON(t, dir)
+	if code != ExitClean || len(doc.Findings) != 0 {
+		t.Errorf("with allow: exit %d, %+v", code, doc.Findings)
+	}
+}
+
+// An oversized manifest is reported as not analyzed, with the limit named,
+// and does not stop the rest of the scan.
+func TestHugeManifestFails(t *testing.T) {
+	dir := t.TempDir()
+	f, err := os.Create(filepath.Join(dir, "huge.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: embeddings\ndata:\n  vectors: |\n"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(100 << 20); err != nil { // the rest is sparse
+		t.Fatal(err)
+	}
+	f.Close()
+	if err := os.WriteFile(filepath.Join(dir, "requirements.txt"), []byte("--extra-index-url https://pypi.example.com/simple\ntorch==2.3.1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, doc := scanJSON(t, dir)
+	if code != ExitError || len(doc.Failed) != 1 || !strings.Contains(doc.Failed[0].Reason, "100.0 MiB is over the 50.0 MiB size limit") {
+		t.Errorf("exit %d, failed %+v", code, doc.Failed)
+	}
+	if len(doc.Findings) != 1 || doc.Findings[0].Rule != "deps/extra-index-url" {
+		t.Errorf("the rest of the scan: %+v", doc.Findings)
+	}
+}
+
+func TestAtlasDataFlag(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "ATLAS.yaml")
+	if err := os.WriteFile(bad, []byte("id: ATLAS\nmatrices: []\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := run(t, "--atlas-data", bad, "atlas", "AML.T0010"); code != ExitError || !strings.Contains(stderr, "--atlas-data") {
+		t.Errorf("bad data: exit %d, %q", code, stderr)
+	}
+	real := "../../../shared/atlas/ATLAS.yaml"
+	if _, err := os.Stat(real); err != nil {
+		t.Skip("shared ATLAS.yaml not present")
+	}
+	code, out, _ := run(t, "--atlas-data", real, "atlas", "AML.T0011.000")
+	if code != ExitClean || !strings.Contains(out, "Unsafe AI Artifacts") || !strings.Contains(out, "model/pickle-dangerous-call") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
