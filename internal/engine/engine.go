@@ -353,23 +353,30 @@ func (s *scanner) file(ctx context.Context, e source.Entry) (fr fileResult) {
 		defer fh.Close()
 	}
 
+	// An analyzer abandoned at the time limit may still be running; once
+	// closed is set its late reports are dropped instead of racing the result.
 	var mu sync.Mutex
-	var assetIDs []string
+	closed := false
 	report := func(f finding.Finding) {
 		mu.Lock()
 		defer mu.Unlock()
-		fr.findings = append(fr.findings, f)
+		if !closed {
+			fr.findings = append(fr.findings, f)
+		}
 	}
 	addAsset := func(a finding.Asset) {
 		mu.Lock()
 		defer mu.Unlock()
-		fr.assets = append(fr.assets, a)
-		assetIDs = append(assetIDs, a.ID)
+		if !closed {
+			fr.assets = append(fr.assets, a)
+		}
 	}
 	addEdge := func(ed finding.Edge) {
 		mu.Lock()
 		defer mu.Unlock()
-		fr.edges = append(fr.edges, ed)
+		if !closed {
+			fr.edges = append(fr.edges, ed)
+		}
 	}
 
 	fctx, cancel := context.WithTimeout(ctx, s.opts.FileTimeout)
@@ -394,6 +401,7 @@ func (s *scanner) file(ctx context.Context, e source.Entry) (fr fileResult) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
+	closed = true
 	if problem != "" {
 		fr.fail = &source.Skip{Path: e.Path, Reason: problem}
 	} else {
