@@ -21,6 +21,7 @@ func seeds(f *testing.F) {
 		"", "(", ")", "'''", "f(\"", "x = \\", "a.(b)(c)", "from . import (a,\n b", "import", "from",
 		"((((]]]]", "x = r'\\'\n", "def (", ").(", "a = b = c()", "\xff\xfe(\x00)", "0x1e+5j", "...",
 		"u = pickle.Unpickler(f).load()\n", "@dec(\n)\nclass C(B): pass",
+		"f\"{a(\"{\"", "f'{x!r:{y}}'", "f'''{\n(\n'''", "rf'\\N{a}'", "f'\\N{x'", "f\"{f'{f\"{g()}\"}'}\"",
 	} {
 		f.Add([]byte(s))
 	}

@@ -10,6 +10,7 @@ type Module struct {
 	Calls   []Call
 
 	scope map[string]binding // bindings as they stand at the end of the file
+	stars []string           // modules star-imported at module level, in order
 }
 
 // Import is one name bound by an import statement.
@@ -50,6 +51,10 @@ type Call struct {
 	Args       []Arg
 	Open       int // index in Module.Tokens of the opening parenthesis
 	Close      int // index of the closing one, or -1 when it is missing
+	// Stars lists the modules star-imported ("from m import *") before the
+	// call, latest last, when the callee's head was never bound: the head
+	// may come from one of them ("load(f)" after "from pickle import *").
+	Stars []string
 }
 
 // Arg returns the keyword argument named name, or nil.
@@ -121,6 +126,26 @@ func (a *Arg) IsFalse() bool { return a != nil && a.Kind == FalseLit }
 type binding struct {
 	target string // fully qualified name; "" for a local or unknown value
 }
+
+// block is a def or class body the parser is inside of. Names bound in a
+// function body are local to it: the bindings they replaced come back when
+// the body ends. Names bound in a class body (methods, class attributes)
+// are not visible outside it and are not recorded at all.
+type block struct {
+	indent int32 // column of the statement that opened the block
+	class  bool
+	undo   int // length of parser.undo when the block opened
+}
+
+// saved is a binding a function body replaced, to restore when it ends.
+type saved struct {
+	name string
+	b    binding
+	ok   bool // the name was bound before
+}
+
+// maxBlocks bounds the block stack; deeper nesting is treated as one level.
+const maxBlocks = 256
 
 // Parse tokenizes and parses one Python file.
 func Parse(src []byte) *Module { return ParseChunks(src, nil) }
@@ -195,6 +220,12 @@ type parser struct {
 	pendingAt  int
 	pendingFor []string
 	pendingTo  string
+
+	blocks []block
+	undo   []saved // bindings replaced in the open function bodies, oldest first
+	head   int     // index of the first token of the current logical line
+	// headCompound: the current logical line starts with a compound keyword.
+	headCompound bool
 }
 
 func (p *parser) text(i int) string { return string(p.src[p.toks[i].Start:p.toks[i].End]) }
@@ -217,15 +248,81 @@ func (p *parser) isIdent(i int) bool {
 	return !keywords[string(p.src[t.Start:t.End])] // no allocation for a map lookup
 }
 
+// stmtStart reports whether token i starts a statement: it begins a logical
+// line, follows ";", or follows the ":" of a compound statement's header on
+// the same line ("else: load = json.load"). The last is approximate: a ":"
+// inside the header (an annotation, a slice) also counts, which is harmless
+// because what follows it is then no assignment.
 func (p *parser) stmtStart(i int) bool {
 	if i == 0 {
 		return true
 	}
 	prev := p.toks[i-1]
-	return prev.Kind == Newline || prev.is(p.src, ";")
+	switch prev.Kind {
+	case Newline:
+		return true
+	case Op:
+		if prev.End-prev.Start == 1 {
+			switch p.src[prev.Start] {
+			case ';':
+				return true
+			case ':':
+				return p.headCompound && p.head < i
+			}
+		}
+	}
+	return false
 }
 
-func (p *parser) bind(name, target string) { p.m.scope[name] = binding{target: target} }
+// compound lists the keywords that start a compound statement's header.
+var compound = map[string]bool{
+	"if": true, "elif": true, "else": true, "for": true, "while": true, "with": true, "try": true, "except": true,
+	"finally": true, "def": true, "class": true, "async": true, "match": true, "case": true,
+}
+
+// bind binds name in the innermost scope: the module, or the function body
+// being parsed (until it ends). Bindings in a class body are dropped.
+func (p *parser) bind(name, target string) {
+	if n := len(p.blocks); n > 0 {
+		b := &p.blocks[n-1]
+		if b.class {
+			return
+		}
+		old, ok := p.m.scope[name]
+		p.undo = append(p.undo, saved{name, old, ok})
+	}
+	p.m.scope[name] = binding{target: target}
+}
+
+// popBlocks ends the blocks that a statement starting at column col is not
+// inside of, restoring the bindings their bodies replaced.
+func (p *parser) popBlocks(col int32) {
+	for n := len(p.blocks); n > 0 && p.blocks[n-1].indent >= col; n-- {
+		// Undo in reverse, so a name bound twice gets its oldest value back.
+		from := p.blocks[n-1].undo
+		for k := len(p.undo) - 1; k >= from; k-- {
+			if u := p.undo[k]; u.ok {
+				p.m.scope[u.name] = u.b
+			} else {
+				delete(p.m.scope, u.name)
+			}
+		}
+		p.undo = p.undo[:from]
+		p.blocks = p.blocks[:n-1]
+	}
+}
+
+// pushBlock opens the body of the def or class whose keyword is token i.
+func (p *parser) pushBlock(i int, class bool) {
+	col := p.toks[i].Col
+	if i > 0 && p.isName(i-1, "async") {
+		col = p.toks[i-1].Col
+	}
+	if len(p.blocks) == maxBlocks {
+		return
+	}
+	p.blocks = append(p.blocks, block{indent: col, class: class, undo: len(p.undo)})
+}
 
 func (p *parser) parse() {
 	toks := p.toks
@@ -237,6 +334,14 @@ func (p *parser) parse() {
 			p.pending = false
 		}
 		t := toks[i]
+		if i == 0 || toks[i-1].Kind == Newline {
+			p.head = i
+			p.headCompound = t.Kind == Name && compound[string(p.src[t.Start:t.End])]
+		}
+		st := p.stmtStart(i)
+		if st && len(p.blocks) > 0 {
+			p.popBlocks(t.Col)
+		}
 		switch t.Kind {
 		case Name:
 			switch string(p.src[t.Start:t.End]) {
@@ -249,14 +354,16 @@ func (p *parser) parse() {
 				}
 				continue
 			case "def", "class":
-				// Only top-level definitions shadow module names; a method
-				// named load does not hide an imported load.
-				if t.Col == 1 && p.isIdent(i+1) {
+				// A definition shadows the name in its scope: the module, or
+				// the enclosing function; a method named load does not hide
+				// an imported load.
+				if p.isIdent(i + 1) {
 					p.bind(p.text(i+1), "")
 				}
+				p.pushBlock(i, p.text(i) == "class")
 				continue
 			}
-			if p.stmtStart(i) {
+			if st {
 				p.assignment(i)
 			}
 		case Op:
@@ -270,6 +377,7 @@ func (p *parser) parse() {
 			p.bind(n, p.pendingTo)
 		}
 	}
+	p.popBlocks(0)
 }
 
 // dotted reads NAME ("." NAME)* at i and returns it with the index after it.
@@ -342,6 +450,9 @@ func (p *parser) fromStmt(i int) int {
 	for j < len(p.toks) {
 		if p.isOp(j, "*") {
 			p.m.Imports = append(p.m.Imports, Import{Module: mod, Name: "*", Line: int(p.toks[j].Line), Col: int(p.toks[j].Col)})
+			if len(p.blocks) == 0 && len(p.m.stars) < 64 {
+				p.m.stars = append(p.m.stars, mod)
+			}
 			return j
 		}
 		if !p.isIdent(j) {
@@ -497,6 +608,15 @@ func (p *parser) call(i int) {
 		Open:     i,
 		Close:    int(p.toks[i].Match),
 	}
+	if len(p.m.stars) > 0 && c.Resolved == callee && callee[0] != '?' {
+		h := callee
+		if k := strings.IndexAny(h, ".(["); k >= 0 {
+			h = h[:k]
+		}
+		if _, bound := p.m.scope[h]; !bound {
+			c.Stars = p.m.stars
+		}
+	}
 	if c.Close >= 0 {
 		c.End = int(p.toks[c.Close].End)
 		c.Args = p.args(i+1, c.Close)
@@ -543,6 +663,14 @@ func (p *parser) arg(s, e int) Arg {
 		return a
 	}
 	a.Start, a.End = int(p.toks[s].Start), int(p.toks[e-1].End)
+	// Redundant parentheses do not change a value: "(False)", "((True))".
+	for n := 0; n < 8 && e-s > 2 && p.isOp(s, "(") && int(p.toks[s].Match) == e-1; n++ {
+		if e-s == 3 || !p.parenTuple(s+1, e-1) {
+			s, e = s+1, e-1
+		} else {
+			break
+		}
+	}
 	a.Line, a.Col = int(p.toks[s].Line), int(p.toks[s].Col)
 	switch first := p.toks[s]; {
 	case first.Kind == String:
@@ -573,6 +701,21 @@ func (p *parser) arg(s, e int) Arg {
 		}
 	}
 	return a
+}
+
+// parenTuple reports whether tokens [s, e) hold a top-level comma, which
+// makes the parentheses around them a tuple.
+func (p *parser) parenTuple(s, e int) bool {
+	for k := s; k < e; k++ {
+		if m := p.toks[k].Match; m > int32(k) && int(m) < e {
+			k = int(m)
+			continue
+		}
+		if p.isOp(k, ",") {
+			return true
+		}
+	}
+	return false
 }
 
 // stringValue strips a string literal's prefix and quotes.

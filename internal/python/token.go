@@ -80,6 +80,7 @@ type tokenizer struct {
 	lineStart  int
 	stack      []int32 // indices of open brackets
 	lineHasTok bool    // the current logical line has a significant token
+	fdepth     int     // how many f-string replacement fields enclose the scan
 }
 
 func newTokenizer(src []byte, keepTrivia bool) *tokenizer {
@@ -99,77 +100,10 @@ func (t *tokenizer) newline(pos int) {
 // and a Newline closes the range, so a broken notebook cell cannot swallow
 // the next one.
 func (t *tokenizer) run(pos, end int) {
-	src := t.src
 	t.stack = t.stack[:0]
 	t.lineHasTok = false
 	for pos < end {
-		c := src[pos]
-		switch {
-		case c == ' ' || c == '\t' || c == '\f' || c == '\r':
-			pos++
-		case c == '\n':
-			if len(t.stack) == 0 && t.lineHasTok {
-				t.emit(Newline, pos, pos+1, t.line, t.lineStart)
-				t.lineHasTok = false
-			} else if t.keepTrivia {
-				t.emit(NL, pos, pos+1, t.line, t.lineStart)
-			}
-			t.newline(pos)
-			pos++
-		case c == '#':
-			s := pos
-			for pos < end && src[pos] != '\n' {
-				pos++
-			}
-			if t.keepTrivia {
-				t.emit(Comment, s, pos, t.line, t.lineStart)
-			}
-		case c == '\\':
-			// Line continuation: a backslash, maybe a CR, then LF.
-			n := pos + 1
-			if n < end && src[n] == '\r' {
-				n++
-			}
-			if n < end && src[n] == '\n' {
-				t.newline(n)
-				pos = n + 1
-				continue
-			}
-			t.emit(Error, pos, pos+1, t.line, t.lineStart)
-			t.lineHasTok = true
-			pos++
-		case c == '"' || c == '\'':
-			pos = t.str(pos, pos, end)
-		case isNameStart(c):
-			s := pos
-			for pos < end && isNameByte(src[pos]) {
-				pos++
-			}
-			if pos < end && (src[pos] == '"' || src[pos] == '\'') && isStringPrefix(src[s:pos]) {
-				pos = t.str(s, pos, end)
-				continue
-			}
-			t.emit(Name, s, pos, t.line, t.lineStart)
-			t.lineHasTok = true
-		case c >= '0' && c <= '9' || c == '.' && pos+1 < end && src[pos+1] >= '0' && src[pos+1] <= '9':
-			s := pos
-			hex := c == '0' && pos+1 < end && (src[pos+1]|0x20 == 'x')
-			pos++
-			for pos < end {
-				b := src[pos]
-				if isNameByte(b) && b < 0x80 || b == '.' {
-					pos++
-				} else if (b == '+' || b == '-') && !hex && src[pos-1]|0x20 == 'e' {
-					pos++
-				} else {
-					break
-				}
-			}
-			t.emit(Number, s, pos, t.line, t.lineStart)
-			t.lineHasTok = true
-		default:
-			pos = t.op(pos, end)
-		}
+		pos = t.step(pos, end)
 	}
 	t.stack = t.stack[:0] // still-open brackets keep Match -1
 	if t.lineHasTok {
@@ -178,11 +112,86 @@ func (t *tokenizer) run(pos, end int) {
 	}
 }
 
+// step scans the token (or the run of blanks) at pos and returns the offset
+// after it.
+func (t *tokenizer) step(pos, end int) int {
+	src := t.src
+	c := src[pos]
+	switch {
+	case c == ' ' || c == '\t' || c == '\f' || c == '\r':
+		pos++
+	case c == '\n':
+		if len(t.stack) == 0 && t.lineHasTok && t.fdepth == 0 {
+			t.emit(Newline, pos, pos+1, t.line, t.lineStart)
+			t.lineHasTok = false
+		} else if t.keepTrivia {
+			t.emit(NL, pos, pos+1, t.line, t.lineStart)
+		}
+		t.newline(pos)
+		pos++
+	case c == '#':
+		s := pos
+		for pos < end && src[pos] != '\n' {
+			pos++
+		}
+		if t.keepTrivia {
+			t.emit(Comment, s, pos, t.line, t.lineStart)
+		}
+	case c == '\\':
+		// Line continuation: a backslash, maybe a CR, then LF.
+		n := pos + 1
+		if n < end && src[n] == '\r' {
+			n++
+		}
+		if n < end && src[n] == '\n' {
+			t.newline(n)
+			return n + 1
+		}
+		t.emit(Error, pos, pos+1, t.line, t.lineStart)
+		t.lineHasTok = true
+		pos++
+	case c == '"' || c == '\'':
+		pos = t.str(pos, pos, end)
+	case isNameStart(c):
+		s := pos
+		for pos < end && isNameByte(src[pos]) {
+			pos++
+		}
+		if pos < end && (src[pos] == '"' || src[pos] == '\'') && isStringPrefix(src[s:pos]) {
+			return t.str(s, pos, end)
+		}
+		t.emit(Name, s, pos, t.line, t.lineStart)
+		t.lineHasTok = true
+	case c >= '0' && c <= '9' || c == '.' && pos+1 < end && src[pos+1] >= '0' && src[pos+1] <= '9':
+		s := pos
+		hex := c == '0' && pos+1 < end && (src[pos+1]|0x20 == 'x')
+		pos++
+		for pos < end {
+			b := src[pos]
+			if isNameByte(b) && b < 0x80 || b == '.' {
+				pos++
+			} else if (b == '+' || b == '-') && !hex && src[pos-1]|0x20 == 'e' {
+				pos++
+			} else {
+				break
+			}
+		}
+		t.emit(Number, s, pos, t.line, t.lineStart)
+		t.lineHasTok = true
+	default:
+		pos = t.op(pos, end)
+	}
+	return pos
+}
+
 // str scans a string literal whose prefix starts at s and quote at q, and
 // returns the offset after it. An unterminated single-quoted string ends at
 // the line break; an unterminated triple-quoted one at the end of the range.
 func (t *tokenizer) str(s, q, end int) int {
 	src := t.src
+	if t.fdepth < maxFStringDepth && hasPrefix(src[s:q], 'f', 't') {
+		return t.fstr(s, q, end)
+	}
 	line, lineStart := t.line, t.lineStart
 	quote := src[q]
 	pos := q + 1
@@ -233,6 +242,165 @@ func (t *tokenizer) str(s, q, end int) int {
 	}
 	t.emit(String, s, pos, line, lineStart)
 	t.lineHasTok = true
+	return pos
+}
+
+// maxFStringDepth bounds how deeply f-strings nested in replacement fields
+// are tokenized; deeper ones are read as plain strings.
+const maxFStringDepth = 8
+
+// hasPrefix reports whether the string prefix p holds one of the letters a
+// or b, in either case.
+func hasPrefix(p []byte, a, b byte) bool {
+	for _, c := range p {
+		if c|0x20 == a || c|0x20 == b {
+			return true
+		}
+	}
+	return false
+}
+
+// fstr scans an f-string (or t-string) whose prefix starts at s and quote at
+// q, and returns the offset after it. The expressions in its replacement
+// fields are tokenized like any code, so a call written inside "{…}" is a
+// call; the literal text around them becomes String tokens that end with
+// "{" and start with "}" (or ":" and "!" before a format spec). An f-string
+// without fields is one String token, as before. Quotes inside a field start
+// nested strings (Python 3.12 rules, a superset of the older ones). A
+// single-quoted f-string ends at a line break, fields included.
+func (t *tokenizer) fstr(s, q, end int) int {
+	src := t.src
+	quote := src[q]
+	triple := q+2 < end && src[q+1] == quote && src[q+2] == quote
+	raw := hasPrefix(src[s:q], 'r', 'r')
+	pos := q + 1
+	if triple {
+		pos = q + 3
+	}
+	piece, line, lineStart := s, t.line, t.lineStart
+	flush := func(to int) {
+		if to > end {
+			to = end
+		}
+		if to > piece {
+			t.emit(String, piece, to, line, lineStart)
+			t.lineHasTok = true
+		}
+	}
+	for pos < end {
+		c := src[pos]
+		switch {
+		case c == '\\' && pos+1 < end:
+			switch n := src[pos+1]; {
+			case n == '\n':
+				t.newline(pos + 1)
+			case n == '\r' && pos+2 < end && src[pos+2] == '\n':
+				t.newline(pos + 2)
+				pos++
+			case n == 'N' && !raw && pos+2 < end && src[pos+2] == '{':
+				// A named escape, "\N{BULLET}": its braces are no field.
+				k := pos + 3
+				for k < end && src[k] != '}' && src[k] != quote && src[k] != '\n' {
+					k++
+				}
+				if k < end && src[k] == '}' {
+					pos = k + 1
+					continue
+				}
+			}
+			pos += 2
+		case c == '\n':
+			if !triple {
+				flush(pos)
+				return pos
+			}
+			t.newline(pos)
+			pos++
+		case c == quote:
+			if !triple {
+				flush(pos + 1)
+				return pos + 1
+			}
+			if pos+2 < end && src[pos+1] == quote && src[pos+2] == quote {
+				flush(pos + 3)
+				return pos + 3
+			}
+			pos++
+		case c == '{':
+			if pos+1 < end && src[pos+1] == '{' {
+				pos += 2
+				continue
+			}
+			flush(pos + 1)
+			pos = t.field(pos+1, end, quote, triple)
+			piece, line, lineStart = pos, t.line, t.lineStart
+		default:
+			pos++
+		}
+	}
+	flush(pos)
+	return min(pos, end)
+}
+
+// field tokenizes the expression of a replacement field that starts at pos,
+// and its format spec, and returns the offset of the closing "}" (or of
+// whatever ended the field early: a line break in a single-quoted f-string,
+// the end of the range).
+func (t *tokenizer) field(pos, end int, quote byte, triple bool) int {
+	src := t.src
+	saved := t.stack
+	t.stack = nil // brackets pair within the field only
+	t.fdepth++
+	defer func() { t.stack = saved; t.fdepth-- }()
+	for pos < end {
+		c := src[pos]
+		if c == '\n' && !triple {
+			return pos
+		}
+		if len(t.stack) == 0 {
+			switch {
+			case c == '}':
+				return pos
+			case c == ':', c == '!' && !(pos+1 < end && src[pos+1] == '='):
+				return t.spec(pos, end, quote, triple)
+			case c == quote && triple && pos+2 < end && src[pos+1] == quote && src[pos+2] == quote:
+				return pos // the f-string ends inside a broken field
+			}
+		}
+		pos = t.step(pos, end)
+	}
+	return pos
+}
+
+// spec skips a conversion and format spec at pos ("!r", ":>10") up to the
+// field's closing "}", tokenizing nested fields ("{x:{width}}"), and returns
+// the offset of that "}".
+func (t *tokenizer) spec(pos, end int, quote byte, triple bool) int {
+	src := t.src
+	for pos < end {
+		switch c := src[pos]; {
+		case c == '}':
+			return pos
+		case c == '\n':
+			if !triple {
+				return pos
+			}
+			t.newline(pos)
+			pos++
+		case c == quote:
+			if !triple || pos+2 < end && src[pos+1] == quote && src[pos+2] == quote {
+				return pos
+			}
+			pos++
+		case c == '{' && t.fdepth < maxFStringDepth:
+			pos = t.field(pos+1, end, quote, triple)
+			if pos < end && src[pos] == '}' {
+				pos++
+			}
+		default:
+			pos++
+		}
+	}
 	return pos
 }
 

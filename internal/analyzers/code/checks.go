@@ -22,11 +22,16 @@ type verdict struct {
 }
 
 func (t *target) report(c *python.Call, v verdict) {
+	t.reportAt(c, c.Start, c.Line, c.Col, v)
+}
+
+// reportAt reports a finding about call c at code offset off (line, col).
+func (t *target) reportAt(c *python.Call, off, line, col int, v verdict) {
 	f := finding.Finding{
 		Rule:       v.rule,
 		Severity:   v.rule.Severity,
 		Confidence: v.rule.Confidence,
-		Location:   t.location(c.Start, c.Line, c.Col),
+		Location:   t.location(off, line, col),
 		Message:    v.message,
 		Evidence:   t.evidence(c),
 		Assets:     v.assets,
@@ -55,29 +60,80 @@ func init() {
 	}
 }
 
+// joblibLoaders are joblib.load under the names it is imported by.
+var joblibLoaders = map[string]bool{"joblib.load": true, "sklearn.externals.joblib.load": true, "joblib.numpy_pickle.load": true}
+
+// torchLoaders are the functions that read a checkpoint with torch.load.
+var torchLoaders = map[string]bool{
+	"torch.load": true, "torch.serialization.load": true,
+	// These download a checkpoint and pass it to torch.load.
+	"torch.hub.load_state_dict_from_url": true, "torch.utils.model_zoo.load_url": true,
+}
+
+// numpyLoaders maps NumPy's readers to the position of allow_pickle.
+var numpyLoaders = map[string]int{
+	"numpy.load": 2, "numpy.lib.npyio.load": 2, "numpy.lib._npyio_impl.load": 2,
+	"numpy.lib.format.read_array": 1,
+}
+
+var pandasLoaders = map[string]bool{"pandas.read_pickle": true, "pandas.io.pickle.read_pickle": true}
+
+// known reports whether name is a callable some check looks at, so that a
+// name from a star import ("from pickle import *") can be tried.
+func known(name string) bool {
+	if pickleLoaders[name] || joblibLoaders[name] || torchLoaders[name] || pandasLoaders[name] || isKerasLoadModel(name) {
+		return true
+	}
+	if _, ok := numpyLoaders[name]; ok {
+		return true
+	}
+	switch name {
+	case "yaml.load", "yaml.load_all", "yaml.unsafe_load", "yaml.unsafe_load_all", "yaml.full_load", "yaml.full_load_all", "torch.hub.load":
+		return true
+	}
+	return false
+}
+
+// callName is the fully qualified name of the called function, trying the
+// star imports in force when the callee's head was never bound.
+func callName(c *python.Call) string {
+	if len(c.Stars) > 0 {
+		for i := len(c.Stars) - 1; i >= 0; i-- {
+			if n := c.Stars[i] + "." + c.Callee; known(n) {
+				return n
+			}
+		}
+	}
+	return c.Resolved
+}
+
 // check runs every check on one call.
 func (t *target) check(c *python.Call) {
-	name := c.Resolved
+	name := callName(c)
 	switch {
 	case name == "":
 	case pickleLoaders[name]:
 		t.report(c, verdict{rule: PickleLoad, message: fmt.Sprintf("%s deserializes a pickle stream, which can run arbitrary code", name)})
-	case name == "joblib.load" || name == "sklearn.externals.joblib.load":
+	case joblibLoaders[name]:
 		t.report(c, verdict{rule: JoblibLoad, message: "joblib.load unpickles the file, which can run arbitrary code"})
-	case name == "torch.load" || name == "torch.serialization.load":
-		t.torchLoad(c)
-	case name == "numpy.load":
-		if a := argAt(c, "allow_pickle", 2); a.IsTrue() {
-			t.report(c, verdict{rule: NumpyAllowPickle, message: "numpy.load with allow_pickle=True unpickles object arrays, which can run arbitrary code"})
+	case torchLoaders[name]:
+		t.torchLoad(c, name)
+	case numpyLoaders[name] > 0:
+		if a := argAt(c, "allow_pickle", numpyLoaders[name]); a.IsTrue() {
+			t.report(c, verdict{rule: NumpyAllowPickle, message: name + " with allow_pickle=True unpickles object arrays, which can run arbitrary code"})
 		}
-	case name == "pandas.read_pickle" || name == "pandas.io.pickle.read_pickle":
-		t.report(c, verdict{rule: PandasReadPickle, message: "pandas.read_pickle unpickles the file, which can run arbitrary code"})
+	case pandasLoaders[name]:
+		t.readPickle(c)
 	case isKerasLoadModel(name):
 		if a := argAt(c, "safe_mode", 3); a.IsFalse() {
 			t.report(c, verdict{rule: KerasUnsafeLoad, message: "load_model with safe_mode=False deserializes Lambda layers, which can run arbitrary code"})
 		}
+	case isKerasUnsafeSwitch(name):
+		t.report(c, verdict{rule: KerasUnsafeLoad, message: "enable_unsafe_deserialization turns off Keras safe mode for every later load_model, so Lambda layers in a model file can run arbitrary code"})
 	case strings.HasPrefix(name, "yaml."):
 		t.yamlLoad(c, name)
+	case strings.HasPrefix(name, "ruamel.yaml."):
+		t.ruamelYAML(c, name)
 	case name == "torch.hub.load":
 		t.torchHub(c)
 	}
@@ -87,6 +143,10 @@ func (t *target) check(c *python.Call) {
 			t.fromPretrained(c, last)
 		}
 	}
+	if strings.HasSuffix(c.Callee, ".load_from_checkpoint") {
+		t.lightningLoad(c)
+	}
+	t.loaderRefs(c, name)
 	if a := c.Arg("trust_remote_code"); a.IsTrue() {
 		t.trustRemoteCode(c)
 	}
@@ -105,24 +165,105 @@ func argAt(c *python.Call, kw string, pos int) *python.Arg {
 	return c.Positional(pos)
 }
 
-func (t *target) torchLoad(c *python.Call) {
+func (t *target) torchLoad(c *python.Call, name string) {
+	fn := name[strings.LastIndexByte(name, '.')+1:]
+	if fn == "load" {
+		fn = "torch.load"
+	}
 	a := c.Arg("weights_only")
 	switch {
 	case a.IsTrue():
 		return
 	case a.IsFalse():
 		t.report(c, verdict{rule: TorchLoadUnsafe, confidence: rule.HighConfidence, confSet: true,
-			message: "torch.load with weights_only=False unpickles the checkpoint, which can run arbitrary code"})
+			message: fn + " with weights_only=False unpickles the checkpoint, which can run arbitrary code"})
 	case a != nil:
 		t.report(c, verdict{rule: TorchLoadUnsafe, confidence: rule.LowConfidence, confSet: true,
-			message: "torch.load with weights_only set from an expression: make sure it is always True, or a malicious checkpoint can run code"})
+			message: fn + " with weights_only set from an expression: make sure it is always True, or a malicious checkpoint can run code"})
 	case c.HasStarStar():
 		t.report(c, verdict{rule: TorchLoadUnsafe, confidence: rule.LowConfidence, confSet: true,
-			message: "torch.load without an explicit weights_only=True (it may come from **kwargs); before PyTorch 2.6 the default unpickles arbitrary objects"})
+			message: fn + " without an explicit weights_only=True (it may come from **kwargs); before PyTorch 2.6 the default unpickles arbitrary objects"})
 	default:
 		t.report(c, verdict{rule: TorchLoadUnsafe,
-			message: "torch.load without weights_only=True: PyTorch before 2.6 (or with TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD set) unpickles the checkpoint, which can run arbitrary code; pass weights_only=True explicitly"})
+			message: fn + " without weights_only=True: PyTorch before 2.6 (or with TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD set) unpickles the checkpoint, which can run arbitrary code; pass weights_only=True explicitly"})
 	}
+}
+
+// lightningLoad checks Model.load_from_checkpoint, which Lightning (and
+// libraries built on it) implement with torch.load; the model class is
+// usually the project's own, so the callee is matched by method name.
+func (t *target) lightningLoad(c *python.Call) {
+	a := c.Arg("weights_only")
+	switch {
+	case a.IsTrue():
+	case a.IsFalse():
+		t.report(c, verdict{rule: TorchLoadUnsafe, confidence: rule.HighConfidence, confSet: true,
+			message: "load_from_checkpoint with weights_only=False unpickles the checkpoint with torch.load, which can run arbitrary code"})
+	default:
+		t.report(c, verdict{rule: TorchLoadUnsafe,
+			message: "load_from_checkpoint reads the checkpoint with torch.load, which unpickles it unless weights_only=True is in force (PyTorch before 2.6, Lightning before 2.5); pass weights_only=True"})
+	}
+}
+
+// refRules are the loaders that are commonly passed as callables
+// (map(pickle.loads, rows), DatasetFolder(loader=torch.load),
+// functools.partial(joblib.load, …)), and the rule each one falls under.
+func refRule(name string) *rule.Rule {
+	switch {
+	case pickleLoaders[name] && !strings.HasSuffix(name, "Unpickler") && !strings.HasSuffix(name, "Shelf"):
+		return PickleLoad
+	case joblibLoaders[name]:
+		return JoblibLoad
+	case torchLoaders[name]:
+		return TorchLoadUnsafe
+	case pandasLoaders[name]:
+		return PandasReadPickle
+	}
+	return nil
+}
+
+// typeChecks take a class or function as a value without calling it.
+var typeChecks = map[string]bool{"isinstance": true, "issubclass": true, "hasattr": true, "getattr": true, "callable": true, "id": true, "print": true, "repr": true}
+
+// loaderRefs reports loader functions passed to a call as values: whatever
+// receives them calls them on its input.
+func (t *target) loaderRefs(c *python.Call, name string) {
+	if typeChecks[name] {
+		return
+	}
+	for i := range c.Args {
+		a := &c.Args[i]
+		if a.Kind != python.DottedName || a.Resolved == "" {
+			continue
+		}
+		r := refRule(a.Resolved)
+		if r == nil {
+			continue
+		}
+		if r == TorchLoadUnsafe && (c.Arg("weights_only").IsTrue() || name == "torch.serialization.add_safe_globals") {
+			continue // functools.partial(torch.load, weights_only=True)
+		}
+		t.reportAt(c, a.Start, a.Line, a.Col, verdict{rule: r,
+			message: fmt.Sprintf("%s is passed as a function to %s, which calls it on its input: that unpickles, and can run arbitrary code", a.Resolved, c.Callee)})
+	}
+}
+
+// readPickle checks pandas.read_pickle, noting when it reads a URL.
+func (t *target) readPickle(c *python.Call) {
+	msg := "pandas.read_pickle unpickles the file, which can run arbitrary code"
+	if a := argAt(c, "filepath_or_buffer", 0); a != nil && a.Kind == python.StringLit && strings.Contains(a.Value, "://") {
+		msg = fmt.Sprintf("pandas.read_pickle fetches %s and unpickles it: whoever controls that location (or, over http, the network) runs code here", shorten(a.Value, 80))
+	}
+	t.report(c, verdict{rule: PandasReadPickle, message: msg})
+}
+
+// isKerasUnsafeSwitch matches keras.config.enable_unsafe_deserialization,
+// which turns safe_mode off for the whole process.
+func isKerasUnsafeSwitch(name string) bool {
+	if !strings.HasSuffix(name, ".enable_unsafe_deserialization") {
+		return false
+	}
+	return strings.HasPrefix(name, "keras.") || strings.HasPrefix(name, "tensorflow.keras.") || strings.HasPrefix(name, "tf_keras.")
 }
 
 func isKerasLoadModel(name string) bool {
@@ -158,7 +299,7 @@ func loaderOf(a *python.Arg) (int, string) {
 		return unknownLoader, ""
 	}
 	r := a.Resolved
-	for _, p := range []string{"yaml.loader.", "yaml.cyaml.", "yaml."} {
+	for _, p := range []string{"yaml.loader.", "yaml.cyaml.", "yaml.", "ruamel.yaml.loader.", "ruamel.yaml.cyaml.", "ruamel.yaml."} {
 		if strings.HasPrefix(r, p) {
 			name := r[len(p):]
 			return yamlLoaderSafety[name], name
@@ -191,6 +332,40 @@ func (t *target) yamlLoad(c *python.Call, name string) {
 			t.report(c, verdict{rule: YAMLUnsafeLoad, severity: rule.Medium, sevSet: true,
 				message: fmt.Sprintf("%s with Loader=%s ran code before PyYAML 5.4 (CVE-2020-14343) and still builds Python objects; use yaml.SafeLoader", name, cls)})
 		}
+	}
+}
+
+// ruamelYAML checks ruamel.yaml: YAML(typ="unsafe") and the old module-level
+// load functions, whose default loader before 0.18 was the unsafe one.
+func (t *target) ruamelYAML(c *python.Call, name string) {
+	switch name {
+	case "ruamel.yaml.YAML", "ruamel.yaml.main.YAML":
+		a := c.Arg("typ")
+		if a == nil {
+			return
+		}
+		unsafe := a.Kind == python.StringLit && a.Value == "unsafe"
+		if a.Kind == python.Other { // typ=["unsafe"], ("unsafe", …)
+			text := string(t.mod.Src[a.Start:a.End])
+			unsafe = strings.Contains(text, `"unsafe"`) || strings.Contains(text, `'unsafe'`)
+		}
+		if unsafe {
+			t.report(c, verdict{rule: YAMLUnsafeLoad, message: `ruamel.yaml YAML(typ="unsafe") constructs arbitrary Python objects from the document, which can run code; use typ="safe" or the default round-trip loader`})
+		}
+	case "ruamel.yaml.load", "ruamel.yaml.load_all", "ruamel.yaml.main.load", "ruamel.yaml.main.load_all":
+		a := argAt(c, "Loader", 1)
+		if a == nil {
+			if !c.HasStarStar() {
+				t.report(c, verdict{rule: YAMLUnsafeLoad, confidence: rule.MediumConfidence, confSet: true,
+					message: name + " without Loader= uses the unsafe loader (ruamel.yaml before 0.18); use YAML(typ=\"safe\").load"})
+			}
+			return
+		}
+		if kind, cls := loaderOf(a); kind == unsafeLoader {
+			t.report(c, verdict{rule: YAMLUnsafeLoad, message: fmt.Sprintf("%s with Loader=%s constructs arbitrary Python objects, which can run code; use YAML(typ=\"safe\")", name, cls)})
+		}
+	case "ruamel.yaml.unsafe_load", "ruamel.yaml.unsafe_load_all":
+		t.report(c, verdict{rule: YAMLUnsafeLoad, message: name + " constructs arbitrary Python objects from the document, which can run code"})
 	}
 }
 

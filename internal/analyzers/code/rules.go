@@ -69,7 +69,9 @@ var TorchLoadUnsafe = &rule.Rule{
 	Description: "A PyTorch checkpoint is a zip holding a pickle. With weights_only=False the full unpickler runs and a malicious " +
 		"checkpoint executes code on load. PyTorch 2.6 made weights_only=True the default, but older versions (and code run " +
 		"against them) do not, and the environment variable TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD turns the default off again, so " +
-		"the safe choice must be written in the call.",
+		"the safe choice must be written in the call. torch.hub.load_state_dict_from_url, model_zoo.load_url and Lightning's " +
+		"load_from_checkpoint read checkpoints the same way, and passing torch.load as a callable (a dataset loader, " +
+		"functools.partial) loads every file it is given like this.",
 	Fix: "Pass weights_only=True (add torch.serialization.add_safe_globals for the few extra classes you need), or store weights as safetensors.",
 	References: []string{
 		"https://pytorch.org/docs/stable/generated/torch.load.html",
@@ -126,7 +128,8 @@ var KerasUnsafeLoad = &rule.Rule{
 	Mitigations: []string{restrictLoading, verifyArtifacts},
 	Summary:     "safe_mode=False lets a .keras model deserialize Lambda layers, which run arbitrary Python bytecode on load.",
 	Description: "Keras 3 and recent tf.keras refuse to rebuild Lambda layers from a saved model unless safe_mode is turned off, " +
-		"because the layer's function is stored as marshalled bytecode. With safe_mode=False a model file can run any code.",
+		"because the layer's function is stored as marshalled bytecode. With safe_mode=False, or after " +
+		"keras.config.enable_unsafe_deserialization() switched safe mode off for the whole process, a model file can run any code.",
 	Fix: "Keep safe_mode at its default (True); replace Lambda layers with registered custom layers that are defined in your code.",
 	References: []string{
 		"https://keras.io/api/models/model_saving_apis/model_saving_and_loading/",
@@ -145,8 +148,9 @@ var YAMLUnsafeLoad = &rule.Rule{
 	Summary:     "yaml.load with an unsafe loader builds arbitrary Python objects from tags such as !!python/object/apply, which runs code.",
 	Description: "PyYAML's Loader and UnsafeLoader (and FullLoader before 5.4) honour python/* tags that import modules and call " +
 		"functions. Model configs, pipeline definitions and experiment files read this way let whoever edits them run code. " +
-		"Without a Loader argument, PyYAML before 5.1 used the unsafe loader and 5.1 to 5.4 used FullLoader.",
-	Fix: "Use yaml.safe_load, or pass Loader=yaml.SafeLoader (or CSafeLoader).",
+		"Without a Loader argument, PyYAML before 5.1 used the unsafe loader and 5.1 to 5.4 used FullLoader. ruamel.yaml's " +
+		"YAML(typ=\"unsafe\") and its old module-level load (unsafe by default before 0.18) do the same.",
+	Fix: "Use yaml.safe_load, or pass Loader=yaml.SafeLoader (or CSafeLoader); with ruamel.yaml, use YAML(typ=\"safe\") or the default round-trip loader.",
 	References: []string{
 		"https://github.com/yaml/pyyaml/wiki/PyYAML-yaml.load(input)-Deprecation",
 		"https://pyyaml.org/wiki/PyYAMLDocumentation",
