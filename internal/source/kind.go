@@ -18,33 +18,34 @@ type Kind string
 
 // File kinds. Analyzers declare which of these they read.
 const (
-	Unknown       Kind = ""
-	Python        Kind = "python"
-	Notebook      Kind = "notebook"
-	Requirements  Kind = "requirements" // pip requirements and constraints files
-	Pyproject     Kind = "pyproject"    // pyproject.toml
-	SetupCfg      Kind = "setup-cfg"
-	CondaEnv      Kind = "conda-env" // environment.yml and friends
-	YAML          Kind = "yaml"      // YAML not recognised as anything more specific
-	Kubernetes    Kind = "kubernetes"
-	HelmValues    Kind = "helm-values"
-	HelmTemplate  Kind = "helm-template" // a chart template: YAML only once rendered
-	KFPPipeline   Kind = "kfp-pipeline"  // Kubeflow Pipelines IR (pipelineSpec / deploymentSpec)
-	GitHubActions Kind = "github-actions"
-	GitLabCI      Kind = "gitlab-ci"
-	Dockerfile    Kind = "dockerfile"
-	Compose       Kind = "compose"
-	Terraform     Kind = "terraform"
-	DVCConfig     Kind = "dvc-config" // .dvc/config and .dvc/config.local
-	DVCPipeline   Kind = "dvc-pipeline"
-	MLproject     Kind = "mlproject"
-	JupyterConfig Kind = "jupyter-config"
-	Shell         Kind = "shell"
-	Model         Kind = "model"   // pickle family, PyTorch, joblib, NumPy and other model or tensor files
-	Archive       Kind = "archive" // zip, tar, 7z that are not known model containers
-	JSON          Kind = "json"
-	TOML          Kind = "toml"
-	Text          Kind = "text" // other text: Markdown, ini, env files
+	Unknown          Kind = ""
+	Python           Kind = "python"
+	Notebook         Kind = "notebook"
+	Requirements     Kind = "requirements" // pip requirements and constraints files
+	Pyproject        Kind = "pyproject"    // pyproject.toml
+	SetupCfg         Kind = "setup-cfg"
+	CondaEnv         Kind = "conda-env" // environment.yml and friends
+	YAML             Kind = "yaml"      // YAML not recognised as anything more specific
+	Kubernetes       Kind = "kubernetes"
+	HelmValues       Kind = "helm-values"
+	HelmTemplate     Kind = "helm-template" // a chart template: YAML only once rendered
+	KFPPipeline      Kind = "kfp-pipeline"  // Kubeflow Pipelines IR (pipelineSpec / deploymentSpec)
+	GitHubActions    Kind = "github-actions"
+	GitLabCI         Kind = "gitlab-ci"
+	Dockerfile       Kind = "dockerfile"
+	Compose          Kind = "compose"
+	Terraform        Kind = "terraform"
+	DVCConfig        Kind = "dvc-config" // .dvc/config and .dvc/config.local
+	DVCPipeline      Kind = "dvc-pipeline"
+	MLproject        Kind = "mlproject"
+	JupyterConfig    Kind = "jupyter-config"
+	TorchServeConfig Kind = "torchserve-config" // TorchServe config.properties
+	Shell            Kind = "shell"
+	Model            Kind = "model"   // pickle family, PyTorch, joblib, NumPy and other model or tensor files
+	Archive          Kind = "archive" // zip, tar, 7z that are not known model containers
+	JSON             Kind = "json"
+	TOML             Kind = "toml"
+	Text             Kind = "text" // other text: Markdown, ini, env files
 )
 
 // sniffLen is how much of a file's head classification may look at.
@@ -116,6 +117,8 @@ func ClassifyName(p string) (k Kind, needsContent bool) {
 		return TOML, false
 	case ".md", ".rst", ".txt", ".ini", ".cfg", ".env", ".csv", ".tsv":
 		return Text, false
+	case ".properties":
+		return Text, true // TorchServe's config.properties is told apart by its keys
 	case "":
 		return Unknown, true
 	}
@@ -143,6 +146,12 @@ func Refine(k Kind, head []byte) Kind {
 	switch k {
 	case YAML:
 		return refineYAML(head)
+	case Text:
+		if bytes.Contains(head, []byte("inference_address")) || bytes.Contains(head, []byte("management_address")) ||
+			bytes.Contains(head, []byte("model_store")) {
+			return TorchServeConfig
+		}
+		return Text
 	case JSON:
 		if bytes.Contains(head, []byte(`"deploymentSpec"`)) || bytes.Contains(head, []byte(`"pipelineSpec"`)) {
 			return KFPPipeline

@@ -77,3 +77,15 @@ func TestRefine(t *testing.T) {
 		}
 	}
 }
+
+func TestTorchServeProperties(t *testing.T) {
+	if k, needs := ClassifyName("serve/config.properties"); k != Text || !needs {
+		t.Fatalf("name: %q %v", k, needs)
+	}
+	if got := Refine(Text, []byte("inference_address=http://0.0.0.0:8080\nmanagement_address=http://0.0.0.0:8081\n")); got != TorchServeConfig {
+		t.Errorf("got %q", got)
+	}
+	if got := Refine(Text, []byte("log4j.rootLogger=INFO\n")); got != Text {
+		t.Errorf("log4j properties: got %q", got)
+	}
+}

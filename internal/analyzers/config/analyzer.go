@@ -1,5 +1,6 @@
 // Package config checks ML platform configuration: DVC remotes and stage
 // commands, MLflow MLproject entry points, Jupyter server configuration,
+// TorchServe config.properties,
 // shell scripts that start ML servers, and Airflow DAGs whose BashOperator
 // commands are built from run configuration or carry secrets.
 package config
@@ -20,7 +21,7 @@ var Analyzer = &analysis.Analyzer{
 	Doc: "Reads .dvc/config, dvc.yaml, MLproject, jupyter_*_config.py/.json, shell scripts and Airflow DAGs, and " +
 		"reports committed DVC credentials, insecure remotes, stages that run remote code, Jupyter servers without " +
 		"auth, ML servers started on all interfaces, and BashOperator command injection or secrets.",
-	Kinds: []source.Kind{source.DVCConfig, source.DVCPipeline, source.MLproject, source.JupyterConfig, source.Shell, source.Python},
+	Kinds: []source.Kind{source.DVCConfig, source.DVCPipeline, source.MLproject, source.JupyterConfig, source.Shell, source.Python, source.TorchServeConfig},
 	Rules: append([]*rule.Rule{
 		DVCCredentialsCommitted, DVCInsecureRemote, DVCStageRemoteCode, MLprojectRemoteCode,
 		AirflowBashInjection, AirflowSecretInCommand,
@@ -40,6 +41,11 @@ func run(p *analysis.Pass) error {
 		return runJupyter(p)
 	case source.Shell:
 		return runShell(p)
+	case source.TorchServeConfig:
+		for _, m := range mlcmd.TorchServeProperties(string(p.Content)) {
+			m.Report(p, p.Line(m.Line, m.Col))
+		}
+		return nil
 	case source.Python:
 		// Cheap prefilter: only Airflow DAGs with a BashOperator are read.
 		if !bytes.Contains(p.Content, []byte("airflow")) || !bytes.Contains(p.Content, []byte("BashOperator")) {

@@ -44,6 +44,7 @@ const (
 	minioService
 	tensorboardService
 	labelStudioService
+	torchserveService
 	appService // Gradio, Streamlit: user-facing, auth lives in the app code
 	databaseService
 )
@@ -171,6 +172,8 @@ func classify(s *service) mlKind {
 		return tensorboardService
 	case strings.Contains(repo, "label-studio"):
 		return labelStudioService
+	case strings.Contains(repo, "torchserve") || has("torchserve "):
+		return torchserveService
 	case strings.Contains(repo, "gradio") || has("gradio ") || has("streamlit run"):
 		return appService
 	case strings.HasPrefix(repo, "postgres") || strings.HasSuffix(repo, "/postgres") || strings.HasPrefix(repo, "mysql") ||
@@ -183,7 +186,7 @@ func classify(s *service) mlKind {
 var kindNames = map[mlKind]string{
 	mlflowService: "MLflow", jupyterService: "Jupyter", rayService: "Ray", minioService: "MinIO",
 	tensorboardService: "TensorBoard", labelStudioService: "Label Studio", appService: "Gradio/Streamlit app",
-	databaseService: "database",
+	databaseService: "database", torchserveService: "TorchServe",
 }
 
 func checkService(p *analysis.Pass, s *service) {
@@ -296,7 +299,72 @@ func checkExposure(p *analysis.Pass, s *service, kind mlKind, cmd []mlcmd.Match)
 		report(rule.High, fmt.Sprintf("Label Studio service %q is published on all interfaces with open sign-up: anyone can create an account and edit annotations", s.name))
 	case appService:
 		report(rule.Medium, fmt.Sprintf("app service %q is published on all interfaces; make sure the app itself authenticates users", s.name))
+	case torchserveService:
+		checkTorchServeExposure(p, s)
 	}
+}
+
+// checkTorchServeExposure reports a TorchServe service that publishes its
+// management API (8081, gRPC 7071) on all interfaces. The official image's
+// config.properties binds it to 0.0.0.0; before 0.11 it has no
+// authentication and registers models from any URL (ShellTorch).
+func checkTorchServeExposure(p *analysis.Pass, s *service) {
+	for _, port := range s.published {
+		target := containerPort(port)
+		if target != "8081" && target != "7071" {
+			continue
+		}
+		sev, why := rule.High, "anyone who reaches it can register a model, whose handler is code, unless token authorization (TorchServe 0.11+) is on"
+		cmdline := strings.Join(s.argv, " ")
+		if strings.Contains(cmdline, "--disable-token-auth") {
+			sev, why = rule.Critical, "token authorization is disabled, so anyone who reaches it can register a model and run its handler code"
+		} else if v, ok := torchserveVersion(s.image); ok && v < 11 {
+			sev, why = rule.Critical, "this TorchServe version has no authentication and registers models from any URL (ShellTorch, CVE-2023-43654)"
+		}
+		p.ReportFinding(finding.Finding{Rule: MLServiceExposed, Severity: sev, Confidence: MLServiceExposed.Confidence,
+			Location: p.Line(port.Line, port.Column), Evidence: "ports: " + portText(port),
+			Message: fmt.Sprintf("TorchServe service %q publishes its management API (port %s) on all interfaces: %s", s.name, target, why)})
+		return
+	}
+}
+
+// containerPort is the container side of a ports entry: "8081" for
+// "8081:8081", "127.0.0.1:9081:8081/tcp" or {target: 8081}.
+func containerPort(port *yaml.Node) string {
+	if port.Kind == yaml.MappingNode {
+		return yamlutil.Str(yamlutil.Get(port, "target"))
+	}
+	if port.Kind != yaml.ScalarNode {
+		return ""
+	}
+	spec, _, _ := strings.Cut(port.Value, "/")
+	if i := strings.LastIndexByte(spec, ':'); i >= 0 {
+		spec = spec[i+1:]
+	}
+	return spec
+}
+
+// torchserveVersion is the minor version of a pytorch/torchserve:0.MINOR.x
+// image tag, when the tag says it.
+func torchserveVersion(image string) (int, bool) {
+	i := strings.LastIndexByte(image, ':')
+	if i < 0 || i < strings.LastIndexByte(image, '/') {
+		return 0, false
+	}
+	tag := image[i+1:]
+	rest, ok := strings.CutPrefix(tag, "0.")
+	if !ok {
+		return 0, false
+	}
+	end := 0
+	for end < len(rest) && rest[end] >= '0' && rest[end] <= '9' {
+		end++
+	}
+	if end == 0 || end > 3 {
+		return 0, false
+	}
+	v, err := strconv.Atoi(rest[:end])
+	return v, err == nil
 }
 
 func portText(n *yaml.Node) string {

@@ -1,12 +1,13 @@
 package container
 
 import (
+	"path/filepath"
 	"strings"
+	"testing"
 	"time"
 
-	"testing"
-
 	"github.com/mlsec/mlsec/internal/analysistest"
+	"github.com/mlsec/mlsec/internal/rule"
 )
 
 func TestRulesValid(t *testing.T) {
@@ -42,5 +43,24 @@ func TestAliasBomb(t *testing.T) {
 	analysistest.Run(t, "testdata/bomb", Analyzer)
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("alias bomb took %v", d)
+	}
+}
+
+// TestTorchServeSeverity checks that a published management API is
+// critical on a TorchServe release without authentication, high otherwise.
+func TestTorchServeSeverity(t *testing.T) {
+	res := analysistest.Run(t, "testdata/err", Analyzer)
+	want := map[int]rule.Severity{10: rule.Critical, 16: rule.High}
+	for _, f := range res.Findings {
+		if filepath.Base(f.Location.Path) != "serving-compose.yaml" {
+			continue
+		}
+		if sev, ok := want[f.Location.Line]; !ok || f.Severity != sev {
+			t.Errorf("line %d: severity %s, want %s", f.Location.Line, f.Severity, sev)
+		}
+		delete(want, f.Location.Line)
+	}
+	if len(want) > 0 {
+		t.Errorf("missing findings at %v", want)
 	}
 }

@@ -25,6 +25,28 @@ type stage struct {
 	userLine int
 	cmd      *parser.Node
 	entry    *parser.Node
+	vars     map[string]string // ARG defaults and ENV values set in this stage
+}
+
+// lookup returns a variable's value as RUN sees it in stage s: set in the
+// stage or an earlier stage it builds on, else a global ARG default.
+func (d *dockerfile) lookup(name string) (string, bool) {
+	for st, guard := d.cur, 0; st != nil && guard < 128; st, guard = st.parent, guard+1 {
+		if v, ok := st.vars[name]; ok {
+			return v, true
+		}
+	}
+	v, ok := d.args[name]
+	return v, ok && v != ""
+}
+
+func (s *stage) set(name, val string) {
+	if s.vars == nil {
+		s.vars = map[string]string{}
+	}
+	if len(s.vars) < 1024 {
+		s.vars[name] = val
+	}
 }
 
 // effectiveUser is the user the stage runs as, inherited through stages.
@@ -210,6 +232,9 @@ func (d *dockerfile) arg(n *parser.Node) {
 		if d.cur == nil && hasDefault {
 			d.args[name] = val
 		}
+		if d.cur != nil && hasDefault {
+			d.cur.set(name, val)
+		}
 		if hasDefault && envsecret.Literal(name, val) {
 			d.pass.Reportf(SecretInEnv, d.pass.Line(n.StartLine, 1), "ARG "+name+"="+envsecret.Mask(val),
 				"build argument %s has a secret default value; build arguments are recorded in the image history", name)
@@ -221,6 +246,9 @@ func (d *dockerfile) env(n *parser.Node) {
 	// The parser chains each pair as key, value, separator.
 	for k := n.Next; k != nil && k.Next != nil; k = k.Next.Next.Next {
 		name, val := k.Value, unquote(k.Next.Value)
+		if d.cur != nil {
+			d.cur.set(name, val)
+		}
 		switch {
 		case envsecret.Literal(name, val):
 			d.pass.Reportf(SecretInEnv, d.pass.Line(n.StartLine, 1), "ENV "+name+"="+envsecret.Mask(val),
@@ -278,7 +306,10 @@ func (d *dockerfile) finish() {
 }
 
 // nonRootImages set a non-root USER themselves.
-var nonRootImages = []string{"jupyter/", "quay.io/jupyter/", ":nonroot", "-nonroot", "cgr.dev/chainguard/", "bitnami/"}
+// Ray images run as ray, TorchServe as model-server, Kubeflow notebook
+// images as jovyan.
+var nonRootImages = []string{"jupyter/", "quay.io/jupyter/", ":nonroot", "-nonroot", "cgr.dev/chainguard/", "bitnami/",
+	"rayproject/ray", "pytorch/torchserve", "kubeflownotebookswg/"}
 
 func (d *dockerfile) checkUser(st *stage) {
 	user, line, set := st.effectiveUser()

@@ -123,7 +123,7 @@ func (d *dockerfile) checkRun(f *syntax.File, sc *script, depth int) {
 		}
 		p.Reportf(r, at(h.Pos), h.Evidence, "RUN: %s", h.What)
 	}
-	for _, h := range shellrisk.ModelDownloads(f) {
+	for _, h := range shellrisk.ModelDownloadsWith(f, d.lookup) {
 		p.Reportf(ModelDownloadNoChecksum, at(h.Pos), h.Evidence, "RUN: %s", h.What)
 	}
 	if depth > 0 {

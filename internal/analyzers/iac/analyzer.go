@@ -4,12 +4,15 @@
 // firewall rules that open ML service ports to the internet.
 //
 // Files are parsed with hashicorp/hcl and never planned or applied. Each file
-// is analyzed on its own: `var.*` resolves to the defaults of `variable`
-// blocks in the same file and `local.*` to its `locals`; everything else is a
-// placeholder (see eval.go). A rule whose deciding value stays unresolved
+// is reported on its own, but read with the other .tf files of its directory
+// (its module, see siblings.go): `var.*` resolves to the defaults of the
+// module's `variable` blocks and `local.*` to its `locals`; everything else is
+// a placeholder (see eval.go). A rule whose deciding value stays unresolved
 // reports nothing and records an iac/unresolved note instead of guessing.
-// Resources in the file are linked by reference (`bucket =
-// aws_s3_bucket.training.id`) or by literal bucket name.
+// Resources of the module are linked by reference (`bucket =
+// aws_s3_bucket.training.id`) or by literal bucket name, so a bucket's
+// versioning or public access block may live in another file; only what the
+// analyzed file declares is reported.
 package iac
 
 import (
@@ -50,7 +53,7 @@ type checker struct {
 }
 
 func run(pass *analysis.Pass) error {
-	m, err := parseModule(pass.Content, pass.File.Path)
+	m, err := parseModule(pass.Content, pass.File.Path, readSiblings(pass))
 	if err != nil {
 		return err
 	}
@@ -84,6 +87,9 @@ func (c *checker) report(r *rule.Rule, line int, evidence, format string, args .
 // touches. Identical findings (same rule, line and message) are reported
 // once, since one policy document may be used by several resources.
 func (c *checker) reportSev(r *rule.Rule, sev rule.Severity, line int, evidence, msg string, assets []string) {
+	if !local(line) {
+		return // declared in a sibling file: reported when that file is analyzed
+	}
 	key := fmt.Sprintf("%s|%d|%s", r.ID, line, msg)
 	if c.seen[key] {
 		return
@@ -105,6 +111,6 @@ func (c *checker) reportSev(r *rule.Rule, sev rule.Severity, line int, evidence,
 // could not be resolved.
 func (c *checker) unresolved(v value, r *rule.Rule, what string) {
 	c.report(Unresolved, v.Line(), v.Source(c.src),
-		"%s: `%s` could not be resolved from this file (it depends on a variable without a default here, a module, "+
+		"%s: `%s` could not be resolved from this file or its directory (it depends on a variable without a default, a module, "+
 			"a data source or another resource); %s was not checked", what, v.Attr.Name, r.ID)
 }

@@ -25,12 +25,12 @@ var assetKinds = map[string]string{
 // tfAssetID is the asset ID of a resource known by its address.
 func tfAssetID(kind, addr string) string { return finding.AssetID(kind, "tf:"+addr) }
 
-// recordAssets records the file's buckets, ML resources and IAM roles and
+// recordAssets records the file's buckets (not its siblings'), ML resources and IAM roles and
 // the edges between them: a resource reads or writes a bucket, an endpoint
 // deploys a model, a resource can use a role's credentials.
 func (c *checker) recordAssets() {
 	for _, b := range c.bk.sorted() {
-		if b.Res == nil {
+		if b.Res == nil || !local(b.Res.Line()) {
 			continue
 		}
 		attrs := map[string]string{
@@ -51,7 +51,7 @@ func (c *checker) recordAssets() {
 	}
 	for _, r := range c.m.resources {
 		kind, ok := assetKinds[r.Type]
-		if r.Data || !ok {
+		if r.Data || !ok || !local(r.Line()) {
 			continue
 		}
 		c.pass.AddAsset(finding.Asset{ID: tfAssetID(kind, r.Addr()), Kind: kind, Name: r.Addr(),
@@ -86,7 +86,7 @@ func (c *checker) recordAssets() {
 	}
 	for _, u := range c.uses {
 		kind, ok := assetKinds[u.From.Type]
-		if !ok {
+		if !ok || !local(u.From.Line()) {
 			continue // e.g. an endpoint configuration: not an asset of its own
 		}
 		ek := finding.EdgeReads

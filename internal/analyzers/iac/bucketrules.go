@@ -40,7 +40,7 @@ func (c *checker) checkPAB(b *bucket) {
 			}
 		}
 		c.reportSev(BucketPublicAccessBlockOff, rule.Low, b.Res.Line(), "resource \""+b.Res.Type+"\" \""+b.Res.Name+"\"",
-			fmt.Sprintf("%s holds training data or models (%s) and has no aws_s3_bucket_public_access_block in this file", b.Title(), b.MLWhy),
+			fmt.Sprintf("%s holds training data or models (%s) and has no aws_s3_bucket_public_access_block in this directory's Terraform files", b.Title(), b.MLWhy),
 			assets)
 		return
 	}
@@ -155,7 +155,7 @@ func (c *checker) checkVersioning(b *bucket) bool {
 		}
 		if !unresolved {
 			report(b.Res.Line(), "resource \""+b.Res.Type+"\" \""+b.Res.Name+"\"",
-				"it has no aws_s3_bucket_versioning with status Enabled (nor object lock) in this file")
+				"it has no aws_s3_bucket_versioning with status Enabled (nor object lock) in this directory's Terraform files")
 		}
 	}
 	return false
@@ -167,6 +167,6 @@ func (c *checker) checkEncryption(b *bucket) {
 		return
 	}
 	c.reportSev(BucketNoEncryption, BucketNoEncryption.Severity, b.Res.Line(), "resource \""+b.Res.Type+"\" \""+b.Res.Name+"\"",
-		fmt.Sprintf("%s holds training data or models (%s) and has no server-side encryption configuration in this file", b.Title(), b.MLWhy),
+		fmt.Sprintf("%s holds training data or models (%s) and has no server-side encryption configuration in this directory's Terraform files", b.Title(), b.MLWhy),
 		[]string{b.AssetID()})
 }

@@ -23,12 +23,12 @@ var bucketTypes = map[string]string{
 type bucket struct {
 	Key      string    // "aws_s3_bucket.training", or "s3://name" for a bucket known only by name
 	Scheme   string    // s3, gs, azure
-	Res      *resource // nil when not declared in this file
+	Res      *resource // nil when not declared in this module
 	Name     string    // the bucket's name when resolved, else ""
 	Label    string    // the resource name, or the literal bucket name
 	ML       bool
 	MLWhy    string
-	Public   bool // readable or writable by anyone, effective in this file
+	Public   bool // readable or writable by anyone, effective in this module
 	Write    bool
 	Versions bool
 }

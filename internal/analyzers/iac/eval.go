@@ -47,17 +47,21 @@ var functions = map[string]function.Function{
 	"tonumber":   stdlib.MakeToFunc(cty.Number),
 }
 
-// buildContext makes the evaluation context of a file.
-func buildContext(body *hclsyntax.Body) *hcl.EvalContext {
-	// Placeholders for every non-var, non-local reference in the file.
+// buildContext makes the evaluation context of a module: the analyzed
+// file's body first, then its siblings'. A variable or local defined twice
+// keeps its first definition.
+func buildContext(bodies []*hclsyntax.Body) *hcl.EvalContext {
+	// Placeholders for every non-var, non-local reference in the module.
 	tree := &refNode{}
-	walkExprs(body, 0, func(e hclsyntax.Expression) {
-		for _, t := range e.Variables() {
-			if r := t.RootName(); r != "var" && r != "local" {
-				tree.add(t)
+	for _, body := range bodies {
+		walkExprs(body, 0, func(e hclsyntax.Expression) {
+			for _, t := range e.Variables() {
+				if r := t.RootName(); r != "var" && r != "local" {
+					tree.add(t)
+				}
 			}
-		}
-	})
+		})
+	}
 	vars := map[string]cty.Value{}
 	for name, n := range tree.kids {
 		vars[name] = n.value(name)
@@ -67,18 +71,29 @@ func buildContext(body *hclsyntax.Body) *hcl.EvalContext {
 	// Variables: literal defaults, evaluated without context.
 	vs := map[string]cty.Value{}
 	var localAttrs []*hclsyntax.Attribute
-	for _, b := range body.Blocks {
-		switch {
-		case b.Type == "variable" && len(b.Labels) == 1:
-			name := b.Labels[0]
-			vs[name] = placeholder("var." + name)
-			if a := attr(b.Body, "default"); a != nil {
-				if v, d := a.Expr.Value(nil); !d.HasErrors() && v.IsWhollyKnown() {
-					vs[name] = v
+	seenLocal := map[string]bool{}
+	for _, body := range bodies {
+		for _, b := range body.Blocks {
+			switch {
+			case b.Type == "variable" && len(b.Labels) == 1:
+				name := b.Labels[0]
+				if _, dup := vs[name]; dup {
+					continue
+				}
+				vs[name] = placeholder("var." + name)
+				if a := attr(b.Body, "default"); a != nil {
+					if v, d := a.Expr.Value(nil); !d.HasErrors() && v.IsWhollyKnown() {
+						vs[name] = v
+					}
+				}
+			case b.Type == "locals":
+				for _, a := range sortedAttrs(b.Body) {
+					if !seenLocal[a.Name] {
+						seenLocal[a.Name] = true
+						localAttrs = append(localAttrs, a)
+					}
 				}
 			}
-		case b.Type == "locals":
-			localAttrs = append(localAttrs, sortedAttrs(b.Body)...)
 		}
 	}
 	vars["var"] = cty.ObjectVal(vs)

@@ -23,7 +23,7 @@ type grant struct {
 func (c *checker) checkBucketGrants() {
 	var gs []grant
 	note := func(line int, ev, what, attrName string) {
-		c.report(Unresolved, line, ev, "%s: `%s` could not be resolved from this file; %s was not checked",
+		c.report(Unresolved, line, ev, "%s: `%s` could not be resolved from this directory's Terraform files; %s was not checked",
 			what, attrName, BucketPublic.ID)
 	}
 	for _, r := range c.m.resources {
@@ -167,7 +167,7 @@ func (c *checker) policyGrants(b *bucket, r *resource, a *hclsyntax.Attribute) [
 	if !ok {
 		if b.ML {
 			c.report(Unresolved, a.SrcRange.Start.Line, value{Attr: a}.Source(c.src),
-				"%s: the `policy` document could not be read from this file; %s was not checked", r.Addr(), BucketPublic.ID)
+				"%s: the `policy` document could not be read from this directory's Terraform files; %s was not checked", r.Addr(), BucketPublic.ID)
 		}
 		return nil
 	}

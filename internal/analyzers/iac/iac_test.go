@@ -223,3 +223,38 @@ func TestRules(t *testing.T) {
 		}
 	}
 }
+
+// TestModule checks that the .tf files of one directory are read together:
+// variables, locals and companion resources from siblings count, and each
+// finding is reported once, on the file that declares the resource.
+func TestModule(t *testing.T) {
+	analysistest.Run(t, "testdata/module/err", Analyzer)
+	analysistest.Run(t, "testdata/module/ok", Analyzer)
+}
+
+// TestSiblingsBounded checks that sibling .tf files reached through a
+// symbolic link (which may point out of the scan root) are not read.
+func TestSiblingsBounded(t *testing.T) {
+	dir, outside := t.TempDir(), t.TempDir()
+	main := "resource \"aws_sagemaker_notebook_instance\" \"nb\" {\n" +
+		"  name                   = \"research\"\n" +
+		"  role_arn               = \"arn:aws:iam::111122223333:role/sm\"\n" +
+		"  instance_type          = \"ml.t3.medium\"\n" +
+		"  kms_key_id             = \"arn:aws:kms:eu-west-1:111122223333:key/k\"\n" +
+		"  root_access            = \"Disabled\"\n" +
+		"  direct_internet_access = var.internet\n}\n"
+	vars := "variable \"internet\" {\n  default = \"Enabled\"\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(main), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(outside, "vars.tf"), []byte(vars), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(outside, "vars.tf"), filepath.Join(dir, "vars.tf")); err != nil {
+		t.Skip("no symlinks:", err)
+	}
+	got := findingsAt(scan(t, filepath.Join(dir, "main.tf")))
+	if _, ok := got["main.tf:7 iac/unresolved"]; !ok || len(got) != 1 {
+		t.Errorf("want only the unresolved note, got %v", got)
+	}
+}

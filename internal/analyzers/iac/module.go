@@ -44,13 +44,62 @@ type module struct {
 	memo      map[*hclsyntax.Attribute]value // evaluated attributes
 }
 
-// parseModule parses src and indexes its resources. The error names the
-// first syntax error's line, so the engine can report the file as failed.
-func parseModule(src []byte, filename string) (*module, error) {
+// parseModule parses src and indexes its resources, with those of the
+// sibling files of its module (see siblings.go) for context. The error names
+// the first syntax error's line of src, so the engine can report the file as
+// failed; a sibling that does not parse or is over the limits is left out,
+// since it is reported when it is analyzed itself.
+func parseModule(src []byte, filename string, siblings []sibling) (*module, error) {
 	if err := checkLimits(src, filename); err != nil {
 		return nil, err
 	}
-	f, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
+	body, err := parseBody(src, filename, hcl.InitialPos)
+	if err != nil {
+		return nil, err
+	}
+	m := &module{byAddr: map[string]*resource{}, byType: map[string][]*resource{}, memo: map[*hclsyntax.Attribute]value{}}
+	m.index(body)
+	bodies := []*hclsyntax.Body{body}
+	// Parse only the siblings that can matter to this file: those naming
+	// something it declares or refers to (see relevance.go). A module of
+	// thirty files is then not parsed thirty times over.
+	keys := keysOf(body, true)
+	parsed := make([]bool, len(siblings))
+	for round := 0; round < maxRelevanceRounds; round++ {
+		grew := false
+		for i, sib := range siblings {
+			if parsed[i] || !mentions(sib.src, keys) {
+				continue
+			}
+			parsed[i] = true
+			if checkLimits(sib.src, sib.name) != nil {
+				continue
+			}
+			start := hcl.Pos{Line: (i + 1) * siblingLineBase, Column: 1, Byte: 0}
+			b, err := parseBody(sib.src, sib.name, start)
+			if err != nil {
+				continue
+			}
+			m.index(b)
+			bodies = append(bodies, b)
+			for k := range keysOf(b, false) {
+				if !keys[k] {
+					keys[k] = true
+					grew = true
+				}
+			}
+		}
+		if !grew {
+			break
+		}
+	}
+	m.ctx = buildContext(bodies)
+	return m, nil
+}
+
+// parseBody parses one file into its native-syntax body.
+func parseBody(src []byte, filename string, start hcl.Pos) (*hclsyntax.Body, error) {
+	f, diags := hclsyntax.ParseConfig(src, filename, start)
 	if diags.HasErrors() {
 		return nil, syntaxError(diags)
 	}
@@ -61,7 +110,13 @@ func parseModule(src []byte, filename string) (*module, error) {
 	if len(body.Blocks) > maxBlocks {
 		return nil, fmt.Errorf("%d top-level blocks, over the limit of %d", len(body.Blocks), maxBlocks)
 	}
-	m := &module{byAddr: map[string]*resource{}, byType: map[string][]*resource{}, memo: map[*hclsyntax.Attribute]value{}}
+	return body, nil
+}
+
+// index adds the resource and data blocks of body. An address already
+// declared (by the analyzed file, indexed first) keeps its first
+// declaration: Terraform would reject the duplicate anyway.
+func (m *module) index(body *hclsyntax.Body) {
 	for _, b := range body.Blocks {
 		var r *resource
 		switch {
@@ -72,14 +127,15 @@ func parseModule(src []byte, filename string) (*module, error) {
 		default:
 			continue
 		}
+		if m.byAddr[r.Addr()] != nil {
+			continue
+		}
 		m.resources = append(m.resources, r)
 		m.byAddr[r.Addr()] = r
 		if !r.Data {
 			m.byType[r.Type] = append(m.byType[r.Type], r)
 		}
 	}
-	m.ctx = buildContext(body)
-	return m, nil
 }
 
 // syntaxError turns HCL diagnostics into one error that names the line.

@@ -84,10 +84,20 @@ func (f *file) shared(p *pod, m mlcmd.Match, line, col int, asset string) {
 		sev = m.Rule.Severity
 	}
 	msg := m.Message
-	if e := f.exposed[p]; e.level > exposedNone && m.Rule != mlcmd.JupyterInsecureOption {
+	e := f.exposed[p]
+	if e.level > exposedNone && m.Rule != mlcmd.JupyterInsecureOption {
 		msg += "; the pod is exposed outside the cluster through " + e.via
 		if e.level == exposedPublic {
 			sev = rule.Critical
+		}
+	}
+	if sev == rule.Critical && e.level != exposedPublic {
+		// Inside a pod "all interfaces" is the pod's IP: without a
+		// LoadBalancer or Ingress in this file, reaching it takes a foothold
+		// in the cluster (or a Service declared elsewhere) first.
+		sev = rule.High
+		if e.level == exposedNone {
+			msg += "; no Service in this file exposes the pod, so it is reachable from inside the cluster"
 		}
 	}
 	f.reportAt(m.Rule, sev, loc, m.Evidence, msg, asset)

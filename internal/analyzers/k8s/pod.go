@@ -138,6 +138,9 @@ func (f *file) containerRoot(p *pod, c *yaml.Node, asset string) {
 	if pRoot || pNonRoot {
 		return // reported at pod level, or safe
 	}
+	if nonRootImage(yamlutil.Str(yamlutil.Get(c, "image"))) {
+		return // the image's own USER is not root
+	}
 	at = c
 	if n := keyNode(c, "name"); n != nil {
 		at = n
@@ -199,4 +202,27 @@ func (f *file) checkContainer(p *pod, c *yaml.Node, asset string) {
 		f.checkImage(img, yamlutil.Str(img), asset)
 	}
 	f.checkCommand(p, c, asset)
+}
+
+// nonRootImages are image repositories (prefixes, without registry
+// defaults spelled out) whose images set a non-root USER: Ray's ray user,
+// the Jupyter Docker Stacks' and Kubeflow notebook images' jovyan, and
+// TorchServe's model-server. A container of these that sets nothing does
+// not run as root.
+var nonRootImages = []string{
+	"rayproject/ray", "docker.io/rayproject/ray",
+	"jupyter/", "docker.io/jupyter/", "quay.io/jupyter/",
+	"kubeflownotebookswg/", "docker.io/kubeflownotebookswg/",
+	"pytorch/torchserve", "docker.io/pytorch/torchserve",
+}
+
+// nonRootImage reports whether image is known to run as a non-root user.
+func nonRootImage(image string) bool {
+	image = strings.ToLower(strings.TrimSpace(image))
+	for _, p := range nonRootImages {
+		if strings.HasPrefix(image, p) {
+			return true
+		}
+	}
+	return false
 }

@@ -9,6 +9,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/mlcmd"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/yamlutil"
 )
@@ -89,8 +90,27 @@ func (f *file) secretDefault(o *object, key string, k, v *yaml.Node, value strin
 		fmt.Sprintf("Secret %s holds the %s default credential %s=%s%s", o.name, d.product, k.Value, value, where), id)
 }
 
-// checkConfigMap finds Kubeflow's default Dex user in a Dex configuration.
+// checkConfigMap finds Kubeflow's default Dex user in a Dex configuration,
+// and a TorchServe config.properties whose management API listens on all
+// interfaces.
 func (f *file) checkConfigMap(o *object) {
+	yamlutil.Pairs(yamlutil.Get(o.node, "data"), func(k, v *yaml.Node) {
+		if v.Kind != yaml.ScalarNode || !strings.HasSuffix(k.Value, ".properties") || !strings.Contains(v.Value, "management_address") {
+			return
+		}
+		first := v.Line
+		if v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+			first++ // a block scalar's text starts on the line after its indicator
+		}
+		for _, m := range mlcmd.TorchServeProperties(v.Value) {
+			line := first + m.Line - 1
+			if v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 {
+				line = v.Line // a quoted or plain value: line breaks are not the file's
+			}
+			f.reportAt(m.Rule, m.Severity, f.pass.Line(line, 0), m.Evidence,
+				fmt.Sprintf("ConfigMap %s, %s: %s", o.name, k.Value, m.Message))
+		}
+	})
 	yamlutil.Pairs(yamlutil.Get(o.node, "data"), func(k, v *yaml.Node) {
 		if v.Kind != yaml.ScalarNode || !strings.Contains(v.Value, "staticPasswords") {
 			return

@@ -18,7 +18,16 @@ var fullSHA = regexp.MustCompile(`^[0-9a-f]{40}$`)
 // without a full commit revision, and `python -c` snippets calling
 // from_pretrained, snapshot_download or hf_hub_download. It returns nothing
 // when the script verifies a checksum (sha256sum -c, shasum -c, --checksum).
-func ModelDownloads(f *syntax.File) []Hit {
+func ModelDownloads(f *syntax.File) []Hit { return ModelDownloadsWith(f, nil) }
+
+// Lookup returns the value a variable has where the script runs (a
+// Dockerfile ARG or ENV default), and whether it is known.
+type Lookup func(name string) (string, bool)
+
+// ModelDownloadsWith is ModelDownloads with variables resolved by lookup,
+// so that `--revision $MODEL_REVISION` counts as pinned when the variable's
+// known value is a full commit SHA. lookup may be nil.
+func ModelDownloadsWith(f *syntax.File, lookup Lookup) []Hit {
 	calls := Calls(f)
 	for _, c := range calls {
 		if verifies(c) {
@@ -38,7 +47,7 @@ func ModelDownloads(f *syntax.File) []Hit {
 			}
 		case prog == "huggingface-cli" && len(args) > 0 && args[0] == "download",
 			prog == "hf" && len(args) > 0 && args[0] == "download":
-			if !pinnedRevision(args) {
+			if !pinnedRevision(args, lookup) {
 				repo := ""
 				if len(args) > 1 {
 					repo = args[1]
@@ -67,16 +76,35 @@ func isWeights(u string) bool {
 	return false
 }
 
-func pinnedRevision(args []string) bool {
+func pinnedRevision(args []string, lookup Lookup) bool {
 	for i, a := range args {
-		if a == "--revision" && i+1 < len(args) && fullSHA.MatchString(args[i+1]) {
+		if a == "--revision" && i+1 < len(args) && fullSHA.MatchString(resolve(args[i+1], lookup)) {
 			return true
 		}
-		if v, ok := strings.CutPrefix(a, "--revision="); ok && fullSHA.MatchString(v) {
+		if v, ok := strings.CutPrefix(a, "--revision="); ok && fullSHA.MatchString(resolve(v, lookup)) {
 			return true
 		}
 	}
 	return false
+}
+
+// resolve replaces a word that is exactly one variable ($NAME or ${NAME})
+// with its known value; any other word is returned as it is.
+func resolve(w string, lookup Lookup) string {
+	if lookup == nil || !strings.HasPrefix(w, "$") {
+		return w
+	}
+	name := strings.TrimPrefix(w, "$")
+	if strings.HasPrefix(name, "{") && strings.HasSuffix(name, "}") {
+		name = name[1 : len(name)-1]
+	}
+	if name == "" || strings.ContainsAny(name, "${}:-") {
+		return w
+	}
+	if v, ok := lookup(name); ok {
+		return v
+	}
+	return w
 }
 
 var revisionArg = regexp.MustCompile(`revision\s*=\s*["'][0-9a-f]{40}["']`)

@@ -175,10 +175,23 @@ func stmtCall(s *syntax.Stmt) *Call {
 }
 
 // readsStdin reports whether an interpreter in a pipeline runs its input:
-// `sh`, `bash -s -- args`, `python3 -`, but not `python3 check.py`.
+// `sh`, `bash -s -- args`, `bash -s stable`, `python3 - args`, but not
+// `python3 check.py` or `python3 -m json.tool`. After -s or a lone "-" the
+// script comes from standard input and the remaining words are its
+// arguments.
 func readsStdin(c Call) bool {
+	shell := false
+	switch c.Prog() {
+	case "sh", "bash", "dash", "zsh", "ash", "ksh":
+		shell = true
+	}
 	for _, a := range c.Args() {
-		if a == "-" || a == "-s" || strings.HasPrefix(a, "-") {
+		switch {
+		case a == "-" || shell && a == "-s":
+			return true
+		case a == "-c", !shell && (a == "-m" || a == "-e" || a == "-r"):
+			return false // code or a module given on the command line
+		case strings.HasPrefix(a, "-"):
 			continue
 		}
 		return false
@@ -242,28 +255,58 @@ func DownloadThenRun(f *syntax.File) []Hit {
 	return out
 }
 
-// outputFile is the file curl -o / wget -O writes, or wget's default name.
+// outputFile is the file curl -o / wget -O writes, or the remote name
+// (wget's default, curl -O), or "" when the download goes to standard
+// output. Short options may be clustered: curl -fsSLO, curl -fsSLo FILE,
+// wget -qO FILE, wget -qO- (standard output).
 func outputFile(c Call) string {
 	args := c.Args()
+	curl := c.Prog() == "curl"
 	var url string
+	remote := !curl // wget names the file after the URL unless told otherwise
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
-		case (a == "-o" || a == "-O" || a == "--output" || a == "--output-document") && i+1 < len(args):
-			if c.Prog() == "curl" && a == "-O" {
-				continue // curl -O: remote name
+		case a == "--output" || a == "--output-document":
+			if i+1 < len(args) {
+				return stdoutName(args[i+1])
 			}
-			return args[i+1]
 		case strings.HasPrefix(a, "--output-document="), strings.HasPrefix(a, "--output="):
-			return a[strings.IndexByte(a, '=')+1:]
+			return stdoutName(a[strings.IndexByte(a, '=')+1:])
+		case a == "--remote-name" || a == "--remote-name-all":
+			remote = true
+		case len(a) >= 2 && a[0] == '-' && a[1] != '-':
+			for j := 1; j < len(a); j++ {
+				if curl && a[j] == 'O' {
+					remote = true
+					continue
+				}
+				if curl && a[j] == 'o' || !curl && a[j] == 'O' {
+					if j+1 < len(a) {
+						return stdoutName(a[j+1:])
+					}
+					if i+1 < len(args) {
+						return stdoutName(args[i+1])
+					}
+					return ""
+				}
+			}
 		case isURL(a):
 			url = a
 		}
 	}
-	if url != "" && (c.Prog() == "wget" || hasFlag(args, "-O", "--remote-name")) {
+	if url != "" && remote {
 		return path.Base(stripQuery(url))
 	}
 	return ""
+}
+
+// stdoutName maps "-" (standard output) to "".
+func stdoutName(s string) string {
+	if s == "-" {
+		return ""
+	}
+	return s
 }
 
 func hasFlag(args []string, names ...string) bool {

@@ -1,0 +1,4 @@
+locals {
+  features_bucket = "${var.project}-feature-store"
+  scratch_bucket  = "${var.project}-scratch"
+}
