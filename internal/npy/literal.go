@@ -88,11 +88,8 @@ func (p *parser) value(depth int) (Value, error) {
 		return p.seq(depth, ')', Tuple)
 	case c == '[':
 		return p.seq(depth, ']', List)
-	case c == '\'' || c == '"':
-		return p.str()
-	case (c == 'b' || c == 'u' || c == 'B' || c == 'U') && p.i+1 < len(p.s) && (p.s[p.i+1] == '\'' || p.s[p.i+1] == '"'):
-		p.i++
-		return p.str()
+	case c == '\'' || c == '"' || strPrefix(p.s[p.i:]) > 0:
+		return p.strs()
 	case c == '-' || c == '+' || c >= '0' && c <= '9' || c == '.':
 		return p.number()
 	default:
@@ -109,14 +106,19 @@ func (p *parser) value(depth int) (Value, error) {
 	}
 }
 
-// seq parses a tuple, list or dict after its opening bracket.
+// seq parses a tuple, list or dict after its opening bracket. A single
+// parenthesised value without a comma is that value, as in Python.
 func (p *parser) seq(depth int, closer byte, k Kind) (Value, error) {
 	p.i++
 	v := Value{Kind: k}
+	comma := false
 	for {
 		p.space()
 		if p.i < len(p.s) && p.s[p.i] == closer {
 			p.i++
+			if k == Tuple && len(v.Items) == 1 && !comma {
+				return v.Items[0], nil
+			}
 			return v, nil
 		}
 		item, err := p.value(depth + 1)
@@ -143,6 +145,7 @@ func (p *parser) seq(depth int, closer byte, k Kind) (Value, error) {
 		switch p.s[p.i] {
 		case ',':
 			p.i++
+			comma = true
 		case closer:
 		default:
 			return Value{}, p.errf("expected ',' or %q", closer)
@@ -150,7 +153,46 @@ func (p *parser) seq(depth int, closer byte, k Kind) (Value, error) {
 	}
 }
 
+// strPrefix returns the length of a string prefix (b, r, u, rb, br in any
+// case) directly followed by a quote, or 0.
+func strPrefix(s string) int {
+	n := 0
+	for n < len(s) && n < 2 && strings.IndexByte("bBrRuU", s[n]) >= 0 {
+		n++
+	}
+	if n > 0 && n < len(s) && (s[n] == '\'' || s[n] == '"') {
+		return n
+	}
+	return 0
+}
+
+// strs parses one string literal or several adjacent ones, which Python
+// concatenates ('obj' 'ect' is 'object').
+func (p *parser) strs() (Value, error) {
+	var b strings.Builder
+	for {
+		v, err := p.str()
+		if err != nil {
+			return Value{}, err
+		}
+		b.WriteString(v.S)
+		save := p.i
+		p.space()
+		if p.i < len(p.s) && (p.s[p.i] == '\'' || p.s[p.i] == '"' || strPrefix(p.s[p.i:]) > 0) {
+			continue
+		}
+		p.i = save
+		return Value{Kind: Str, S: b.String()}, nil
+	}
+}
+
+// str parses one string literal with an optional prefix and Python's escapes.
 func (p *parser) str() (Value, error) {
+	raw := false
+	for n := strPrefix(p.s[p.i:]); n > 0; n-- {
+		raw = raw || p.s[p.i] == 'r' || p.s[p.i] == 'R'
+		p.i++
+	}
 	q := p.s[p.i]
 	p.i++
 	var b strings.Builder
@@ -162,25 +204,85 @@ func (p *parser) str() (Value, error) {
 			return Value{Kind: Str, S: b.String()}, nil
 		case c == '\n':
 			return Value{}, p.errf("newline in string")
+		case c == '\\' && p.i+1 < len(p.s) && raw:
+			b.WriteByte(c)
+			b.WriteByte(p.s[p.i+1])
+			p.i += 2
 		case c == '\\' && p.i+1 < len(p.s):
 			p.i += 2
-			switch e := p.s[p.i-1]; e {
-			case 'n':
-				b.WriteByte('\n')
-			case 't':
-				b.WriteByte('\t')
-			case '\\', '\'', '"':
-				b.WriteByte(e)
-			default:
-				b.WriteByte('\\')
-				b.WriteByte(e)
-			}
+			p.escape(&b, p.s[p.i-1])
 		default:
 			b.WriteByte(c)
 			p.i++
 		}
 	}
 	return Value{}, errors.New("unterminated string")
+}
+
+// escape decodes the escape sequence whose letter e was just read.
+func (p *parser) escape(b *strings.Builder, e byte) {
+	hex := func(n int) bool {
+		if p.i+n > len(p.s) {
+			return false
+		}
+		v, err := strconv.ParseUint(p.s[p.i:p.i+n], 16, 32)
+		if err != nil || v > 0x10ffff {
+			return false
+		}
+		b.WriteRune(rune(v))
+		p.i += n
+		return true
+	}
+	switch e {
+	case 'n':
+		b.WriteByte('\n')
+	case 't':
+		b.WriteByte('\t')
+	case 'r':
+		b.WriteByte('\r')
+	case 'a':
+		b.WriteByte(7)
+	case 'b':
+		b.WriteByte(8)
+	case 'f':
+		b.WriteByte(12)
+	case 'v':
+		b.WriteByte(11)
+	case '\n': // line continuation
+	case '\\', '\'', '"':
+		b.WriteByte(e)
+	case 'x':
+		if !hex(2) {
+			b.WriteString("\\x")
+		}
+	case 'u':
+		if !hex(4) {
+			b.WriteString("\\u")
+		}
+	case 'U':
+		if !hex(8) {
+			b.WriteString("\\U")
+		}
+	case 'N':
+		// A named character: its name is not resolved here, so it becomes
+		// U+FFFD, which no plain dtype string contains.
+		if end := strings.IndexByte(p.s[p.i:], '}'); strings.HasPrefix(p.s[p.i:], "{") && end > 0 {
+			p.i += end + 1
+		}
+		b.WriteRune(0xfffd)
+	default:
+		if e >= '0' && e <= '7' {
+			v := int(e - '0')
+			for k := 0; k < 2 && p.i < len(p.s) && p.s[p.i] >= '0' && p.s[p.i] <= '7'; k++ {
+				v = v*8 + int(p.s[p.i]-'0')
+				p.i++
+			}
+			b.WriteRune(rune(v))
+			return
+		}
+		b.WriteByte('\\')
+		b.WriteByte(e)
+	}
 }
 
 func (p *parser) number() (Value, error) {

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 )
 
@@ -30,8 +31,12 @@ type Header struct {
 	Descr        Value // a string such as "<f8", or a list of fields for structured dtypes
 	FortranOrder bool
 	Shape        []int64
-	HasObject    bool  // the dtype holds Python objects: the data is a pickle
-	DataOffset   int64 // where the array data (or the pickle) starts
+	HasObject    bool // the dtype holds Python objects: the data is a pickle
+	// MaybeObject is set when the dtype, or the whole header, could not be
+	// classified: numpy may still read the data as a pickle, so the caller
+	// should look at it.
+	MaybeObject bool
+	DataOffset  int64 // where the array data (or the pickle) starts
 }
 
 // IsNPY reports whether head starts with the .npy magic.
@@ -66,14 +71,25 @@ func ReadHeader(r io.Reader) (*Header, error) {
 		return nil, fmt.Errorf("npy: unknown format version %d.%d", h.Major, h.Minor)
 	}
 	if n > MaxHeader {
-		return nil, fmt.Errorf("npy: header of %d bytes is over the %d byte limit", n, MaxHeader)
+		// numpy.load(allow_pickle=True) lifts its own header limit, so the
+		// data after such a header may still be unpickled: skip the header
+		// without holding it and hand back where the data starts.
+		err := fmt.Errorf("npy: header of %d bytes is over the %d byte limit", n, MaxHeader)
+		if _, cerr := io.CopyN(io.Discard, r, n); cerr != nil {
+			return nil, fmt.Errorf("%w, and truncated", err)
+		}
+		h.MaybeObject = true
+		return h, err
 	}
 	buf := make([]byte, n)
 	if _, err := io.ReadFull(r, buf); err != nil {
 		return nil, fmt.Errorf("npy: header truncated (declared %d bytes)", n)
 	}
 	if err := h.parse(buf); err != nil {
-		return nil, err
+		// This parser accepts a subset of ast.literal_eval: a header it
+		// rejects may still load. The data offset is known, so say so.
+		h.MaybeObject = true
+		return h, err
 	}
 	return h, nil
 }
@@ -102,7 +118,7 @@ func (h *Header) parse(b []byte) error {
 		case "descr":
 			seen |= 1
 			h.Descr = val
-			h.HasObject = hasObject(val, 0)
+			h.HasObject, h.MaybeObject = hasObject(val, 0)
 		case "fortran_order":
 			seen |= 2
 			if val.Kind != Bool {
@@ -131,38 +147,60 @@ func (h *Header) parse(b []byte) error {
 }
 
 // hasObject reports whether a dtype description holds the object type,
-// anywhere in a structured dtype.
-func hasObject(v Value, depth int) bool {
+// anywhere in a structured dtype (obj), or could not be classified (maybe).
+func hasObject(v Value, depth int) (obj, maybe bool) {
 	if depth > maxDepth {
-		return true // absurd nesting: assume the worst
+		return true, false // absurd nesting: assume the worst
 	}
 	switch v.Kind {
 	case Str:
-		t := strings.TrimLeft(v.S, "<>|=")
-		return strings.HasPrefix(t, "O")
+		return dtypeString(v.S)
 	case List:
 		// Fields: (name, dtype) or (name, dtype, shape); name may be a (title, name) tuple.
 		for _, f := range v.Items {
 			if f.Kind != Tuple || len(f.Items) < 2 {
-				return true
+				return true, false
 			}
-			if hasObject(f.Items[1], depth+1) {
-				return true
+			o, m := hasObject(f.Items[1], depth+1)
+			if o {
+				return true, false
 			}
+			maybe = maybe || m
 		}
-		return false
+		return false, maybe
 	case Dict:
 		// {'names': [...], 'formats': [...], ...}: any format with O.
 		for i := 0; i+1 < len(v.Items); i += 2 {
 			if v.Items[i].Kind == Str && v.Items[i].S == "formats" && v.Items[i+1].Kind == List {
 				for _, f := range v.Items[i+1].Items {
-					if hasObject(f, depth+1) {
-						return true
+					o, m := hasObject(f, depth+1)
+					if o {
+						return true, false
 					}
+					maybe = maybe || m
 				}
 			}
 		}
-		return false
+		return false, maybe
 	}
-	return true
+	return true, false
+}
+
+// plainDtype matches the type strings numpy writes for non-object arrays
+// (dtype.str): byte order, one type code, an item size, a datetime unit.
+var plainDtype = regexp.MustCompile(`^[<>|=]?[?bBhHiIlLqQpPefdgFDGSaUVMmuc][0-9]{0,4}(\[[0-9]*[A-Za-z]{1,7}\])?$`)
+
+// dtypeString classifies a dtype given as a string, as numpy.dtype() reads
+// it. numpy accepts more spellings than it writes — type names ('object'),
+// comma strings ('i4, O'), subarrays ('(2,)O') — so anything that is not a
+// plain type string is either an object dtype (it names O or object) or
+// unknown.
+func dtypeString(s string) (obj, maybe bool) {
+	if strings.Contains(s, "O") || strings.Contains(strings.ToLower(s), "object") {
+		return true, false
+	}
+	if plainDtype.MatchString(s) {
+		return false, false
+	}
+	return false, true
 }

@@ -1,6 +1,10 @@
 package pickle
 
-import "github.com/mlsec/mlsec/internal/rule"
+import (
+	"strings"
+
+	"github.com/mlsec/mlsec/internal/rule"
+)
 
 // danger says how bad importing a global is and why, in a few words that
 // complete "it ...".
@@ -33,53 +37,67 @@ const (
 // ("bdb.Bdb.run" covers "bdb.Bdb.run.__call__").
 var dangerous = map[string]danger{
 	// Code execution in the interpreter.
-	"builtins.eval":             {rule.Critical, "evaluates a Python expression"},
-	"builtins.exec":             {rule.Critical, "executes Python source"},
-	"builtins.execfile":         {rule.Critical, "executes a Python file"},
-	"builtins.compile":          {rule.Critical, "compiles Python source into a code object"},
-	"builtins.__import__":       {rule.Critical, whyImport},
-	"builtins.apply":            {rule.Critical, "calls any callable with given arguments"},
-	"builtins.input":            {rule.High, "evaluates console input on Python 2 and blocks the loader"},
-	"builtins.breakpoint":       {rule.High, "starts a debugger that executes commands"},
-	"builtins.open":             {rule.High, whyFile},
-	"builtins.file":             {rule.High, whyFile},
-	"builtins.getattr":          {rule.High, whyAttr},
-	"builtins.setattr":          {rule.High, "overwrites attributes of any object, including modules"},
-	"builtins.delattr":          {rule.High, "deletes attributes of any object, including modules"},
-	"builtins.vars":             {rule.High, "exposes the namespace of any object"},
-	"builtins.globals":          {rule.High, "exposes the module namespace"},
-	"builtins.locals":           {rule.High, "exposes the caller's namespace"},
-	"builtins.exit":             {rule.High, "terminates the loading process"},
-	"builtins.quit":             {rule.High, "terminates the loading process"},
-	"types.CodeType":            {rule.Critical, whyCode},
-	"types.FunctionType":        {rule.Critical, whyCode},
-	"types.LambdaType":          {rule.Critical, whyCode},
-	"types.MethodType":          {rule.High, "binds any function to an object"},
-	"types.new_class":           {rule.High, "creates classes dynamically"},
-	"code.*":                    {rule.Critical, whyDebug},
-	"codeop.*":                  {rule.Critical, "compiles Python source"},
-	"runpy.*":                   {rule.Critical, "runs a module or script"},
-	"importlib.*":               {rule.Critical, whyImport},
-	"pkgutil.resolve_name":      {rule.Critical, whyImport},
-	"pkgutil.get_loader":        {rule.Critical, whyImport},
-	"pkgutil.find_loader":       {rule.Critical, whyImport},
-	"pkgutil.ImpImporter":       {rule.Critical, whyImport},
-	"zipimport.*":               {rule.Critical, whyImport},
-	"_interpreters.*":           {rule.Critical, "runs source code in a sub-interpreter"},
-	"concurrent.interpreters.*": {rule.Critical, "runs source code in a sub-interpreter"},
-	"interpreters.*":            {rule.Critical, "runs source code in a sub-interpreter"},
-	"operator.attrgetter":       {rule.High, whyAttr},
-	"operator.methodcaller":     {rule.High, "calls a method chosen by name"},
-	"operator.itemgetter":       {rule.High, whyAttr},
-	"operator.call":             {rule.High, "calls any callable"},
-	"functools.reduce":          {rule.High, "calls a callable repeatedly"},
-	"sys.*":                     {rule.High, whyEnv},
-	"gc.get_objects":            {rule.High, "reaches every live object"},
-	"gc.get_referrers":          {rule.High, "reaches every live object"},
-	"inspect.getmodule":         {rule.High, whyImport},
-	"site.addsitedir":           {rule.High, "executes .pth files from a directory"},
-	"site.main":                 {rule.High, "executes .pth files"},
-	"linecache.updatecache":     {rule.Medium, whyFile},
+	"builtins.eval":               {rule.Critical, "evaluates a Python expression"},
+	"builtins.exec":               {rule.Critical, "executes Python source"},
+	"builtins.execfile":           {rule.Critical, "executes a Python file"},
+	"builtins.compile":            {rule.Critical, "compiles Python source into a code object"},
+	"builtins.__import__":         {rule.Critical, whyImport},
+	"builtins.apply":              {rule.Critical, "calls any callable with given arguments"},
+	"builtins.input":              {rule.High, "evaluates console input on Python 2 and blocks the loader"},
+	"builtins.breakpoint":         {rule.High, "starts a debugger that executes commands"},
+	"builtins.open":               {rule.High, whyFile},
+	"builtins.file":               {rule.High, whyFile},
+	"builtins.getattr":            {rule.High, whyAttr},
+	"builtins.setattr":            {rule.High, "overwrites attributes of any object, including modules"},
+	"builtins.delattr":            {rule.High, "deletes attributes of any object, including modules"},
+	"builtins.vars":               {rule.High, "exposes the namespace of any object"},
+	"builtins.globals":            {rule.High, "exposes the module namespace"},
+	"builtins.locals":             {rule.High, "exposes the caller's namespace"},
+	"builtins.exit":               {rule.High, "terminates the loading process"},
+	"builtins.quit":               {rule.High, "terminates the loading process"},
+	"types.CodeType":              {rule.Critical, whyCode},
+	"types.FunctionType":          {rule.Critical, whyCode},
+	"types.LambdaType":            {rule.Critical, whyCode},
+	"types.MethodType":            {rule.High, "binds any function to an object"},
+	"types.new_class":             {rule.High, "creates classes dynamically"},
+	"code.*":                      {rule.Critical, whyDebug},
+	"codeop.*":                    {rule.Critical, "compiles Python source"},
+	"runpy.*":                     {rule.Critical, "runs a module or script"},
+	"importlib.*":                 {rule.Critical, whyImport},
+	"pkgutil.resolve_name":        {rule.Critical, whyImport},
+	"pkgutil.get_loader":          {rule.Critical, whyImport},
+	"pkgutil.find_loader":         {rule.Critical, whyImport},
+	"pkgutil.ImpImporter":         {rule.Critical, whyImport},
+	"zipimport.*":                 {rule.Critical, whyImport},
+	"_interpreters.*":             {rule.Critical, "runs source code in a sub-interpreter"},
+	"concurrent.interpreters.*":   {rule.Critical, "runs source code in a sub-interpreter"},
+	"interpreters.*":              {rule.Critical, "runs source code in a sub-interpreter"},
+	"operator.attrgetter":         {rule.High, whyAttr},
+	"operator.methodcaller":       {rule.High, "calls a method chosen by name"},
+	"operator.itemgetter":         {rule.High, whyAttr},
+	"operator.call":               {rule.High, "calls any callable"},
+	"functools.reduce":            {rule.High, "calls a callable repeatedly"},
+	"sys.*":                       {rule.High, whyEnv},
+	"gc.get_objects":              {rule.High, "reaches every live object"},
+	"gc.get_referrers":            {rule.High, "reaches every live object"},
+	"inspect.getmodule":           {rule.High, whyImport},
+	"site.*":                      {rule.High, "executes .pth files and customisation modules"},
+	"builtins.help":               {rule.Critical, "imports the module it is asked about and runs a pager"},
+	"_pyrepl.*":                   {rule.Critical, "pipes text through a shell command"},
+	"test.support.*":              {rule.Critical, "runs Python subprocesses and imports modules"},
+	"unittest.main":               {rule.High, whyImport},
+	"unittest.TestProgram":        {rule.High, whyImport},
+	"tkinter.Tcl":                 {rule.High, "embeds a Tcl interpreter, which runs shell commands"},
+	"tkinter.Tk":                  {rule.High, "embeds a Tcl interpreter, which runs shell commands"},
+	"_tkinter.*":                  {rule.High, "embeds a Tcl interpreter, which runs shell commands"},
+	"antigravity.*":               {rule.Medium, "launches a web browser when imported"},
+	"copyreg.add_extension":       {rule.High, "registers an extension code, so a later EXT opcode imports a global by number"},
+	"copyreg.remove_extension":    {rule.High, whyEnv},
+	"copyreg._extension_registry": {rule.High, whyEnv},
+	"copyreg._inverted_registry":  {rule.High, whyEnv},
+	"copyreg._extension_cache":    {rule.High, whyEnv},
+	"copyreg.dispatch_table":      {rule.High, whyEnv},
+	"linecache.updatecache":       {rule.Medium, whyFile},
 
 	// Operating-system commands, processes and file effects.
 	"os.*":                            {rule.Critical, whyShell},
@@ -109,9 +127,20 @@ var dangerous = map[string]danger{
 	"pathlib.PosixPath.write_bytes":   {rule.High, whyFile},
 	"pathlib.PosixPath.unlink":        {rule.High, whyFile},
 	"pathlib.PosixPath.open":          {rule.High, whyFile},
-	"tarfile.open":                    {rule.High, whyFile},
-	"tarfile.TarFile.extractall":      {rule.High, whyFile},
-	"zipfile.ZipFile.extractall":      {rule.High, whyFile},
+	"tarfile.*":                       {rule.High, whyFile},
+	"zipfile.*":                       {rule.High, whyFile},
+	"gzip.open":                       {rule.High, whyFile},
+	"gzip.GzipFile":                   {rule.High, whyFile},
+	"bz2.open":                        {rule.High, whyFile},
+	"bz2.BZ2File":                     {rule.High, whyFile},
+	"lzma.open":                       {rule.High, whyFile},
+	"lzma.LZMAFile":                   {rule.High, whyFile},
+	"fileinput.*":                     {rule.High, whyFile},
+	"sqlite3.*":                       {rule.High, whyFile},
+	"dbm.*":                           {rule.High, whyFile},
+	"logging.FileHandler":             {rule.High, whyFile},
+	"logging.basicConfig":             {rule.High, whyFile},
+	"logging.handlers.*":              {rule.High, "writes files, sends mail or opens network connections"},
 	"signal.*":                        {rule.High, "changes signal handlers or signals processes"},
 	"threading.*":                     {rule.High, whyProc},
 	"multiprocessing.*":               {rule.Critical, whyProc},
@@ -139,7 +168,7 @@ var dangerous = map[string]danger{
 	"pydoc.tempfilepager":             {rule.Critical, "runs a shell command on a file"},
 	"pydoc.locate":                    {rule.Critical, whyImport},
 	"pydoc.*":                         {rule.High, "imports modules and runs pagers"},
-	"logging.config.*":                {rule.High, "instantiates arbitrary classes from configuration"},
+	"logging.config.*":                {rule.Critical, "imports and calls any callable named in a configuration, or listens for one on a socket"},
 
 	// Nested deserialisers: the inner payload is not scanned.
 	"pickle.*":                         {rule.Critical, whyNested},
@@ -185,6 +214,96 @@ var dangerous = map[string]danger{
 	"pandas.core.computation.eval.eval":      {rule.High, "evaluates an expression"},
 	"keras.models.load_model":                {rule.High, whyNested},
 	"tensorflow.keras.models.load_model":     {rule.High, whyNested},
+
+	// Found in review: library helpers that run commands, exec source,
+	// unpickle a second payload, or write files (published picklescan bypasses).
+	"torch.utils.collect_env.*":                                                 {rule.Critical, "runs operating-system commands"},
+	"torch.jit.unsupported_tensor_ops.execWrapper":                              {rule.Critical, "executes Python source"},
+	"torch.utils.data.datapipes.utils.decoder.*":                                {rule.Critical, whyNested},
+	"torch.utils._config_module.*":                                              {rule.Critical, whyNested},
+	"torch._dynamo.config.load_config":                                          {rule.Critical, whyNested},
+	"torch._inductor.config.load_config":                                        {rule.Critical, whyNested},
+	"torch._functorch.config.load_config":                                       {rule.Critical, whyNested},
+	"torch.fx.experimental._config.load_config":                                 {rule.Critical, whyNested},
+	"torch._export.config.load_config":                                          {rule.Critical, whyNested},
+	"torch.compiler.config.load_config":                                         {rule.Critical, whyNested},
+	"torch._inductor.*":                                                         {rule.High, "compiles and runs generated code"},
+	"torch.fx.experimental.*":                                                   {rule.High, "compiler internals that evaluate generated code"},
+	"torch.fx.experimental.symbolic_shapes.ShapeEnv.evaluate_guards_expression": {rule.Critical, "evaluates a Python expression"},
+	"torch.multiprocessing.*":                                                   {rule.Critical, whyProc},
+	// Not torch.distributed.* as a whole: sharded and DTensor checkpoints
+	// pickle its tensor classes legitimately.
+	"torch.distributed.rpc.*":                     {rule.Critical, "runs functions on remote workers over the network"},
+	"torch.distributed.elastic.multiprocessing.*": {rule.Critical, whyProc},
+	"torch.distributed.run.*":                     {rule.Critical, whyProc},
+	"torch.distributed.launch.*":                  {rule.Critical, whyProc},
+	"torch.distributed.launcher.*":                {rule.Critical, whyProc},
+	"torch.testing._internal.*":                   {rule.Critical, whyShell},
+	"torch.utils.bottleneck.*":                    {rule.Critical, whyDebug},
+	"torch.utils.benchmark.*":                     {rule.High, whyDebug},
+	"torch.utils.model_zoo.*":                     {rule.Critical, "downloads a checkpoint and unpickles it"},
+	"torch.ops.load_library":                      {rule.Critical, whyNative},
+	"torch.classes.load_library":                  {rule.Critical, whyNative},
+	"torch._ops._Ops.load_library":                {rule.Critical, whyNative},
+	"torch._classes._Classes.load_library":        {rule.Critical, whyNative},
+	"torch.from_file":                             {rule.High, whyFile},
+	"torch.storage.UntypedStorage.from_file":      {rule.High, whyFile},
+	"torch.UntypedStorage.from_file":              {rule.High, whyFile},
+	"torch.save":                                  {rule.High, whyFile},
+	"torch.serialization.save":                    {rule.High, whyFile},
+	"numpy.testing.*":                             {rule.High, "test helpers that compile, import and run code"},
+	"numpy.testing._private.extbuild.*":           {rule.Critical, "compiles and imports native extensions"},
+	"numpy.save":                                  {rule.High, whyFile},
+	"numpy.savez":                                 {rule.High, whyFile},
+	"numpy.savez_compressed":                      {rule.High, whyFile},
+	"numpy.savetxt":                               {rule.High, whyFile},
+	"numpy.memmap":                                {rule.High, whyFile},
+	"numpy.core.memmap.*":                         {rule.High, whyFile},
+	"numpy._core.memmap.*":                        {rule.High, whyFile},
+	"numpy.fromfile":                              {rule.High, whyFile},
+	"numpy.loadtxt":                               {rule.High, "reads files or URLs"},
+	"numpy.genfromtxt":                            {rule.High, "reads files or URLs"},
+	"numpy.fromregex":                             {rule.High, whyFile},
+	"numpy.DataSource":                            {rule.High, whyNet},
+	"numpy.lib._datasource.*":                     {rule.High, whyNet},
+	"numpy.lib.npyio.*":                           {rule.High, "reads and writes files"},
+	"numpy.lib._npyio_impl.*":                     {rule.High, "reads and writes files"},
+	"numpy.lookfor":                               {rule.High, whyImport},
+	"numpy.lib.utils.lookfor":                     {rule.High, whyImport},
+	"pandas.compat.pickle_compat.*":               {rule.Critical, whyNested},
+	"pandas.io.*":                                 {rule.High, "reads or writes files and URLs"},
+	"pandas.read_hdf":                             {rule.High, "reads HDF5 files whose object columns are pickles"},
+	"pandas.HDFStore":                             {rule.High, "reads HDF5 files whose object columns are pickles"},
+	"pandas.read_csv":                             {rule.High, "reads files or URLs"},
+	"pandas.read_table":                           {rule.High, "reads files or URLs"},
+	"pandas.read_json":                            {rule.High, "reads files or URLs"},
+	"pandas.read_html":                            {rule.High, "reads files or URLs"},
+	"pandas.read_xml":                             {rule.High, "reads files or URLs"},
+	"pandas.read_excel":                           {rule.High, "reads files or URLs"},
+	"pandas.read_parquet":                         {rule.High, "reads files or URLs"},
+	"pandas.read_feather":                         {rule.High, "reads files or URLs"},
+	"pandas.read_orc":                             {rule.High, "reads files or URLs"},
+	"pandas.read_fwf":                             {rule.High, "reads files or URLs"},
+	"pandas.read_sas":                             {rule.High, "reads files or URLs"},
+	"pandas.read_stata":                           {rule.High, "reads files or URLs"},
+	"pandas.read_spss":                            {rule.High, "reads files or URLs"},
+	"pandas.read_sql":                             {rule.High, whyNet},
+	"pandas.read_sql_query":                       {rule.High, whyNet},
+	"pandas.read_sql_table":                       {rule.High, whyNet},
+	"pandas.read_clipboard":                       {rule.High, "runs a clipboard helper program"},
+	"joblib.numpy_pickle.NumpyUnpickler":          {rule.Critical, whyNested},
+	"joblib.numpy_pickle._unpickle":               {rule.Critical, whyNested},
+	"joblib.numpy_pickle_compat.*":                {rule.High, whyNested},
+	"joblib.Parallel":                             {rule.High, whyProc},
+	"joblib.parallel.*":                           {rule.High, whyProc},
+	"keras.saving.load_model":                     {rule.High, whyNested},
+	"keras.saving.saving_api.load_model":          {rule.High, whyNested},
+	"keras.src.saving.saving_api.load_model":      {rule.High, whyNested},
+	"tensorflow.saved_model.load":                 {rule.High, whyNested},
+	"huggingface_hub.*":                           {rule.High, whyNet},
+	"mako.*":                                      {rule.Critical, "compiles templates whose Python blocks run when loaded"},
+	"jinja2.*":                                    {rule.High, "compiles templates whose rendering can run code"},
+	"conda.*":                                     {rule.Critical, whyInstall},
 
 	// Package installers run setup code.
 	"pip.*":           {rule.Critical, whyInstall},
@@ -276,4 +395,39 @@ var resolvers = map[string]bool{
 	"builtins.hasattr": true, "operator.attrgetter": true, "operator.methodcaller": true,
 	"inspect.getattr_static": true, "object.__getattribute__": true,
 	"builtins.object.__getattribute__": true, "builtins.type.__getattribute__": true,
+}
+
+// dangerousMethods are method names that load or fetch a second artifact
+// whatever class they are reached through ("transformers.AutoModel.from_pretrained").
+// They are matched as the last segment of a dotted name of at least two
+// segments, never as substrings.
+var dangerousMethods = map[string]danger{
+	"from_pretrained":      {rule.High, "downloads and loads a model, which can unpickle it or run repository code"},
+	"from_single_file":     {rule.High, "downloads and loads a model, which can unpickle it"},
+	"load_from_checkpoint": {rule.High, "unpickles a checkpoint with torch.load"},
+}
+
+// metaclasses are the globals whose three-argument call creates a class
+// from a namespace dict, as type(name, bases, ns) does.
+var metaclasses = map[string]bool{
+	"builtins.type": true, "abc.ABCMeta": true, "enum.EnumMeta": true, "enum.EnumType": true,
+	"typing.NamedTupleMeta": true, "typing._ProtocolMeta": true, "typing._TypedDictMeta": true,
+}
+
+// dangerRoots are the first segments of the dangerous entries and of the
+// module aliases: an attribute with one of these names, met in the middle
+// of a dotted path, may be that module imported into another namespace.
+var dangerRoots = buildDangerRoots()
+
+func buildDangerRoots() map[string]bool {
+	r := map[string]bool{}
+	for k := range dangerous {
+		root, _, _ := strings.Cut(k, ".")
+		r[root] = true
+	}
+	for k := range moduleAliases {
+		root, _, _ := strings.Cut(k, ".")
+		r[root] = true
+	}
+	return r
 }

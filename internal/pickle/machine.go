@@ -1,6 +1,7 @@
 package pickle
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -21,6 +22,8 @@ const (
 	maxCache        = 4096    // resolved names cached
 	runAt           = 256     // stack depth from which scalars merge into runs
 	ctxEvery        = 4096    // opcodes between context checks
+	maxExt          = 256     // extension codes remembered
+	maxFrameRest    = 1 << 20 // bytes after an early STOP inside a frame that are scanned separately
 )
 
 // errStop ends the scan after a limit or cancellation; the reason is already recorded.
@@ -53,10 +56,11 @@ type machine struct {
 	unknown   map[string]int32 // unknown-global issue per name (reported once)
 	malformed int
 	lastBad   int64
-	stopped   bool         // a limit was reached: stop at the next opcode boundary
-	depth     int          // joblib nested pickles being scanned
-	pending   *joblibArray // raw joblib payload to skip after the current opcode
-	line      []byte       // scratch for protocol-0 arguments
+	stopped   bool                // a limit was reached: stop at the next opcode boundary
+	depth     int                 // joblib nested pickles being scanned
+	pending   *joblibArray        // raw joblib payload to skip after the current opcode
+	ext       map[int64][2]string // extension codes registered by copyreg.add_extension
+	line      []byte              // scratch for protocol-0 arguments
 	line2     []byte
 }
 
@@ -168,12 +172,16 @@ func (m *machine) run() {
 			return
 		}
 		if m.frameEnd >= 0 {
-			if m.r.off < m.frameEnd {
-				// CPython ignores the rest of a frame after STOP; bytes
-				// hidden there are not loaded, but say so.
-				m.badAt(m.r.off, "STOP before the end of the current frame")
-			}
+			end := m.frameEnd
 			m.frameEnd = -1
+			if m.r.off < end {
+				if err := m.earlyStop(end); err != nil {
+					if !errors.Is(err, errStop) {
+						m.badAt(m.r.off, "stream ends inside the frame of the last pickle (truncated)")
+					}
+					return
+				}
+			}
 		}
 		// Another pickle, padding, or junk?
 		c, err := m.r.peekByte()
@@ -189,6 +197,56 @@ func (m *machine) run() {
 			return
 		}
 	}
+}
+
+// earlyStop handles a STOP before the end of its FRAME, which no pickler
+// writes. Where the next stacked pickle starts then depends on the file
+// object: pickle.load on a stream without peek() (io.BytesIO, the usual
+// wrapper for downloaded bytes) has consumed the whole frame and resumes at
+// its end; on a buffered file it resumes right after STOP. Both views are
+// scanned: the rest of the frame on its own, then the stream from the frame
+// end.
+func (m *machine) earlyStop(end int64) error {
+	start := m.r.off
+	rest := end - start
+	if m.issue(Issue{Class: ClassMalformed, Severity: rule.High, Offset: start,
+		Message: fmt.Sprintf("STOP at offset %d comes before the end of its frame at offset %d: the next pickle.load resumes at either place depending on the file object, a trick to show scanners one stream and the loader another", start-1, end)}) < 0 {
+		return errStop
+	}
+	if m.res.Incomplete == nil {
+		m.res.Incomplete = fmt.Errorf("malformed pickle at offset %d: STOP before the end of its frame", start)
+	}
+	if rest > maxFrameRest || m.depth >= maxNested {
+		// Too large to hold: follow the buffered-file view only.
+		return nil
+	}
+	buf := make([]byte, rest)
+	n, err := io.ReadFull(m.r.br, buf)
+	m.r.off += int64(n)
+	if err != nil {
+		return errTruncated
+	}
+	sub := newMachine(m.ctx, bytes.NewReader(buf), Options{Policy: m.pol, MaxStack: m.maxStack, MaxMemo: m.memo.max})
+	sub.depth = m.depth + 1
+	sub.ext = m.ext
+	sub.run()
+	for _, is := range sub.res.Issues {
+		is.Offset += start
+		if is.Class == ClassMalformed {
+			is.Message += " (in the bytes after an early STOP, read by loaders that resume there)"
+		}
+		if m.issue(is) < 0 {
+			return errStop
+		}
+	}
+	for _, g := range sub.res.Globals {
+		if !m.seen[g] && len(m.seen) < maxGlobals {
+			m.seen[g] = true
+			m.res.Globals = append(m.res.Globals, g)
+		}
+	}
+	m.res.Opcodes += sub.res.Opcodes
+	return nil
 }
 
 // trailing accepts zero or whitespace padding to the end of the stream.
@@ -633,6 +691,10 @@ func (m *machine) step(op byte) (bool, error) {
 	case opStackGlobal:
 		name := m.pop()
 		mod := m.pop()
+		if isComputed(&mod) || isComputed(&name) {
+			m.push(m.computedGlobal(mod, name))
+			break
+		}
 		if !isStrLike(&mod) || !isStrLike(&name) {
 			m.bad("STACK_GLOBAL requires two strings")
 			m.push(value{k: kUnknown})
@@ -846,6 +908,38 @@ func isStrLike(v *value) bool {
 	return v.k == kStr || v.k == kData || v.k == kUnknown
 }
 
+// isComputed reports whether v is made while the pickle loads: the result
+// of a call, of persistent_load, or a global object. Any of them can be a
+// str (str('os'), _codecs.encode('bf', 'rot13'), legacy torch.load's
+// ('module', 'os') persistent id), so a STACK_GLOBAL fed with one imports a
+// name the scanner cannot read.
+func isComputed(v *value) bool {
+	return v.k == kCall || v.k == kPers || v.k == kGlobal
+}
+
+// computedGlobal reports a STACK_GLOBAL whose module or name is computed at
+// load time. No pickler writes one: it exists to hide an import.
+func (m *machine) computedGlobal(mod, name value) value {
+	part := func(v *value) (string, string) {
+		if v.k == kStr && v.fl&(flOpaque|flTrunc) == 0 {
+			return v.s, "'" + v.s + "'"
+		}
+		var sb strings.Builder
+		render(&sb, v, 0)
+		return "?", sb.String()
+	}
+	ms, mev := part(&mod)
+	ns, nev := part(&name)
+	g := &gref{module: ms, name: ns, qual: ms + "." + ns, canon: ms + "." + ns,
+		class: ClassDangerousGlobal, sev: rule.Critical,
+		why: "is named by strings computed while the pickle loads, which hides the real import from scanners"}
+	n := &node{g: g, issue: m.issue(Issue{Class: g.class, Severity: g.sev, Module: ms, Name: ns, Offset: m.opStart,
+		Evidence: shorten("STACK_GLOBAL(" + mev + ", " + nev + ")"),
+		Message:  "loading the pickle imports a global whose module or name is the result of a call made during loading (" + shorten(mev+", "+nev) + "); no pickler writes this, it hides the real import from scanners"})}
+	n.called = true // keep the evidence that shows how the name was built
+	return value{k: kGlobal, x: n}
+}
+
 // intValue parses a protocol-0 decimal integer.
 func intValue(b []byte) value {
 	n, err := strconv.ParseInt(string(b), 10, 64)
@@ -1022,6 +1116,11 @@ func (m *machine) unresolved(mod, name value) value {
 // extension handles EXT1/2/4: the copyreg extension registry is empty in a
 // stock interpreter, so the code names an unknown global.
 func (m *machine) extension(code int64) value {
+	if e, ok := m.ext[code]; ok {
+		// Registered earlier in this stream by copyreg.add_extension: the
+		// code stands for that global exactly.
+		return m.global(value{k: kStr, s: e[0]}, value{k: kStr, s: e[1]})
+	}
 	q := "ext:" + strconv.FormatInt(code, 10)
 	g := &gref{module: "", name: q, qual: q, canon: q, class: ClassUnknownGlobal, sev: rule.Medium,
 		why: "is a copyreg extension code; no extension is registered by default, so it names a global the loader must supply"}
@@ -1077,6 +1176,19 @@ func (m *machine) calledGlobal(n *node, res *value, args value, op string) {
 			is.Evidence += " → " + g.canon
 		}
 		is.Message = "loading the pickle calls " + g.display() + ", which " + g.why
+	}
+	if g.canon == "copyreg.add_extension" && len(res.x.args) == 3 {
+		// add_extension(module, name, code): remember it so that EXT with
+		// that code is judged as the global it names (the registry is
+		// process-wide, so it holds for later stacked pickles too).
+		a := res.x.args
+		if a[0].k == kStr && a[1].k == kStr && a[2].k == kInt &&
+			(a[0].fl|a[1].fl)&(flOpaque|flTrunc) == 0 && len(m.ext) < maxExt {
+			if m.ext == nil {
+				m.ext = map[int64][2]string{}
+			}
+			m.ext[a[2].n] = [2]string{a[0].s, a[1].s}
+		}
 	}
 	if g.isType && res.x.argc == 3 {
 		var ns *value

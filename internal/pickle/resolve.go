@@ -45,6 +45,17 @@ func resolve(module, name string, proto int, pol *Policy) *gref {
 		// "random._os.system": from here on the path is inside os.
 		if t, ok := moduleObjects[parts[i]]; ok {
 			cm, rest, stepped = t, parts[i+1:], true
+			continue
+		}
+		// "pathlib.io.open": an attribute named like the root of a
+		// dangerous module is that module imported into another one's
+		// namespace. Only a path that lands on a dangerous entry counts,
+		// so an attribute that merely shares a name stays unknown.
+		if dangerRoots[parts[i]] {
+			t := canonModule(parts[i])
+			if _, bad := lookupDanger(t + "." + strings.Join(parts[i+1:], ".")); bad {
+				cm, rest, stepped = t, parts[i+1:], true
+			}
 		}
 	}
 	canon := cm + "." + strings.Join(rest, ".")
@@ -54,10 +65,14 @@ func resolve(module, name string, proto int, pol *Policy) *gref {
 		canon, moduleRef = t, true
 	}
 	g.canon = canon
-	g.isType = canon == "builtins.type"
+	g.isType = metaclasses[canon]
 	g.resolver = resolvers[canon]
 
 	d, bad := lookupDanger(canon)
+	if !bad && len(parts) > 1 {
+		// "AutoModel.from_pretrained": a loader method reached through its class.
+		d, bad = dangerousMethods[parts[len(parts)-1]]
+	}
 	switch {
 	case moduleRef:
 		g.class, g.sev, g.why = ClassDangerousGlobal, rule.High, "is the "+canon+" module object itself, a handle for gadget chains"

@@ -160,24 +160,40 @@ func (s *scanner) scanZipDir(z *archive.Zip, at io.ReaderAt, member string, dept
 		pre := io.NewSectionReader(at, 0, z.Prefix)
 		s.scan(input{r: pre, at: pre, size: z.Prefix, member: member, depth: depth})
 	}
-	seen := map[int64]string{} // data offset → member: overlapping members are a bomb technique
+	// Overlapping members (several central entries over the same data) are
+	// a bomb and evasion technique. Each distinct view of the data — offset,
+	// method and length, since the reader takes the method and sizes from the
+	// central entry — is scanned once; an entry skipped by name (a tensor
+	// storage) does not vouch for another name over the same bytes.
+	type view struct {
+		off    int64
+		method uint16
+		size   uint64
+	}
+	seen := map[int64]string{}   // data offset → first member there
+	scanned := map[view]string{} // views already scanned → member
 	for _, e := range z.Entries {
 		if s.ctx().Err() != nil {
 			return
 		}
-		if first, dup := seen[e.DataOffset]; dup && e.CompressedSize > 0 {
-			s.anomaly(join(member, e.Name), fmt.Sprintf("member shares its data with %q (overlapping members: a zip-bomb and scanner-evasion technique); not scanned twice", first))
-			continue
-		}
-		seen[e.DataOffset] = e.Name
 		s.members++
 		name := join(member, e.Name)
 		if e.CompressedSize == 0 || strings.HasSuffix(e.Name, "/") {
 			continue
 		}
+		if first, dup := seen[e.DataOffset]; dup {
+			s.anomaly(name, fmt.Sprintf("member shares its data with %q (overlapping members: a zip-bomb and scanner-evasion technique)", first))
+		} else {
+			seen[e.DataOffset] = e.Name
+		}
 		if torch && (tensorData.MatchString(e.Name) || torchText[torchMemberName(e.Name)]) {
 			continue // raw tensor bytes skipped by length; text torch never unpickles
 		}
+		v := view{e.DataOffset, e.Method, e.CompressedSize}
+		if _, dup := scanned[v]; dup {
+			continue
+		}
+		scanned[v] = e.Name
 		if keras && e.Name == "config.json" {
 			s.scanKerasConfig(z, e, name)
 			continue

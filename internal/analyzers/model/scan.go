@@ -176,13 +176,27 @@ func isSafetensors(head []byte, size int64) bool {
 }
 
 func (s *scanner) scanNPY(in input, w *watch) {
-	h, err := npy.ReadHeader(in.r)
-	if err != nil {
+	br, ok := in.r.(*bufio.Reader)
+	if !ok {
+		br = bufio.NewReaderSize(in.r, readBuf)
+	}
+	h, err := npy.ReadHeader(br)
+	if h == nil {
 		// numpy.load refuses such a file before reading any pickle.
 		return
 	}
-	if h.HasObject {
-		s.scanPickle(in.r, w, in.member, h.DataOffset, false, true)
+	if err != nil {
+		s.inconclusive(in.member, rule.Low, "NumPy header not understood ("+err.Error()+"); numpy.load may still read it, so the data was checked for a pickle")
+	}
+	switch {
+	case h.HasObject:
+		s.scanPickle(br, w, in.member, h.DataOffset, false, true)
+	case h.MaybeObject:
+		// An unclassified dtype: scan the data only if it reads as a pickle,
+		// so raw numbers do not turn into malformed-pickle noise.
+		if head, _ := br.Peek(sniffLen); pickle.LooksLikePickle(head) {
+			s.scanPickle(br, w, in.member, h.DataOffset, false, len(head) > 0 && head[0] == 0x80)
+		}
 	}
 }
 
@@ -231,7 +245,8 @@ func (s *scanner) reportIssue(member string, base int64, is pickle.Issue) {
 	case pickle.ClassCallOnCall, pickle.ClassStateOnClass, pickle.ClassDynamicType, pickle.ClassDunderAccess:
 		f.Rule, f.Severity = PickleGadget, atLeast(is.Severity, rule.High)
 	case pickle.ClassMalformed, pickle.ClassLimit:
-		f.Rule, f.Severity, f.Inconclusive = PickleMalformed, PickleMalformed.Severity, true
+		// High when the break is a deliberate desync (STOP inside a frame).
+		f.Rule, f.Severity, f.Inconclusive = PickleMalformed, atLeast(is.Severity, PickleMalformed.Severity), true
 		f.Message = is.Message + "; findings before the break are kept, and the file is NOT clean: the loader runs everything up to the break"
 	default:
 		f.Rule, f.Severity = PickleUnknownGlobal, atLeast(is.Severity, rule.Medium)
