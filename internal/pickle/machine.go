@@ -413,6 +413,36 @@ func strValue(s string, full uint64) value {
 // --- the opcodes ---
 
 // step executes one opcode. It reports whether it was STOP.
+// memoKey reads the memo index of a PUT or GET opcode: a decimal line for
+// the text forms, one or four little-endian bytes for the binary ones. ok is
+// false when the index could not be read; a text index that is not a number
+// has then been reported as malformed and err is nil.
+func (m *machine) memoKey(op byte) (k uint64, ok bool, err error) {
+	switch op {
+	case opPut, opGet:
+		b, _, err := m.readLine(&m.line)
+		if err != nil {
+			return 0, false, err
+		}
+		n, perr := strconv.ParseUint(string(b), 10, 64)
+		if perr != nil {
+			name := "PUT"
+			if op == opGet {
+				name = "GET"
+			}
+			m.bad("%s key %q is not a non-negative integer", name, b)
+			return 0, false, nil
+		}
+		return n, true, nil
+	case opBinPut, opBinGet:
+		n, err := m.r.uint(1)
+		return n, err == nil, err
+	default:
+		n, err := m.r.uint(4)
+		return n, err == nil, err
+	}
+}
+
 func (m *machine) step(op byte) (bool, error) {
 	r := m.r
 	switch op {
@@ -753,33 +783,13 @@ func (m *machine) step(op byte) (bool, error) {
 
 	// Memo.
 	case opPut, opBinPut, opLongBinPut, opMemoize:
-		var k uint64
-		switch op {
-		case opPut:
-			b, _, err := m.readLine(&m.line)
-			if err != nil {
+		k := uint64(m.memo.count)
+		if op != opMemoize {
+			var ok bool
+			var err error
+			if k, ok, err = m.memoKey(op); !ok {
 				return false, err
 			}
-			n, err := strconv.ParseUint(string(b), 10, 64)
-			if err != nil {
-				m.bad("PUT key %q is not a non-negative integer", b)
-				return false, nil
-			}
-			k = n
-		case opBinPut:
-			n, err := r.uint(1)
-			if err != nil {
-				return false, err
-			}
-			k = n
-		case opLongBinPut:
-			n, err := r.uint(4)
-			if err != nil {
-				return false, err
-			}
-			k = n
-		case opMemoize:
-			k = uint64(m.memo.count)
 		}
 		t := m.top()
 		if t == nil {
@@ -805,32 +815,13 @@ func (m *machine) step(op byte) (bool, error) {
 			return false, errStop
 		}
 	case opGet, opBinGet, opLongBinGet:
-		var k uint64
-		switch op {
-		case opGet:
-			b, _, err := m.readLine(&m.line)
-			if err != nil {
-				return false, err
-			}
-			n, err := strconv.ParseUint(string(b), 10, 64)
-			if err != nil {
-				m.bad("GET key %q is not a non-negative integer", b)
-				m.push(value{k: kUnknown})
-				return false, nil
-			}
-			k = n
-		case opBinGet:
-			n, err := r.uint(1)
-			if err != nil {
-				return false, err
-			}
-			k = n
-		default:
-			n, err := r.uint(4)
-			if err != nil {
-				return false, err
-			}
-			k = n
+		k, ok, err := m.memoKey(op)
+		if err != nil {
+			return false, err
+		}
+		if !ok {
+			m.push(value{k: kUnknown})
+			return false, nil
 		}
 		v, ok := m.memo.get(k)
 		if !ok {
