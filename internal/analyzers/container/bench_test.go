@@ -1,48 +1,12 @@
 package container
 
 import (
-	"context"
-	"fmt"
-	"os"
 	"testing"
 
-	"github.com/mlsec/mlsec/internal/analysis"
-	"github.com/mlsec/mlsec/internal/finding"
-	"github.com/mlsec/mlsec/internal/source"
+	"github.com/mlsec/mlsec/internal/analysistest"
 )
 
-// BenchmarkAnalyzer runs the analyzer over 10 Dockerfiles and 10 compose
-// files (the realistic fixtures, renamed), reporting the cost per file.
+// BenchmarkAnalyzer measures the analyzer per file over its realistic fixtures.
 func BenchmarkAnalyzer(b *testing.B) {
-	type input struct {
-		kind    source.Kind
-		content []byte
-	}
-	var inputs []input
-	for i := 0; i < 10; i++ {
-		for _, f := range []struct {
-			path string
-			kind source.Kind
-		}{{"testdata/err/Dockerfile", source.Dockerfile}, {"testdata/err/docker-compose.yml", source.Compose}} {
-			c, err := os.ReadFile(f.path)
-			if err != nil {
-				b.Fatal(err)
-			}
-			inputs = append(inputs, input{f.kind, append(c, fmt.Sprintf("\n# copy %d\n", i)...)})
-		}
-	}
-	n := 0
-	report := func(finding.Finding) { n++ }
-	b.ResetTimer()
-	for b.Loop() {
-		for i, in := range inputs {
-			e := source.Entry{Path: fmt.Sprintf("f%d", i), Size: int64(len(in.content))}
-			p := analysis.NewPass(context.Background(), Analyzer, e, in.kind, report, nil, nil)
-			p.Content = in.content
-			if err := Analyzer.Run(p); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(inputs))/1000, "µs/file")
+	analysistest.Benchmark(b, Analyzer, "testdata/err/*", "testdata/ok/*", "testdata/ok/*/*")
 }
