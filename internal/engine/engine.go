@@ -297,8 +297,19 @@ const headLen = 8 << 10
 // hostile input fails that file, and the scan goes on.
 func (s *scanner) file(ctx context.Context, e source.Entry) (fr fileResult) {
 	kind := e.Kind
+	var content []byte // the whole file, once read
 	if e.NeedsContent {
-		head, err := s.readHead(e.OS)
+		var head []byte
+		var err error
+		if (kind == source.YAML || kind == source.JSON || kind == source.Text) && e.Size <= s.opts.MaxTextSize {
+			// Text whose name is not enough: read it once, classify by its head,
+			// and hand the same bytes to the analyzers.
+			if content, err = s.readAll(e.OS); err == nil {
+				head = content[:min(len(content), headLen)]
+			}
+		} else {
+			head, err = s.readHead(e.OS)
+		}
 		if err != nil {
 			return fileResult{fail: &source.Skip{Path: e.Path, Reason: "could not read: " + err.Error()}}
 		}
@@ -315,23 +326,16 @@ func (s *scanner) file(ctx context.Context, e source.Entry) (fr fileResult) {
 		}
 		return fileResult{skip: &source.Skip{Path: e.Path, Reason: reason}}
 	}
-	var content []byte
 	var fh *os.File
 	if !analyzers[0].Binary {
 		if e.Size > s.opts.MaxTextSize {
 			return fileResult{fail: &source.Skip{Path: e.Path, Reason: fmt.Sprintf("%s file of %s is over the %s size limit for text files (--max-file-size)", kind, humanSize(e.Size), humanSize(s.opts.MaxTextSize))}}
 		}
-		f, err := s.opts.open(e.OS)
-		if err != nil {
-			return fileResult{fail: &source.Skip{Path: e.Path, Reason: "could not read: " + unwrap(err)}}
-		}
-		content, err = io.ReadAll(io.LimitReader(f, s.opts.MaxTextSize+1))
-		f.Close()
-		if err != nil {
-			return fileResult{fail: &source.Skip{Path: e.Path, Reason: "could not read: " + unwrap(err)}}
-		}
-		if int64(len(content)) > s.opts.MaxTextSize {
-			return fileResult{fail: &source.Skip{Path: e.Path, Reason: fmt.Sprintf("file grew past the %s size limit while being read", humanSize(s.opts.MaxTextSize))}}
+		if content == nil {
+			var err error
+			if content, err = s.readAll(e.OS); err != nil {
+				return fileResult{fail: &source.Skip{Path: e.Path, Reason: "could not read: " + err.Error()}}
+			}
 		}
 		if looksBinary(content) {
 			// A pickle renamed to .py is still a pickle to torch.load.
@@ -492,6 +496,27 @@ func (s *scanner) postprocess(fs []finding.Finding, e source.Entry, content []by
 	SortFindings(out)
 	fingerprint(out, e.Rel)
 	return out
+}
+
+// readAll reads a whole text file, failing when it has grown past the size
+// limit since the walk measured it.
+func (s *scanner) readAll(name string) ([]byte, error) {
+	f, err := s.opts.open(name)
+	if err != nil {
+		return nil, errors.New(unwrap(err))
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, s.opts.MaxTextSize+1))
+	if err != nil {
+		return nil, errors.New(unwrap(err))
+	}
+	if int64(len(b)) > s.opts.MaxTextSize {
+		return nil, fmt.Errorf("file grew past the %s size limit while being read", humanSize(s.opts.MaxTextSize))
+	}
+	if b == nil {
+		b = []byte{} // read, and empty: not the same as not read
+	}
+	return b, nil
 }
 
 func (s *scanner) readHead(name string) ([]byte, error) {
