@@ -1,0 +1,92 @@
+package analyzers
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/source"
+)
+
+// textKinds are the kinds read by text analyzers, indexed by the fuzzer's
+// first input byte.
+func textKinds() []source.Kind {
+	var ks []source.Kind
+	seen := map[source.Kind]bool{}
+	for _, a := range All() {
+		if a.Binary {
+			continue
+		}
+		for _, k := range a.Kinds {
+			if !seen[k] {
+				seen[k] = true
+				ks = append(ks, k)
+			}
+		}
+	}
+	return ks
+}
+
+// FuzzAnalyzers feeds mutated fixtures to every text analyzer as every kind
+// it reads. An analyzer may reject input with an error; it must not panic
+// and must not take long. Seeds are the analyzers' own fixtures.
+//
+//	go test -run '^$' -fuzz FuzzAnalyzers -fuzztime 60s ./internal/analyzers
+func FuzzAnalyzers(f *testing.F) {
+	kinds := textKinds()
+	_ = filepath.WalkDir(".", func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.Contains(filepath.ToSlash(p), "/testdata/") || strings.HasSuffix(p, ".want") {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil || info.Size() > 64<<10 {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		k, needs := source.ClassifyName(filepath.ToSlash(p))
+		if needs {
+			k = source.Refine(k, b)
+		}
+		for i, tk := range kinds {
+			if tk == k {
+				f.Add(byte(i), b)
+			}
+		}
+		return nil
+	})
+	f.Fuzz(func(t *testing.T, which byte, content []byte) {
+		kind := kinds[int(which)%len(kinds)]
+		e := source.Entry{Path: "fuzz/input", Rel: "input", OS: filepath.Join(t.TempDir(), "input"), Size: int64(len(content)), Kind: kind}
+		for _, a := range All() {
+			if a.Binary || !reads(a, kind) {
+				continue
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			p := analysis.NewPass(ctx, a, e, kind, func(finding.Finding) {}, func(finding.Asset) {}, func(finding.Edge) {})
+			p.Content = content
+			start := time.Now()
+			_ = a.Run(p) // errors are fine: the engine reports the file as failed
+			cancel()
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("%s analyzer took %v on %d bytes of %s", a.Name, d, len(content), kind)
+			}
+		}
+	})
+}
+
+func reads(a *analysis.Analyzer, k source.Kind) bool {
+	for _, x := range a.Kinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
