@@ -34,7 +34,8 @@ func textKinds() []source.Kind {
 
 // FuzzAnalyzers feeds mutated fixtures to every text analyzer as every kind
 // it reads. An analyzer may reject input with an error; it must not panic
-// and must not take long. Seeds are the analyzers' own fixtures.
+// or hang (the fuzzer's -timeout catches a hang). Seeds are the analyzers'
+// own fixtures.
 //
 //	go test -run '^$' -fuzz FuzzAnalyzers -fuzztime 60s ./internal/analyzers
 func FuzzAnalyzers(f *testing.F) {
@@ -72,12 +73,8 @@ func FuzzAnalyzers(f *testing.F) {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			p := analysis.NewPass(ctx, a, e, kind, func(finding.Finding) {}, func(finding.Asset) {}, func(finding.Edge) {})
 			p.Content = content
-			start := time.Now()
 			_ = a.Run(p) // errors are fine: the engine reports the file as failed
 			cancel()
-			if d := time.Since(start); d > 2*time.Second {
-				t.Errorf("%s analyzer took %v on %d bytes of %s", a.Name, d, len(content), kind)
-			}
 		}
 	})
 }
