@@ -249,7 +249,28 @@ def name_independent():
     out(ERR, "state_on_class.pkl", state_on_class)
 
 
+def compressed():
+    """joblib.load opens zlib, gzip, bz2, xz and lzma streams by their magic
+    bytes, whatever the file is called."""
+    import bz2
+    import lzma
+    import zlib
+
+    rng = np.random.default_rng(1)
+    scaler = {"mean": rng.standard_normal(5), "scale": np.ones(5), "n_samples_seen": 800}
+    joblib.dump(scaler, os.path.join(OK, "scaler_zlib.joblib"), compress=3)  # zlib
+    joblib.dump(scaler, os.path.join(OK, "scaler.joblib.xz"), compress=("xz", 3))
+    joblib.dump(scaler, os.path.join(OK, "scaler.joblib.lzma"), compress=("lzma", 3))
+    joblib.dump(scaler, os.path.join(OK, "scaler.joblib.bz2"), compress=("bz2", 3))
+    # The payload compressed as bytes: nothing is pickled or loaded.
+    out(ERR, "payload_zlib.joblib", zlib.compress(PAYLOAD, 6))
+    out(ERR, "payload.pkl.xz", lzma.compress(PAYLOAD, format=lzma.FORMAT_XZ))
+    out(ERR, "payload.pkl.lzma", lzma.compress(PAYLOAD, format=lzma.FORMAT_ALONE))
+    out(ERR, "payload.pkl.bz2", bz2.compress(PAYLOAD))
+
+
 if __name__ == "__main__":
     benign()
     malicious()
     name_independent()
+    compressed()

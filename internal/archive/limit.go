@@ -71,10 +71,13 @@ const (
 	Format7z
 	FormatBzip2
 	FormatXZ
+	FormatZlib     // joblib's default compression
+	FormatLZMA     // legacy .lzma, as joblib writes it
+	FormatJoblibZF // joblib before 0.10
 )
 
 func (f Format) String() string {
-	return [...]string{"unknown", "zip", "tar", "gzip", "7z", "bzip2", "xz"}[f]
+	return [...]string{"unknown", "zip", "tar", "gzip", "7z", "bzip2", "xz", "zlib", "lzma", "joblib-zf"}[f]
 }
 
 // SniffContainer recognises container formats by content. head should hold
@@ -94,6 +97,12 @@ func SniffContainer(head []byte) Format {
 		return FormatXZ
 	case len(head) >= 262 && string(head[257:262]) == "ustar":
 		return FormatTar
+	case isZlib(head):
+		return FormatZlib
+	case isLZMA(head):
+		return FormatLZMA
+	case isJoblibZF(head):
+		return FormatJoblibZF
 	}
 	return NotContainer
 }

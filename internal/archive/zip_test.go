@@ -247,3 +247,25 @@ func FuzzZip(f *testing.F) {
 		}
 	})
 }
+
+func TestSniffStreams(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		head string
+		want Format
+	}{
+		{"zlib default", "\x78\x9c\xcb\x48", FormatZlib},
+		{"zlib best", "\x78\xda\x2b\x49", FormatZlib},
+		{"text starting with x^ and a reserved block type", "x^\x07", NotContainer},
+		{"xz", "\xfd7zXZ\x00\x00\x04", FormatXZ},
+		{"lzma alone", "\x5d\x00\x00\x80\x00\xff\xff\xff\xff\xff\xff\xff\xff\x00", FormatLZMA},
+		{"EMPTY_LIST pickle is not lzma", "]q\x00(K\x01K\x02e.", NotContainer},
+		{"joblib ZF py3", "ZF0x31f" + strings.Repeat(" ", 14) + "\x78\x5e\x6b", FormatJoblibZF},
+		{"joblib ZF py2", "ZF0x31fL" + strings.Repeat(" ", 14) + "\x78\x5e\x6b", FormatJoblibZF},
+		{"ZF without zlib", "ZF0x31f" + strings.Repeat(" ", 14) + "abc", NotContainer},
+	} {
+		if got := SniffContainer([]byte(tc.head)); got != tc.want {
+			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

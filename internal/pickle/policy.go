@@ -128,6 +128,8 @@ var profileAllow = map[Profile][]string{
 	},
 	ProfileSklearn: {
 		"joblib.numpy_pickle.NumpyArrayWrapper", "joblib.numpy_pickle_compat.NDArrayWrapper",
+		// The same wrappers as written by joblib before 0.10.
+		"joblib.numpy_pickle.NDArrayWrapper", "joblib.numpy_pickle.ZNDArrayWrapper", "joblib.numpy_pickle_compat.ZNDArrayWrapper",
 		"sklearn.linear_model._logistic.LogisticRegression", "sklearn.linear_model._base.LinearRegression",
 		"sklearn.linear_model._ridge.Ridge", "sklearn.linear_model._coordinate_descent.Lasso",
 		"sklearn.linear_model._stochastic_gradient.SGDClassifier",

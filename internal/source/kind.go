@@ -58,7 +58,11 @@ var modelExts = map[string]bool{
 	".gguf": true, ".ggml": true, ".tflite": true, ".msgpack": true, ".model": true, ".pdparams": true,
 }
 
-var archiveExts = map[string]bool{".zip": true, ".tar": true, ".tgz": true, ".7z": true, ".gz": true, ".whl": true}
+var archiveExts = map[string]bool{
+	".zip": true, ".tar": true, ".tgz": true, ".7z": true, ".whl": true,
+	// Compressed streams: joblib.load opens each of these by its magic bytes.
+	".gz": true, ".gzip": true, ".bz2": true, ".xz": true, ".lzma": true, ".z": true, ".zlib": true,
+}
 
 // ClassifyName says what a file is from its slash-separated path alone.
 // It returns Unknown when the name says nothing, and needsContent when the

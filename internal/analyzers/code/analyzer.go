@@ -39,6 +39,8 @@ type target struct {
 	nb   *notebook // nil for a .py file
 	// lineStarts of the notebook file, for turning offsets into lines.
 	lineStarts []int
+	// callAt indexes calls by their first byte, built when first needed.
+	callAt map[int]*python.Call
 }
 
 func run(pass *analysis.Pass) error {

@@ -112,6 +112,9 @@ func (t *target) check(c *python.Call) {
 	name := callName(c)
 	switch {
 	case name == "":
+	case pickleLoaders[name] && t.roundTrip(c):
+		// pickle.loads(pickle.dumps(x)) copies an object in-process: nothing
+		// from outside is read.
 	case pickleLoaders[name]:
 		t.report(c, verdict{rule: PickleLoad, message: fmt.Sprintf("%s deserializes a pickle stream, which can run arbitrary code", name)})
 	case joblibLoaders[name]:
@@ -519,4 +522,33 @@ func (t *target) hubAsset(c *python.Call, name string) {
 		Location: t.location(c.Start, c.Line, c.Col),
 		Attrs:    attrs,
 	})
+}
+
+// picklers are the callables whose result is a pickle made in-process.
+var picklers = map[string]bool{
+	"pickle.dumps": true, "_pickle.dumps": true, "cPickle.dumps": true,
+	"dill.dumps": true, "cloudpickle.dumps": true,
+}
+
+// roundTrip reports whether c's first argument is itself a call to a
+// pickler, as in pickle.loads(pickle.dumps(x)).
+func (t *target) roundTrip(c *python.Call) bool {
+	var first *python.Arg
+	for i := range c.Args {
+		if c.Args[i].Keyword == "" {
+			first = &c.Args[i]
+			break
+		}
+	}
+	if first == nil {
+		return false
+	}
+	if t.callAt == nil {
+		t.callAt = make(map[int]*python.Call, len(t.mod.Calls))
+		for i := range t.mod.Calls {
+			t.callAt[t.mod.Calls[i].Start] = &t.mod.Calls[i]
+		}
+	}
+	d := t.callAt[first.Start]
+	return d != nil && d.End == first.End && picklers[callName(d)]
 }

@@ -3,8 +3,6 @@ package model
 import (
 	"archive/tar"
 	"bytes"
-	"compress/bzip2"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -48,23 +46,19 @@ func (s *scanner) container(c archive.Format, in input) {
 			r = io.NewSectionReader(in.at, 0, in.size) // seekable: tar skips members without reading them
 		}
 		s.scanTar(r, in.member, in.depth+1)
-	case archive.FormatGzip:
+	case archive.FormatGzip, archive.FormatBzip2, archive.FormatXZ, archive.FormatZlib, archive.FormatLZMA, archive.FormatJoblibZF:
+		// joblib.load and tarfile open all of these by their magic bytes.
 		cnt := &archive.Counter{R: in.r}
-		gz, err := gzip.NewReader(cnt)
+		dec, name, err := archive.Decompress(c, cnt)
 		if err != nil {
-			s.inconclusive(in.member, rule.Low, "gzip stream could not be opened: "+err.Error())
+			s.inconclusive(in.member, rule.Low, fmt.Sprintf("%s stream could not be opened: %v", c, err))
 			return
 		}
-		name := gz.Name
 		if name == "" {
 			name = gunzipName(in.member, s.pass.File.Path)
 		}
-		g := &archive.Guard{R: gz, In: func() int64 { return cnt.N }, Budget: s.budget, MaxRatio: bombRatio, MinSize: bombMinSize}
+		g := &archive.Guard{R: dec, In: func() int64 { return cnt.N }, Budget: s.budget, MaxRatio: bombRatio, MinSize: bombMinSize}
 		s.scan(input{r: g, size: -1, member: join(in.member, archive.CleanName(name)), depth: in.depth + 1})
-	case archive.FormatBzip2:
-		cnt := &archive.Counter{R: in.r}
-		g := &archive.Guard{R: bzip2.NewReader(cnt), In: func() int64 { return cnt.N }, Budget: s.budget, MaxRatio: bombRatio, MinSize: bombMinSize}
-		s.scan(input{r: g, size: -1, member: join(in.member, gunzipName(in.member, s.pass.File.Path)), depth: in.depth + 1})
 	default:
 		s.inconclusive(in.member, rule.Low, fmt.Sprintf("%s-compressed content is not supported and was not scanned", c))
 	}
@@ -316,7 +310,7 @@ func gunzipName(member, file string) string {
 	}
 	n = n[strings.LastIndex(n, "/")+1:]
 	lower := strings.ToLower(n)
-	for _, ext := range []string{".gz", ".bz2", ".tbz2", ".tgz", ".gzip"} {
+	for _, ext := range []string{".gz", ".bz2", ".tbz2", ".tgz", ".gzip", ".xz", ".lzma", ".z", ".zlib"} {
 		if strings.HasSuffix(lower, ext) {
 			base := n[:len(n)-len(ext)]
 			if ext == ".tgz" || ext == ".tbz2" {
