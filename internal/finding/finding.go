@@ -3,6 +3,7 @@
 package finding
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -19,10 +20,24 @@ type Location struct {
 	Column   int    `json:"column,omitempty"` // 1-based column; 0 when unknown
 	EndLine  int    `json:"end_line,omitempty"`
 	Member   string `json:"member,omitempty"` // archive member path; nested archives are joined with "!"
-	Offset   int64  `json:"offset,omitempty"` // byte offset in Member (or Path when Member is empty)
+	Offset   int64  `json:"-"`                // byte offset in Member (or Path when Member is empty); see MarshalJSON
 	HasOff   bool   `json:"-"`                // Offset is meaningful even when zero
 	Cell     int    `json:"cell,omitempty"`   // 1-based notebook cell index
 	CellLine int    `json:"cell_line,omitempty"`
+}
+
+// MarshalJSON writes the byte offset whenever it is meaningful, zero
+// included, and leaves out the fields that do not apply.
+func (l Location) MarshalJSON() ([]byte, error) {
+	type plain Location // no methods: no recursion
+	out := struct {
+		plain
+		Offset *int64 `json:"offset,omitempty"`
+	}{plain: plain(l)}
+	if l.HasOff || l.Offset != 0 {
+		out.Offset = &l.Offset
+	}
+	return json.Marshal(out)
 }
 
 // String renders the location as people read it: "train.py:12:5",

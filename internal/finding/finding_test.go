@@ -1,6 +1,9 @@
 package finding
 
-import "testing"
+import (
+	"encoding/json"
+	"testing"
+)
 
 func TestLocationString(t *testing.T) {
 	for _, tc := range []struct {
@@ -15,6 +18,22 @@ func TestLocationString(t *testing.T) {
 	} {
 		if got := tc.l.String(); got != tc.want {
 			t.Errorf("got %q, want %q", got, tc.want)
+		}
+	}
+}
+
+func TestLocationJSON(t *testing.T) {
+	for _, tc := range []struct {
+		l    Location
+		want string
+	}{
+		{Location{Path: "raw.pkl", HasOff: true}, `{"path":"raw.pkl","offset":0}`},
+		{Location{Path: "m.pt", Member: "archive/data.pkl", Offset: 31, HasOff: true}, `{"path":"m.pt","member":"archive/data.pkl","offset":31}`},
+		{Location{Path: "a.py", Line: 3, Column: 7}, `{"path":"a.py","line":3,"column":7}`},
+	} {
+		b, err := json.Marshal(tc.l)
+		if err != nil || string(b) != tc.want {
+			t.Errorf("got %s (%v), want %s", b, err, tc.want)
 		}
 	}
 }
