@@ -24,8 +24,9 @@ const (
 	Requirements     Kind = "requirements" // pip requirements and constraints files
 	Pyproject        Kind = "pyproject"    // pyproject.toml
 	SetupCfg         Kind = "setup-cfg"
-	CondaEnv         Kind = "conda-env" // environment.yml and friends
-	YAML             Kind = "yaml"      // YAML not recognised as anything more specific
+	PipConfig        Kind = "pip-config" // pip.conf and pip.ini
+	CondaEnv         Kind = "conda-env"  // environment.yml and friends
+	YAML             Kind = "yaml"       // YAML not recognised as anything more specific
 	Kubernetes       Kind = "kubernetes"
 	HelmValues       Kind = "helm-values"
 	HelmTemplate     Kind = "helm-template" // a chart template: YAML only once rendered
@@ -82,6 +83,8 @@ func ClassifyName(p string) (k Kind, needsContent bool) {
 		return Pyproject, false
 	case lower == "setup.cfg":
 		return SetupCfg, false
+	case lower == "pip.conf" || lower == "pip.ini":
+		return PipConfig, false
 	case lower == "mlproject":
 		return MLproject, false
 	case (lower == "config" || lower == "config.local") && path.Base(dir) == ".dvc":

@@ -19,10 +19,10 @@ import (
 // Analyzer is the deps analyzer.
 var Analyzer = &analysis.Analyzer{
 	Name: "deps",
-	Doc: "Reads requirements and constraints files, pyproject.toml, setup.cfg and conda environments, and reports " +
+	Doc: "Reads requirements and constraints files, pyproject.toml, setup.cfg, pip.conf and conda environments, and reports " +
 		"dependency-confusion-prone extra indexes, indexes and direct URLs without TLS, VCS installs without a pinned commit, " +
 		"credentials in index URLs, unpinned ML frameworks and known malicious ML packages.",
-	Kinds: []source.Kind{source.Requirements, source.Pyproject, source.SetupCfg, source.CondaEnv},
+	Kinds: []source.Kind{source.Requirements, source.Pyproject, source.SetupCfg, source.PipConfig, source.CondaEnv},
 	Rules: Rules,
 	Run:   run,
 }
@@ -36,6 +36,8 @@ func run(pass *analysis.Pass) error {
 		return c.pyproject()
 	case source.SetupCfg:
 		return c.setupCfg()
+	case source.PipConfig:
+		return c.pipConfig()
 	case source.CondaEnv:
 		return c.condaEnv()
 	}

@@ -60,9 +60,7 @@ func (c *checker) index(ix indexRef) {
 		Attrs:    map[string]string{"role": ix.role},
 	})
 	if ix.extra != "" {
-		c.pass.Reportf(ExtraIndexURL, ix.loc, u.redacted(),
-			"%s %s %s; whoever publishes one of its package names on another index can get their package installed instead (dependency confusion)",
-			ix.role, u.redacted(), ix.extra)
+		c.extraIndex(ix, u)
 	}
 	if u.plaintext() && !u.loopback() {
 		c.pass.Reportf(InsecureIndex, ix.loc, u.redacted(),
@@ -70,6 +68,32 @@ func (c *checker) index(ix indexRef) {
 			ix.role, u.redacted(), u.scheme)
 	}
 	c.credentials(u, ix.loc, ix.role)
+}
+
+// extraIndex reports an index open to dependency confusion. PyTorch's own
+// index is a special case: confusion needs a name that exists on one index
+// and can be claimed on the other, and since the torchtriton incident
+// (December 2022) PyTorch holds the names its index serves on PyPI too. pip
+// still takes the highest version across indexes, so the setting is kept
+// visible, but as hygiene (low) rather than as the exposure an internal
+// index has. A file that asks for torchtriton itself is reported separately
+// as a known malicious package.
+func (c *checker) extraIndex(ix indexRef, u pkgURL) {
+	if u.hostname() == "download.pytorch.org" {
+		c.pass.ReportFinding(finding.Finding{
+			Rule:       ExtraIndexURL,
+			Severity:   rule.Low,
+			Confidence: ExtraIndexURL.Confidence,
+			Location:   ix.loc,
+			Evidence:   u.redacted(),
+			Message: ix.role + " " + u.redacted() + " " + ix.extra + "; this is PyTorch's own index, whose package names PyTorch also holds on PyPI " +
+				"since the torchtriton incident, so the confusion risk is small, but a hash-checked lock or an explicit index for torch removes it",
+		})
+		return
+	}
+	c.pass.Reportf(ExtraIndexURL, ix.loc, u.redacted(),
+		"%s %s %s; whoever publishes one of its package names on another index can get their package installed instead (dependency confusion)",
+		ix.role, u.redacted(), ix.extra)
 }
 
 // insecureHost reports a host for which TLS verification is switched off.

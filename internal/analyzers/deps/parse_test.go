@@ -7,6 +7,7 @@ import (
 
 	"github.com/mlsec/mlsec/internal/analysis"
 	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/source"
 )
 
@@ -69,15 +70,19 @@ func TestCondaPinned(t *testing.T) {
 
 func TestURLCredential(t *testing.T) {
 	for raw, want := range map[string]bool{
-		"https://user:s3cretPass@host/simple":                         true,
-		"https://${PIP_USER}:${PIP_PASSWORD}@host/simple":             false,
-		"https://__token__:$PYPI_TOKEN@host/simple":                   false,
-		"https://ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com": true,
-		"https://git@github.com/org/repo":                             false,
-		"https://deploy-user@host/simple":                             false,
-		"https://conda.anaconda.org/t/ab-1234abcd-99/chan":            true,
-		"https://conda.anaconda.org/t/${TOKEN}/chan":                  false,
-		"https://host/simple":                                         false,
+		"https://user:s3cretPass@host/simple":                          true,
+		"https://${PIP_USER}:${PIP_PASSWORD}@host/simple":              false,
+		"https://__token__:$PYPI_TOKEN@host/simple":                    false,
+		"https://ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com":  true,
+		"https://git@github.com/org/repo":                              false,
+		"https://deploy-user@host/simple":                              false,
+		"https://conda.anaconda.org/t/ab-1234abcd-99/chan":             true,
+		"https://conda.anaconda.org/t/${TOKEN}/chan":                   false,
+		"https://host/simple":                                          false,
+		"https://host/simple?private_token=glpat-Xq3vN8mZ2kLp7RtY4wHc": true,
+		"https://host/simple/?token=${ARTIFACTS_TOKEN}":                false,
+		"https://host/simple?arch=x86_64&page=2":                       false,
+		"https://host/simple?token=abc":                                false, // too short to be one
 	} {
 		u, ok := parseURL(raw)
 		if !ok {
@@ -158,6 +163,45 @@ func TestContinuationColumns(t *testing.T) {
 	}
 }
 
+// PyTorch's own index as an extra index is hygiene (low); any other extra
+// index is the medium-severity dependency-confusion exposure.
+func TestExtraIndexSeverity(t *testing.T) {
+	fs, err := runOn(t, "requirements.txt", source.Requirements, []byte(
+		"--extra-index-url https://download.pytorch.org/whl/cu121\n--extra-index-url https://pypi.internal.example.com/simple\ntorch==2.3.1+cu121\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int]rule.Severity{1: rule.Low, 2: rule.Medium}
+	if len(fs) != len(want) {
+		t.Fatalf("findings = %+v, want two extra-index-url", fs)
+	}
+	for _, f := range fs {
+		if f.RuleID != ExtraIndexURL.ID || f.Severity != want[f.Location.Line] {
+			t.Errorf("line %d: %s %s, want %s %s", f.Location.Line, f.Severity, f.RuleID, want[f.Location.Line], ExtraIndexURL.ID)
+		}
+	}
+}
+
+// pip-compile writes one --hash a line, all joined into one logical line;
+// locations must stay exact through hundreds of thousands of them (the
+// lookup was once quadratic; BenchmarkLongContinuation watches its speed).
+func TestLongContinuation(t *testing.T) {
+	const n = 300_000
+	var b strings.Builder
+	b.WriteString("numpy==1.26.4 \\\n")
+	for range n {
+		b.WriteString("  --hash=sha256:0a \\\n")
+	}
+	b.WriteString("  --extra-index-url http://mirror.example.com/simple\n")
+	fs, err := runOn(t, "requirements.txt", source.Requirements, []byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || fs[0].RuleID != InsecureIndex.ID || fs[0].Location.Line != n+2 || fs[0].Location.Column != 21 {
+		t.Fatalf("findings = %+v, want one insecure-index at %d:21", fs, n+2)
+	}
+}
+
 func FuzzAnalyzer(f *testing.F) {
 	f.Add("requirements.txt", "-i http://u:p@h/s\ntorch>=2 \\\n --hash=sha256:x\n-e git+https://h/r@main#egg=x\n")
 	f.Add("pyproject.toml", "[project]\ndependencies=['torch']\n[[tool.poetry.source]]\nurl='http://x'\npriority='secondary'\n[tool.uv]\nindex=[{url='x'}]\n")
@@ -172,4 +216,20 @@ func FuzzAnalyzer(f *testing.F) {
 		}
 		_, _ = runOn(t, name, k, []byte(content))
 	})
+}
+
+func BenchmarkLongContinuation(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("numpy==1.26.4 \\\n")
+	for range 100_000 {
+		sb.WriteString("  --hash=sha256:0a \\\n")
+	}
+	sb.WriteString("  --extra-index-url http://mirror.example.com/simple\n")
+	content := []byte(sb.String())
+	b.SetBytes(int64(len(content)))
+	for b.Loop() {
+		if _, err := runOn(b, "requirements.txt", source.Requirements, content); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -27,11 +27,14 @@ func (f *pyprojectFile) at(v *tval) finding.Location {
 // pyproject reads pyproject.toml: PEP 621 and PEP 735 dependencies, Poetry,
 // uv and PDM dependencies and package sources.
 func (c *checker) pyproject() error {
-	doc, err := parseTOML(c.pass.Content)
+	// A BOM is not TOML, but the file is plainly meant as TOML: read it
+	// without, and count columns on line 1 as an editor shows them.
+	content := stripBOM(c.pass.Content)
+	doc, err := parseTOML(content)
 	if err != nil {
 		return fmt.Errorf("pyproject.toml: %w", err)
 	}
-	f := &pyprojectFile{c: c, doc: doc, lines: newLineIndex(c.pass.Content),
+	f := &pyprojectFile{c: c, doc: doc, lines: newLineIndex(content),
 		pins: !lockedBeside(c.pass.File.OS), pinned: map[string]bool{}}
 	f.pep621()
 	f.poetry()
@@ -94,7 +97,20 @@ func (f *pyprojectFile) poetry() {
 			f.poetryDep(name, t.m[name])
 		}
 	}
-	for _, src := range poetry.get("source").tables() {
+	sources := poetry.get("source").tables()
+	// PyPI listed as a primary (or default) source is merged with the
+	// other primary sources: Poetry collects the candidates of every
+	// primary source and the resolver takes the best version. Without it a
+	// primary source replaces PyPI, which is safe.
+	pypiPrimary := false
+	for _, src := range sources {
+		if n := src.tab.get("name"); n != nil && strings.EqualFold(n.str, "pypi") && src.tab.get("url") == nil {
+			if p := poetryPriority(src.tab); p == "primary" || p == "default" {
+				pypiPrimary = true
+			}
+		}
+	}
+	for _, src := range sources {
 		name := src.tab.get("name")
 		url := src.tab.get("url")
 		if url == nil || url.str == "" {
@@ -104,14 +120,13 @@ func (f *pyprojectFile) poetry() {
 		if name != nil {
 			srcName = name.str
 		}
-		priority := ""
-		if p := src.tab.get("priority"); p != nil {
-			priority = p.str
-		} else if s := src.tab.get("secondary"); s != nil && s.str == "true" {
-			priority = "secondary"
-		}
+		priority := poetryPriority(src.tab)
 		ix := indexRef{role: "[[tool.poetry.source]] " + srcName, url: url.str, loc: f.at(url)}
 		switch priority {
+		case "primary", "default":
+			if pypiPrimary && !f.pinned[srcName] {
+				ix.extra = "is a primary source next to PyPI and no dependency is tied to it with source = …, so Poetry merges both and takes the best version"
+			}
 		case "secondary":
 			ix.extra = "has priority \"secondary\", which Poetry searches together with the primary sources"
 		case "supplemental":
@@ -121,6 +136,21 @@ func (f *pyprojectFile) poetry() {
 		}
 		f.c.index(ix)
 	}
+}
+
+// poetryPriority is a source's priority as Poetry reads it: "primary"
+// when unset, "secondary" for the old secondary = true.
+func poetryPriority(t *ttable) string {
+	if p := t.get("priority"); p != nil {
+		return strings.ToLower(p.str)
+	}
+	if s := t.get("secondary"); s != nil && s.str == "true" {
+		return "secondary"
+	}
+	if d := t.get("default"); d != nil && d.str == "true" {
+		return "default"
+	}
+	return "primary"
 }
 
 // poetryDep checks one Poetry dependency: "^2.1", {version = …}, {git = …},

@@ -2,6 +2,7 @@ package deps
 
 import (
 	"path"
+	"sort"
 	"strings"
 
 	"github.com/mlsec/mlsec/internal/finding"
@@ -177,6 +178,21 @@ func parseReqLine(line string, at func(off int) finding.Location, set *reqSet) {
 // are reported for this file at all.
 func (c *checker) reportReqSet(set *reqSet, checkPins bool) {
 	primaryPyTorch, extra := false, false
+	// Find-links pages are only confusable when a public index is in play:
+	// PyPI by default, or named as an index. Next to a private index that
+	// replaces PyPI they mix two sources the project controls.
+	publicIndex := true
+	for _, ix := range set.indexes {
+		if ix.role == "--index-url" {
+			u, ok := parseURL(ix.url)
+			publicIndex = ok && isPyPI(u)
+		}
+	}
+	for _, ix := range set.indexes {
+		if u, ok := parseURL(ix.url); ok && ix.role == "--extra-index-url" && isPyPI(u) {
+			publicIndex = true
+		}
+	}
 	for i := range set.indexes {
 		ix := &set.indexes[i]
 		switch ix.role {
@@ -190,6 +206,15 @@ func (c *checker) reportReqSet(set *reqSet, checkPins bool) {
 			// the extra index cannot be used for confusion.
 			if !set.hashMode {
 				ix.extra = "is searched together with the main index and pip takes the highest version found on any of them"
+			}
+		case "--find-links":
+			// pip merges the links of a find-links page with the index's
+			// candidates and takes the highest version, so a remote page of
+			// internal wheels is as open to confusion as an extra index.
+			// Local directories are left out: they are mostly used with
+			// --no-index for offline installs, and are no remote source.
+			if u, ok := parseURL(ix.url); ok && publicIndex && !set.hashMode && !set.noIndex && u.scheme != "file" && !u.loopback() {
+				ix.extra = "is a find-links page whose wheels pip merges with the index's and takes the highest version found on either"
 			}
 		}
 	}
@@ -208,6 +233,12 @@ func (c *checker) reportReqSet(set *reqSet, checkPins bool) {
 	}
 }
 
+// isPyPI reports whether u is the public Python Package Index.
+func isPyPI(u pkgURL) bool {
+	h := u.hostname()
+	return h == "pypi.org" || h == "pypi.python.org" || h == "files.pythonhosted.org"
+}
+
 // physLine is one physical line's place in a logical line.
 type physLine struct {
 	start int // byte offset of the piece in the logical line
@@ -217,7 +248,7 @@ type physLine struct {
 // requirementsFile reads a pip requirements or constraints file.
 func (c *checker) requirementsFile() error {
 	set := &reqSet{}
-	lines := strings.Split(string(c.pass.Content), "\n")
+	lines := strings.Split(string(stripBOM(c.pass.Content)), "\n")
 	var buf strings.Builder
 	var pieces []physLine
 	flush := func() {
@@ -232,12 +263,11 @@ func (c *checker) requirementsFile() error {
 			return
 		}
 		parseReqLine(text, func(off int) finding.Location {
-			p := ps[0]
-			for _, q := range ps[1:] {
-				if q.start <= off {
-					p = q
-				}
-			}
+			// pieces are in order of start; a binary search keeps a
+			// logical line of many thousand continuations linear-ish
+			// (pip-compile writes one --hash per physical line).
+			i := sort.Search(len(ps), func(i int) bool { return ps[i].start > off }) - 1
+			p := ps[max(i, 0)]
 			return c.pass.Line(p.line, off-p.start+1)
 		}, set)
 	}
@@ -276,6 +306,15 @@ func (c *checker) pinsChecked() bool {
 	}
 	compiled := strings.TrimSuffix(c.pass.File.OS, path.Ext(c.pass.File.OS)) + ".txt"
 	return !fileExists(compiled)
+}
+
+// stripBOM drops a UTF-8 byte order mark, which pip's decoder removes and
+// Windows editors write; left in, it glues itself to the first option.
+func stripBOM(b []byte) []byte {
+	if len(b) >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF {
+		return b[3:]
+	}
+	return b
 }
 
 // commentStart is where a pip comment begins: a '#' at the start of the

@@ -23,10 +23,13 @@ var ExtraIndexURL = &rule.Rule{
 	Techniques:  []string{techAISoftware},
 	Mitigations: []string{mitCodeSigning, mitAIBOM},
 	Summary:     "A second package index is searched together with the first, so anyone who publishes a higher version of one of its package names on the other index gets code executed at install time.",
-	Description: "pip treats --extra-index-url as one more place to look and installs the highest version it finds across all indexes. " +
+	Description: "pip treats --extra-index-url as one more place to look and installs the highest version it finds across all indexes; " +
+		"a remote --find-links page next to PyPI is merged the same way. " +
 		"A package that exists only on a private or vendor index (an internal library, or torchtriton on the PyTorch nightly index in December 2022) " +
 		"can be shadowed by a same-named package on PyPI that anyone can register; its setup code runs on every machine and CI job that installs the project. " +
-		"Poetry supplemental or secondary sources, PDM sources without include_packages, and uv indexes with an unsafe index strategy behave the same way.",
+		"Poetry supplemental or secondary sources (and primary sources listed next to PyPI), PDM sources without include_packages, and uv indexes with an unsafe index strategy behave the same way. " +
+		"PyTorch's own index (download.pytorch.org) is reported at low severity only: since the torchtriton incident PyTorch also holds the names it serves on PyPI, " +
+		"so nobody else can claim them, although pip still mixes versions across the two indexes.",
 	Fix: "Serve everything through one index (a proxy that mirrors PyPI and hosts internal packages) with --index-url, or pin which packages come from which index " +
 		"(Poetry priority = \"explicit\" with source = \"…\", uv [[tool.uv.index]] explicit = true with [tool.uv.sources], PDM include_packages), " +
 		"or install with hashes (--require-hashes) so a substituted package fails verification. Register internal names on PyPI as placeholders.",

@@ -92,7 +92,7 @@ func (v cfgValue) items(sep string) []cfgLine {
 func (c *checker) setupCfg() error {
 	pins := !lockedBeside(c.pass.File.OS)
 	at := func(l cfgLine) finding.Location { return c.pass.Line(l.line, l.col) }
-	for _, v := range parseCfg(string(c.pass.Content)) {
+	for _, v := range parseCfg(string(stripBOM(c.pass.Content))) {
 		if c.pass.Canceled() {
 			return c.pass.Context.Err()
 		}

@@ -17,6 +17,7 @@ type pkgURL struct {
 	hasUI  bool   // the URL has a userinfo part
 	host   string // host[:port], lower case
 	path   string // from the first '/' after the host, without query and fragment
+	query  string // after '?', without the fragment
 	frag   string // after '#'
 }
 
@@ -43,7 +44,7 @@ func parseURL(s string) (pkgURL, bool) {
 		auth, u.path = rest[:end], rest[end:]
 	}
 	if q := strings.IndexByte(u.path, '?'); q >= 0 {
-		u.path = u.path[:q]
+		u.path, u.query = u.path[:q], u.path[q+1:]
 	}
 	if at := strings.LastIndexByte(auth, '@'); at >= 0 {
 		u.hasUI = true
@@ -145,12 +146,35 @@ func (u pkgURL) credential() (bool, string) {
 			return true, "a token in the URL's user part"
 		}
 	}
+	if k, ok := u.secretParam(); ok {
+		return true, "a secret in the URL's query parameter " + k
+	}
 	if strings.Contains(u.hostname(), "anaconda") {
 		if m := anacondaToken.FindStringSubmatch(u.path); m != nil && !placeholder(m[1]) && len(m[1]) >= 8 {
 			return true, "an anaconda.org token in the URL path"
 		}
 	}
 	return false, ""
+}
+
+// secretParams are query parameter names that carry a long-lived
+// credential; some private indexes and artifact stores accept their token
+// this way. Presigned-URL signatures expire within days and are left out.
+var secretParams = map[string]bool{
+	"token": true, "access_token": true, "auth_token": true, "private_token": true, "api_key": true, "apikey": true,
+	"password": true, "passwd": true, "secret": true,
+}
+
+// secretParam returns the name of a query parameter that carries a literal
+// secret (not a placeholder, and long enough to be one).
+func (u pkgURL) secretParam() (string, bool) {
+	for _, part := range strings.Split(u.query, "&") {
+		k, v, _ := strings.Cut(part, "=")
+		if secretParams[strings.ToLower(k)] && len(v) >= 8 && !placeholder(v) {
+			return k, true
+		}
+	}
+	return "", false
 }
 
 // placeholder reports values that stand for a secret kept elsewhere: pip
