@@ -41,7 +41,8 @@ func TestMalformed(t *testing.T) {
 func TestAliasBomb(t *testing.T) {
 	start := time.Now()
 	analysistest.Run(t, "testdata/bomb", Analyzer)
-	if d := time.Since(start); d > 2*time.Second {
+	// A hang guard, not a speed target: expanded, the bomb is billions of nodes.
+	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("alias bomb took %v", d)
 	}
 }
