@@ -1,24 +1,8 @@
 package iac
 
 import (
-	"os"
-	"path"
-	"path/filepath"
-	"sort"
-	"strings"
-
 	"github.com/mlsec/mlsec/internal/analysis"
-)
-
-// A Terraform module is every .tf file of one directory: variables live in
-// variables.tf, a bucket in main.tf and its versioning in storage.tf. The
-// analyzer still reports per file, but it reads the other .tf files of the
-// file's directory for context — variable defaults, locals and companion
-// resources — within these bounds.
-const (
-	maxSiblings     = 64      // other .tf files read
-	maxSiblingSize  = 4 << 20 // bytes, per file
-	maxSiblingTotal = 16 << 20
+	"github.com/mlsec/mlsec/internal/siblings"
 )
 
 // siblingLineBase is where the line numbers of the i-th sibling file start:
@@ -35,48 +19,19 @@ type sibling struct {
 	src  []byte
 }
 
+// A Terraform module is every .tf file of one directory: variables live in
+// variables.tf, a bucket in main.tf and its versioning in storage.tf. The
+// analyzer still reports per file, but it reads the other .tf files of the
+// file's directory for context — variable defaults, locals and companion
+// resources.
+//
 // readSiblings reads the other .tf files next to the analyzed file, in
-// name order. Files that are not regular (symbolic links included: they may
-// point out of the scan root), too large, or over the count and total
-// bounds are left out; an unreadable directory just means no siblings.
-// Files found inside archives have no directory of their own and get none.
+// name order, within the bounds of package siblings (no symbolic links, no
+// archive members, at most siblings.MaxFiles files and siblings.MaxTotal bytes).
 func readSiblings(pass *analysis.Pass) []sibling {
-	osPath := pass.File.OS
-	if osPath == "" || !strings.EqualFold(filepath.Ext(osPath), ".tf") ||
-		filepath.Base(osPath) != path.Base(pass.File.Path) {
-		return nil
-	}
-	self, err := os.Lstat(osPath)
-	if err != nil || !self.Mode().IsRegular() {
-		return nil
-	}
-	dir := filepath.Dir(osPath)
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil
-	}
-	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
 	var out []sibling
-	total := 0
-	for _, e := range entries {
-		if len(out) >= maxSiblings || pass.Canceled() {
-			break
-		}
-		name := e.Name()
-		if !e.Type().IsRegular() || !strings.EqualFold(filepath.Ext(name), ".tf") {
-			continue
-		}
-		p := filepath.Join(dir, name)
-		info, err := e.Info()
-		if err != nil || info.Size() > maxSiblingSize || total+int(info.Size()) > maxSiblingTotal || os.SameFile(info, self) {
-			continue
-		}
-		src, err := os.ReadFile(p)
-		if err != nil || len(src) > maxSiblingSize {
-			continue
-		}
-		total += len(src)
-		out = append(out, sibling{name: p, src: src})
+	for _, f := range siblings.Read(pass, []string{".tf"}, nil) {
+		out = append(out, sibling{name: f.Path, src: f.Src})
 	}
 	return out
 }

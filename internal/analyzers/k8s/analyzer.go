@@ -10,7 +10,9 @@
 // once, in the table of walker.go.
 //
 // Services and Ingresses are correlated with workloads by label selector and
-// name within one file only; exposure across files is out of scope.
+// name within the file and, when a severity depends on it, with the
+// Services and Ingresses of the other manifests of its directory (xfile.go).
+// Findings are only ever reported in the analyzed file.
 package k8s
 
 import (

@@ -75,8 +75,9 @@ func shellCommand(argv []string) bool {
 }
 
 // shared records an mlcmd match with the asset it touches. A server
-// without authentication that a LoadBalancer or Ingress in the same file
-// publishes is an unauthenticated service on a public address: critical.
+// without authentication that a LoadBalancer or Ingress in the same file or
+// a sibling manifest publishes is an unauthenticated service on a public
+// address: critical.
 func (f *file) shared(p *pod, m mlcmd.Match, line, col int, asset string) {
 	loc := f.pass.Line(line, col)
 	sev := m.Severity
@@ -84,7 +85,10 @@ func (f *file) shared(p *pod, m mlcmd.Match, line, col int, asset string) {
 		sev = m.Rule.Severity
 	}
 	msg := m.Message
-	e := f.exposed[p]
+	var e exposure
+	if m.Rule != mlcmd.JupyterInsecureOption || sev == rule.Critical {
+		e = f.exposureOf(p) // the only call that may read sibling manifests
+	}
 	if e.level > exposedNone && m.Rule != mlcmd.JupyterInsecureOption {
 		msg += "; the pod is exposed outside the cluster through " + e.via
 		if e.level == exposedPublic {
@@ -93,11 +97,11 @@ func (f *file) shared(p *pod, m mlcmd.Match, line, col int, asset string) {
 	}
 	if sev == rule.Critical && e.level != exposedPublic {
 		// Inside a pod "all interfaces" is the pod's IP: without a
-		// LoadBalancer or Ingress in this file, reaching it takes a foothold
-		// in the cluster (or a Service declared elsewhere) first.
+		// LoadBalancer or Ingress in this file or its directory, reaching it
+		// takes a foothold in the cluster (or a Service declared elsewhere) first.
 		sev = rule.High
 		if e.level == exposedNone {
-			msg += "; no Service in this file exposes the pod, so it is reachable from inside the cluster"
+			msg += "; no Service or Ingress in this file or its directory exposes the pod, so it is reachable from inside the cluster"
 		}
 	}
 	f.reportAt(m.Rule, sev, loc, m.Evidence, msg, asset)

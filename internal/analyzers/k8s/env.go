@@ -66,7 +66,7 @@ func isNumberLike(v string) bool {
 func (f *file) defaultCred(p *pod, n *yaml.Node, name, value string, d *defaultCred, asset string) {
 	sev, where := rule.High, ""
 	if p != nil {
-		if e := f.exposed[p]; e.level > 0 {
+		if e := f.exposureOf(p); e.level > 0 {
 			sev, where = rule.Critical, "; the pod is exposed through "+e.via
 		}
 	}

@@ -169,17 +169,10 @@ func backends(o *object) []ingressBackend {
 // exposed Ray and model-server management ports.
 func (f *file) exposure() {
 	f.exposed = map[*pod]exposure{}
-	mark := func(s *service, lvl int, via string) {
-		for _, p := range f.pods {
-			if s.selects(p) && f.exposed[p].level < lvl {
-				f.exposed[p] = exposure{lvl, via}
-			}
-		}
-	}
 	for _, s := range f.services {
 		if lvl := s.level(); lvl > exposedNone {
-			via := fmt.Sprintf("Service %s (%s)", s.obj.name, s.typ)
-			mark(s, lvl, via)
+			via := s.via()
+			f.mark(s, lvl, via)
 			for _, sp := range s.ports {
 				f.checkExposedPort(s, sp, lvl, via, sp.node)
 			}
@@ -193,7 +186,7 @@ func (f *file) exposure() {
 				f.checkUnknownBackend(ing, b)
 				continue
 			}
-			mark(s, exposedPublic, via)
+			f.mark(s, exposedPublic, via)
 			for _, sp := range s.ports {
 				if (b.port != 0 && b.port == sp.port) || (b.portName != "" && b.portName == sp.name) {
 					f.checkExposedPort(s, sp, exposedPublic, via, b.node)
@@ -201,6 +194,30 @@ func (f *file) exposure() {
 			}
 		}
 	}
+}
+
+// mark records that the pods s selects are reachable at level lvl through
+// via, unless they already are at that level or higher.
+func (f *file) mark(s *service, lvl int, via string) {
+	for _, p := range f.pods {
+		if s.selects(p) && f.exposed[p].level < lvl {
+			f.exposed[p] = exposure{lvl, via}
+		}
+	}
+}
+
+// via names the Service for messages: "Service x (NodePort)", with the
+// sibling file it was read from when it is not in the analyzed file.
+func (s *service) via() string {
+	return fmt.Sprintf("Service %s (%s)%s", s.obj.name, s.typ, s.obj.in())
+}
+
+// in is " in FILE" for an object read from a sibling file, "" otherwise.
+func (o *object) in() string {
+	if o.sibling == "" {
+		return ""
+	}
+	return " in " + o.sibling
 }
 
 func (f *file) serviceNamed(ns, name string) *service {

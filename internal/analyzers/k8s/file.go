@@ -24,6 +24,7 @@ const (
 type object struct {
 	node                              *yaml.Node
 	apiVersion, kind, name, namespace string
+	sibling                           string // base name of the sibling file it was read from; "" in the analyzed file
 }
 
 // ref is "namespace/Kind/name", the object's name in asset IDs.
@@ -55,7 +56,8 @@ type file struct {
 	ingresses   []*object
 	sas         map[string]*object // namespace/name → ServiceAccount
 	secrets     map[string]*object // namespace/name → Secret
-	exposed     map[*pod]exposure  // pods a LoadBalancer, NodePort or Ingress in this file reaches
+	exposed     map[*pod]exposure  // pods a LoadBalancer, NodePort or Ingress reaches: read through exposureOf
+	sibDone     bool               // the sibling manifests were read for exposure (see xfile.go)
 	assetIDs    map[*object]string // the asset recorded for each workload object
 	secretUsers map[string][]*pod  // namespace/name of a Secret → pods that read it
 
@@ -94,12 +96,17 @@ func (f *file) canceled() bool {
 	return f.stop
 }
 
-// collect turns documents into objects, flattening v1 List kinds.
-func (f *file) collect() {
+// collect turns the file's documents into objects.
+func (f *file) collect() { f.objs = collectObjects(f.docs, maxObjects) }
+
+// collectObjects turns documents into at most max objects, flattening v1
+// List kinds.
+func collectObjects(docs []*yaml.Node, max int) []*object {
+	var objs []*object
 	var add func(n *yaml.Node, depth int)
 	add = func(n *yaml.Node, depth int) {
 		n = yamlutil.Resolve(n)
-		if n == nil || n.Kind != yaml.MappingNode || len(f.objs) >= maxObjects {
+		if n == nil || n.Kind != yaml.MappingNode || len(objs) >= max {
 			return
 		}
 		kind := yamlutil.Str(yamlutil.Get(n, "kind"))
@@ -118,14 +125,15 @@ func (f *file) collect() {
 		if name == "" {
 			name = yamlutil.Str(yamlutil.Get(md, "generateName")) // Argo workflows, Jobs created by tools
 		}
-		f.objs = append(f.objs, &object{
+		objs = append(objs, &object{
 			node: n, apiVersion: api, kind: kind, name: name,
 			namespace: yamlutil.Str(yamlutil.Get(md, "namespace")),
 		})
 	}
-	for _, d := range f.docs {
+	for _, d := range docs {
 		add(d, 0)
 	}
+	return objs
 }
 
 // limit caps a sequence's elements at maxItems.

@@ -29,6 +29,9 @@ func (f *file) manifests() {
 	}
 	f.assets()
 	f.exposure()
+	if f.needsSiblings() {
+		f.loadSiblings()
+	}
 	for _, p := range f.pods {
 		if f.canceled() {
 			return

@@ -141,7 +141,7 @@ var RayExposed = &rule.Rule{
 	Techniques:  []string{tPublicApp, tCostHarvesting, tExfilCyber},
 	Mitigations: []string{mInProduction},
 	Summary:     "Ray has no authentication: whoever reaches the dashboard/job API (8265), client (10001) or GCS (6379) port runs arbitrary code on the cluster, as in the ShadowRay campaign.",
-	Description: "Ray's job submission API on the dashboard port executes any command it is given, and the client and GCS ports are equally unauthenticated; Ray's own documentation says they must never be exposed to untrusted networks. Attackers scan for them to mine cryptocurrency on GPU nodes and to steal cloud and model-hub credentials. A LoadBalancer Service or an Ingress is reported critical, a NodePort high. Correlation between Services and workloads is done within one file only.",
+	Description: "Ray's job submission API on the dashboard port executes any command it is given, and the client and GCS ports are equally unauthenticated; Ray's own documentation says they must never be exposed to untrusted networks. Attackers scan for them to mine cryptocurrency on GPU nodes and to steal cloud and model-hub credentials. A LoadBalancer Service or an Ingress is reported critical, a NodePort high. A Service is matched to Ray pods in its own file, or judged by its name, selector and ports when the pods are elsewhere.",
 	Fix:         "Keep Ray Services ClusterIP (headGroupSpec.serviceType: ClusterIP), reach the dashboard with kubectl port-forward, and if remote access is needed put an authenticating proxy in front and restrict with NetworkPolicy.",
 	References:  []string{refRaySec, refShadowRay, "https://docs.ray.io/en/latest/cluster/kubernetes/user-guides/config.html"},
 }
@@ -177,7 +177,7 @@ var ModelServerAdminExposed = &rule.Rule{
 	Techniques:  []string{tPublicApp, tManipulateModel},
 	Mitigations: []string{mInProduction},
 	Summary:     "TorchServe's management API and Triton's explicit model control let a caller load new models — which is code execution — and unload production ones.",
-	Description: "TorchServe's management API (8081, gRPC 7071) registers models from arbitrary URLs (the ShellTorch attack chain) and has no authentication unless token auth is enabled. Triton started with --model-control-mode=explicit accepts load and unload requests on its HTTP (8000) and gRPC (8001) ports. A LoadBalancer or NodePort Service, or an Ingress, routing to those ports in the same file is reported.",
+	Description: "TorchServe's management API (8081, gRPC 7071) registers models from arbitrary URLs (the ShellTorch attack chain) and has no authentication unless token auth is enabled. Triton started with --model-control-mode=explicit accepts load and unload requests on its HTTP (8000) and gRPC (8001) ports. A LoadBalancer or NodePort Service, or an Ingress, routing to those ports is reported, whether it is in the workload's file or in another manifest of its directory.",
 	Fix:         "Expose only the inference port; keep the management API on a ClusterIP Service (or bound to localhost) reached by the deployment pipeline, and run Triton with --model-control-mode=none or poll in production.",
 	References:  []string{"https://pytorch.org/serve/management_api.html", "https://nvd.nist.gov/vuln/detail/CVE-2023-43654", "https://docs.nvidia.com/deeplearning/triton-inference-server/user-guide/docs/user_guide/model_management.html"},
 }
@@ -189,7 +189,7 @@ var DefaultCredentials = &rule.Rule{
 	Techniques:  []string{tValidAccounts, tExfilCyber, tManipulateModel},
 	Mitigations: []string{mAtRest},
 	Summary:     "Default passwords (MinIO minioadmin/minio123, Kubeflow user@example.com, MLflow password1234, Postgres postgres) are the first thing attackers try on artifact stores that hold training data and models.",
-	Description: "The manifest configures a service with a credential published in its vendor's documentation or default install. MinIO and the database behind MLflow hold datasets and model artifacts, so a default password gives read and write access to them. Reported critical when a LoadBalancer, NodePort or Ingress in the same file exposes the pod that uses it.",
+	Description: "The manifest configures a service with a credential published in its vendor's documentation or default install. MinIO and the database behind MLflow hold datasets and model artifacts, so a default password gives read and write access to them. Reported critical when a LoadBalancer, NodePort or Ingress in the same file, or in another manifest of its directory, exposes the pod that uses it.",
 	Fix:         "Generate a random credential per installation, store it in a Secret created out of band (or an external secret manager), and rotate the default one out.",
 	References:  []string{"https://min.io/docs/minio/linux/reference/minio-server/settings/root-credentials.html", "https://github.com/kubeflow/manifests", "https://mlflow.org/docs/latest/auth/index.html"},
 }

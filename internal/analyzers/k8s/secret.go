@@ -77,7 +77,7 @@ func (f *file) checkSecret(o *object) {
 func (f *file) secretDefault(o *object, key string, k, v *yaml.Node, value string, d *defaultCred, id string) {
 	sev, where := rule.High, ""
 	for _, p := range f.secretUsers[key] {
-		if e := f.exposed[p]; e.level > 0 {
+		if e := f.exposureOf(p); e.level > 0 {
 			sev, where = rule.Critical, fmt.Sprintf("; %s %s reads it and is exposed through %s", p.obj.kind, p.obj.name, e.via)
 			break
 		}
