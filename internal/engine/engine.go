@@ -196,8 +196,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	return res, nil
 }
 
-// finish sorts everything into a stable order and gives each finding its
-// fingerprint. Output must not depend on which worker finished first.
+// finish sorts everything into a stable order and drops duplicate assets
+// and edges: output must not depend on which worker finished first.
 func finish(res *Result) {
 	for _, l := range [][]source.Skip{res.Skipped, res.Failed, res.Warnings} {
 		sort.Slice(l, func(i, j int) bool { return l[i].Path < l[j].Path })
