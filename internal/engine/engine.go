@@ -295,39 +295,25 @@ const headLen = 8 << 10
 
 // file analyzes one file. It never panics: an analyzer that panics on a
 // hostile input fails that file, and the scan goes on.
-func (s *scanner) file(ctx context.Context, e source.Entry) (fr fileResult) {
-	kind := e.Kind
-	var content []byte // the whole file, once read
-	if e.NeedsContent {
-		var head []byte
-		var err error
-		if (kind == source.YAML || kind == source.JSON || kind == source.Text) && e.Size <= s.opts.MaxTextSize {
-			// Text whose name is not enough: read it once, classify by its head,
-			// and hand the same bytes to the analyzers.
-			if content, err = s.readAll(e.OS); err == nil {
-				head = content[:min(len(content), headLen)]
-			}
-		} else {
-			head, err = s.readHead(e.OS)
-		}
-		if err != nil {
-			return fileResult{fail: &source.Skip{Path: e.Path, Reason: "could not read: " + err.Error()}}
-		}
-		kind = source.Refine(kind, head)
+func (s *scanner) file(ctx context.Context, e source.Entry) fileResult {
+	kind, content, fail := s.classify(e)
+	if fail != nil {
+		return fileResult{fail: fail}
 	}
 	analyzers := s.byKind[kind]
 	if len(analyzers) == 0 {
-		reason := "no analyzer reads this kind of file"
-		switch {
-		case kind == source.HelmTemplate:
-			reason = "Helm chart template: not YAML until rendered; scan the output of 'helm template' instead"
-		case kind != source.Unknown:
-			reason = fmt.Sprintf("no analyzer reads %s files", kind)
-		}
-		return fileResult{skip: &source.Skip{Path: e.Path, Reason: reason}}
+		return fileResult{skip: &source.Skip{Path: e.Path, Reason: noAnalyzerReason(kind)}}
 	}
+	var fr fileResult
 	var fh *os.File
-	if !analyzers[0].Binary {
+	if analyzers[0].Binary {
+		f, err := s.opts.open(e.OS)
+		if err != nil {
+			return fileResult{fail: &source.Skip{Path: e.Path, Reason: "could not read: " + unwrap(err)}}
+		}
+		fh = f
+		defer fh.Close()
+	} else {
 		if e.Size > s.opts.MaxTextSize {
 			return fileResult{fail: &source.Skip{Path: e.Path, Reason: fmt.Sprintf("%s file of %s is over the %s size limit for text files (--max-file-size)", kind, humanSize(e.Size), humanSize(s.opts.MaxTextSize))}}
 		}
@@ -348,64 +334,11 @@ func (s *scanner) file(ctx context.Context, e source.Entry) (fr fileResult) {
 		if !utf8.Valid(content) {
 			fr.warn = &source.Skip{Path: e.Path, Reason: fmt.Sprintf("invalid UTF-8 at byte %d; analyzed leniently", invalidAt(content))}
 		}
-	} else {
-		f, err := s.opts.open(e.OS)
-		if err != nil {
-			return fileResult{fail: &source.Skip{Path: e.Path, Reason: "could not read: " + unwrap(err)}}
-		}
-		fh = f
-		defer fh.Close()
 	}
 
-	// An analyzer abandoned at the time limit may still be running; once
-	// closed is set its late reports are dropped instead of racing the result.
-	var mu sync.Mutex
-	closed := false
-	report := func(f finding.Finding) {
-		mu.Lock()
-		defer mu.Unlock()
-		if !closed {
-			fr.findings = append(fr.findings, f)
-		}
-	}
-	addAsset := func(a finding.Asset) {
-		mu.Lock()
-		defer mu.Unlock()
-		if !closed {
-			fr.assets = append(fr.assets, a)
-		}
-	}
-	addEdge := func(ed finding.Edge) {
-		mu.Lock()
-		defer mu.Unlock()
-		if !closed {
-			fr.edges = append(fr.edges, ed)
-		}
-	}
-
-	fctx, cancel := context.WithTimeout(ctx, s.opts.FileTimeout)
-	defer cancel()
-	done := make(chan string, 1)
-	go func() {
-		done <- s.runAnalyzers(fctx, analyzers, e, kind, content, fh, report, addAsset, addEdge)
-	}()
-	var problem string
-	select {
-	case problem = <-done:
-	case <-fctx.Done():
-		// Analyzers check the context; this also covers one that does not.
-		select {
-		case problem = <-done:
-		case <-time.After(2 * time.Second):
-			problem = "stopped: analysis did not finish"
-		}
-		if problem == "" || ctx.Err() == nil {
-			problem = fmt.Sprintf("analysis exceeded the %s time limit per file (--file-timeout); findings so far are kept", s.opts.FileTimeout)
-		}
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	closed = true
+	col := &collector{}
+	problem := s.runLimited(ctx, analyzers, e, kind, content, fh, col)
+	fr.findings, fr.assets, fr.edges = col.close()
 	if problem != "" {
 		fr.fail = &source.Skip{Path: e.Path, Reason: problem}
 	} else {
@@ -421,10 +354,110 @@ func (s *scanner) file(ctx context.Context, e source.Entry) (fr fileResult) {
 	return fr
 }
 
+// classify works out the file's kind, reading its head when the name is
+// not enough. Text that needed reading to classify is read whole, once, and
+// returned, so the analyzers get the same bytes.
+func (s *scanner) classify(e source.Entry) (source.Kind, []byte, *source.Skip) {
+	if !e.NeedsContent {
+		return e.Kind, nil, nil
+	}
+	var content, head []byte
+	var err error
+	if (e.Kind == source.YAML || e.Kind == source.JSON || e.Kind == source.Text) && e.Size <= s.opts.MaxTextSize {
+		if content, err = s.readAll(e.OS); err == nil {
+			head = content[:min(len(content), headLen)]
+		}
+	} else {
+		head, err = s.readHead(e.OS)
+	}
+	if err != nil {
+		return source.Unknown, nil, &source.Skip{Path: e.Path, Reason: "could not read: " + err.Error()}
+	}
+	return source.Refine(e.Kind, head), content, nil
+}
+
+// noAnalyzerReason says why a file of this kind was skipped.
+func noAnalyzerReason(kind source.Kind) string {
+	switch kind {
+	case source.Unknown:
+		return "no analyzer reads this kind of file"
+	case source.HelmTemplate:
+		return "Helm chart template: not YAML until rendered; scan the output of 'helm template' instead"
+	}
+	return fmt.Sprintf("no analyzer reads %s files", kind)
+}
+
+// collector gathers what the analyzers report on one file. An analyzer
+// abandoned at the time limit may still be running: once the collector is
+// closed, its late reports are dropped instead of racing the result.
+type collector struct {
+	mu       sync.Mutex
+	closed   bool
+	findings []finding.Finding
+	assets   []finding.Asset
+	edges    []finding.Edge
+}
+
+func (c *collector) report(f finding.Finding) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.closed {
+		c.findings = append(c.findings, f)
+	}
+}
+
+func (c *collector) asset(a finding.Asset) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.closed {
+		c.assets = append(c.assets, a)
+	}
+}
+
+func (c *collector) edge(ed finding.Edge) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.closed {
+		c.edges = append(c.edges, ed)
+	}
+}
+
+// close stops collecting and returns what was collected.
+func (c *collector) close() ([]finding.Finding, []finding.Asset, []finding.Edge) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closed = true
+	return c.findings, c.assets, c.edges
+}
+
+// runLimited runs the analyzers under the per-file time limit and returns
+// a description of what went wrong, or "". Analyzers check the context in
+// their long loops; one that does not is abandoned shortly after the limit.
+func (s *scanner) runLimited(ctx context.Context, as []*analysis.Analyzer, e source.Entry, kind source.Kind, content []byte, fh *os.File, col *collector) string {
+	fctx, cancel := context.WithTimeout(ctx, s.opts.FileTimeout)
+	defer cancel()
+	done := make(chan string, 1)
+	go func() { done <- s.runAnalyzers(fctx, as, e, kind, content, fh, col) }()
+	select {
+	case problem := <-done:
+		if fctx.Err() == nil || ctx.Err() != nil {
+			return problem
+		}
+	case <-fctx.Done():
+		if ctx.Err() != nil {
+			return "scan cancelled"
+		}
+		select {
+		case <-done:
+		case <-time.After(2 * time.Second):
+		}
+	}
+	return fmt.Sprintf("analysis exceeded the %s time limit per file (--file-timeout); findings so far are kept", s.opts.FileTimeout)
+}
+
 // runAnalyzers runs each analyzer on the file and returns a description of
 // the first failure, or "" when all finished.
-func (s *scanner) runAnalyzers(ctx context.Context, as []*analysis.Analyzer, e source.Entry, kind source.Kind, content []byte, fh *os.File,
-	report func(finding.Finding), asset func(finding.Asset), edge func(finding.Edge)) (problem string) {
+func (s *scanner) runAnalyzers(ctx context.Context, as []*analysis.Analyzer, e source.Entry, kind source.Kind, content []byte, fh *os.File, col *collector) (problem string) {
 	for _, a := range as {
 		msg := func() (msg string) {
 			defer func() {
@@ -432,7 +465,7 @@ func (s *scanner) runAnalyzers(ctx context.Context, as []*analysis.Analyzer, e s
 					msg = fmt.Sprintf("internal error: the %s analyzer panicked: %v", a.Name, r)
 				}
 			}()
-			p := analysis.NewPass(ctx, a, e, kind, report, asset, edge)
+			p := analysis.NewPass(ctx, a, e, kind, col.report, col.asset, col.edge)
 			p.Settings = s.opts.Settings
 			if a.Binary {
 				p.Reader = fh
