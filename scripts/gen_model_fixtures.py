@@ -269,8 +269,19 @@ def compressed():
     out(ERR, "payload.pkl.bz2", bz2.compress(PAYLOAD))
 
 
+def full_model():
+    """A whole model saved with torch.save(model): real, harmless, and still
+    outside the state-dict allowlist, as torch.load(weights_only=True) would
+    also refuse it. The analyzer reports its layer classes as one finding."""
+    torch.manual_seed(0)
+    m = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.BatchNorm2d(8), torch.nn.ReLU(),
+                            torch.nn.Flatten(), torch.nn.Linear(8, 2))
+    torch.save(m, os.path.join(ERR, "full_model.pt"))
+
+
 if __name__ == "__main__":
     benign()
     malicious()
     name_independent()
     compressed()
+    full_model()

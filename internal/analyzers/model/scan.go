@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/mlsec/mlsec/internal/analysis"
 	"github.com/mlsec/mlsec/internal/archive"
@@ -225,12 +226,59 @@ func (s *scanner) scanPickle(r io.Reader, w *watch, member string, base int64, l
 			s.globals = append(s.globals, g)
 		}
 	}
+	var unknown []pickle.Issue
 	for _, is := range res.Issues {
 		if w != nil && w.lim != nil && (is.Class == pickle.ClassMalformed || is.Class == pickle.ClassLimit) {
 			continue // the stream was cut by a decompression limit, reported as such
 		}
+		if is.Class == pickle.ClassUnknownGlobal {
+			unknown = append(unknown, is)
+			continue
+		}
 		s.reportIssue(member, base, is)
 	}
+	s.reportUnknown(member, base, unknown)
+}
+
+// maxNamed is how many unknown globals one finding names before "+N more".
+const maxNamed = 6
+
+// reportUnknown reports the globals outside the allowlists as one finding
+// per pickle: a whole-model checkpoint names dozens of layer classes, and
+// one finding listing them reads better than dozens saying the same thing.
+// The finding sits at the first of them.
+func (s *scanner) reportUnknown(member string, base int64, issues []pickle.Issue) {
+	switch len(issues) {
+	case 0:
+		return
+	case 1:
+		s.reportIssue(member, base, issues[0])
+		return
+	}
+	first := issues[0]
+	sev := first.Severity
+	names := make([]string, 0, maxNamed)
+	for i, is := range issues {
+		sev = max(sev, is.Severity)
+		if i < maxNamed {
+			names = append(names, qualified(is))
+		}
+	}
+	list := strings.Join(names, ", ")
+	if extra := len(issues) - len(names); extra > 0 {
+		list += fmt.Sprintf(" (+%d more)", extra)
+	}
+	first.Severity = sev
+	first.Evidence = list
+	first.Message = fmt.Sprintf("loading the pickle imports %d callables that are not on the allowlist of any expected framework, the first %s", len(issues), qualified(issues[0]))
+	s.reportIssue(member, base, first)
+}
+
+func qualified(is pickle.Issue) string {
+	if is.Module == "" {
+		return is.Name
+	}
+	return is.Module + "." + is.Name
 }
 
 func (s *scanner) reportIssue(member string, base int64, is pickle.Issue) {
