@@ -93,7 +93,7 @@ unpickled, and it makes no network connection.`,
 	root.PersistentFlags().StringVar(&g.atlasData, "atlas-data", "", "read MITRE ATLAS data from this ATLAS.yaml instead of the built-in copy")
 	root.AddCommand(newScan(g), newRules(g), newExplain(g), newAtlas(g), newVersion(g))
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &exitError{code: ExitError, err: fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
+		return &exitError{code: ExitError, err: fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
 	})
 	return root
 }

@@ -65,13 +65,6 @@ func (a *asm) bu(s string) *asm {
 	return a
 }
 
-// sbs writes SHORT_BINSTRING.
-func (a *asm) sbs(s string) *asm {
-	a.op(opShortBinString, byte(len(s)))
-	a.b = append(a.b, s...)
-	return a
-}
-
 // bytes8 writes BINBYTES8 of n zero bytes.
 func (a *asm) bytes8(n int) *asm {
 	a.op(opBinBytes8)

@@ -49,9 +49,6 @@ const (
 	Text             Kind = "text" // other text: Markdown, ini, env files
 )
 
-// sniffLen is how much of a file's head classification may look at.
-const sniffLen = 512
-
 var modelExts = map[string]bool{
 	".pkl": true, ".pickle": true, ".pt": true, ".pth": true, ".bin": true, ".ckpt": true,
 	".joblib": true, ".npy": true, ".npz": true, ".dill": true, ".sav": true, ".mar": true,

@@ -156,9 +156,6 @@ func syntaxError(diags hcl.Diagnostics) error {
 	return fmt.Errorf("invalid HCL")
 }
 
-// data returns the data block of the given type and name, or nil.
-func (m *module) data(typ, name string) *resource { return m.byAddr["data."+typ+"."+name] }
-
 // attr returns the named attribute of body, or nil.
 func attr(body *hclsyntax.Body, name string) *hclsyntax.Attribute {
 	if body == nil {

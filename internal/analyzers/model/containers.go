@@ -289,7 +289,8 @@ func (s *scanner) scanTar(r io.Reader, member string, depth int) {
 			s.inconclusive(member, rule.Medium, fmt.Sprintf("tar archive holds more than %d members; the rest were not scanned", maxMembers))
 			return
 		}
-		if h.Typeflag != tar.TypeReg && h.Typeflag != tar.TypeRegA || h.Size == 0 {
+		// The reader reports old-style TypeRegA members as TypeReg.
+		if h.Typeflag != tar.TypeReg || h.Size == 0 {
 			continue
 		}
 		s.members++

@@ -162,15 +162,6 @@ func TestEarlyStopInFrameIsHigh(t *testing.T) {
 	}
 }
 
-func hasRule(fs []finding.Finding, id string) bool {
-	for _, f := range fs {
-		if f.RuleID == id {
-			return true
-		}
-	}
-	return false
-}
-
 var _ = strings.Contains
 
 // npyFile builds a version-1 .npy with the given header dict and data.

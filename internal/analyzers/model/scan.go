@@ -52,7 +52,6 @@ type scanner struct {
 	pickles  int
 	members  int
 	limits   map[*archive.LimitError]bool // limit errors already reported
-	keras    bool
 	joblib   bool
 	encrypts int
 }
