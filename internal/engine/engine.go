@@ -177,6 +177,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			dst *[]source.Skip
 		}{{fr.skip, &res.Skipped}, {fr.fail, &res.Failed}, {fr.warn, &res.Warnings}} {
 			if p.s != nil {
+				// Parse errors can quote the file; reasons are output too.
+				p.s.Reason = redact.String(p.s.Reason)
 				*p.dst = append(*p.dst, *p.s)
 			}
 		}
