@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,6 +35,9 @@ var markerAnalyzer = &analysis.Analyzer{
 			}
 			if strings.Contains(line, "PANIC") {
 				panic("hostile input")
+			}
+			if strings.Contains(line, "LEAK") {
+				return fmt.Errorf("cannot parse line %d: %q", i+1, line)
 			}
 			if strings.Contains(line, "SPIN") {
 				<-p.Context.Done()
@@ -319,5 +323,16 @@ func TestRedactionAndDeterminism(t *testing.T) {
 		if strings.Contains(f.Evidence, "abcdefghijklmnop") {
 			t.Fatalf("secret not redacted: %s", f.Evidence)
 		}
+	}
+}
+
+// A failure reason quoting the file is redacted like a finding.
+func TestFailureReasonsRedacted(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "cfg.py", "LEAK token = 'hf_AbCdEfGhIjKlMnOpQrStUvWxYz0123'\n")
+	res := scan(t, Options{Paths: []string{dir}})
+	r := reasonOf(res.Failed, filepath.ToSlash(dir)+"/cfg.py")
+	if !strings.Contains(r, "cannot parse line 1") || strings.Contains(r, "AbCdEfGhIjKl") {
+		t.Errorf("reason %q", r)
 	}
 }
