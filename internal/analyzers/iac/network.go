@@ -102,6 +102,20 @@ type exposure struct {
 	PortsUnresolved  *value
 }
 
+// addPorts adds the port ranges of a list value, noting it as unresolved
+// when it could not be read as a list of strings.
+func (e *exposure) addPorts(v value) {
+	list, ok := stringsOf(v.V)
+	if v.Failed || !ok {
+		e.PortsUnresolved = &v
+	}
+	for _, s := range list {
+		if pr, ok := parsePorts(s); ok {
+			e.Ports = append(e.Ports, pr)
+		}
+	}
+}
+
 // checkNetwork reports ingress rules that open ML ports to the internet.
 func (c *checker) checkNetwork() {
 	for _, r := range c.m.resources {
@@ -240,15 +254,7 @@ func (c *checker) gcpRule(owner string, body *hclsyntax.Body) *exposure {
 			e.Ports = append(e.Ports, portRange{All: true})
 			continue
 		}
-		list, ok := stringsOf(ports.V)
-		if ports.Failed || !ok {
-			e.PortsUnresolved = &ports
-		}
-		for _, s := range list {
-			if pr, ok := parsePorts(s); ok {
-				e.Ports = append(e.Ports, pr)
-			}
-		}
+		e.addPorts(ports)
 	}
 	return e
 }
@@ -276,15 +282,7 @@ func (c *checker) azureRule(owner string, body *hclsyntax.Body) *exposure {
 		if !v.Present() {
 			continue
 		}
-		list, ok := stringsOf(v.V)
-		if v.Failed || !ok {
-			e.PortsUnresolved = &v
-		}
-		for _, s := range list {
-			if pr, ok := parsePorts(s); ok {
-				e.Ports = append(e.Ports, pr)
-			}
-		}
+		e.addPorts(v)
 	}
 	return e
 }
