@@ -10,21 +10,49 @@ import (
 	"io"
 
 	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/index"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/source"
 )
 
 // Analyzer is one input family's checks.
 type Analyzer struct {
-	Name  string        // the rule family, e.g. "code"
+	Name  string        // short and unique, e.g. "code"
 	Doc   string        // one paragraph: what it reads and looks for
 	Kinds []source.Kind // the file kinds it is run on
-	Rules []*rule.Rule  // every rule it may report
+	Rules []*rule.Rule  // every rule it may report; the engine rejects any other
 	// Binary analyzers read through Pass.Reader and bound their own memory;
 	// the engine does not load the file and applies no size limit to it.
 	// Text analyzers get the whole file in Pass.Content.
 	Binary bool
-	Run    func(*Pass) error
+	// Run analyzes one file. It may be nil for a project-only analyzer.
+	Run func(*Pass) error
+	// Project, when set, runs once per scan after every file has been
+	// analyzed, over the index and the per-file results: checks about the
+	// project as a whole ("no lock file anywhere", "no signing step").
+	Project func(*ProjectPass) error
+}
+
+// Diagnostic is what an analyzer reports; the engine fills in the rest of
+// the finding (title, phase, techniques, mitigations, confidence) from the
+// rule.
+type Diagnostic struct {
+	Rule     *rule.Rule
+	Location finding.Location // Path defaults to the analyzed file
+	Message  string           // one sentence about this occurrence
+	Evidence string           // the offending text as written; redacted by the engine
+	// Severity replaces the rule's default when SeverityReason is set: an
+	// analyzer may raise or lower a finding for what the evidence shows,
+	// and must say why.
+	Severity       rule.Severity
+	SeverityReason string
+	// Confidence likewise replaces the rule's when ConfidenceReason is set
+	// (a call whose argument the analyzer could not trace is less sure).
+	Confidence       rule.Confidence
+	ConfidenceReason string
+	Assets           []string          // IDs of the assets the finding touches
+	Related          []finding.Related // other places that explain it
+	Inconclusive     bool              // the file could not be fully checked
 }
 
 // Pass is one analyzer's view of one file.
@@ -38,6 +66,8 @@ type Pass struct {
 	Size     int64
 	Settings Settings
 
+	index  *index.Index
+	self   *index.File
 	report func(finding.Finding)
 	asset  func(finding.Asset)
 	edge   func(finding.Edge)
@@ -50,58 +80,82 @@ type Settings struct {
 	ModelAllow []string
 }
 
-// NewPass is for the engine and test harnesses.
-func NewPass(ctx context.Context, a *Analyzer, e source.Entry, k source.Kind, report func(finding.Finding), asset func(finding.Asset), edge func(finding.Edge)) *Pass {
-	return &Pass{Context: ctx, Analyzer: a, File: e, Kind: k, Size: e.Size, report: report, asset: asset, edge: edge}
+// Sinks receive what passes report. The engine provides them; test
+// harnesses may too.
+type Sinks struct {
+	Finding func(finding.Finding)
+	Asset   func(finding.Asset)
+	Edge    func(finding.Edge)
+	// Undeclared is told of a report of a rule the analyzer does not
+	// declare; the finding is dropped.
+	Undeclared func(a *Analyzer, ruleID string)
 }
 
-// Report records a finding. Rule, severity, phase and techniques come from r;
-// the location's path defaults to the file's.
-func (p *Pass) Report(r *rule.Rule, loc finding.Location, evidence, message string) {
-	if loc.Path == "" {
-		loc.Path = p.File.Path
+// NewPass is for the engine and test harnesses. ix and self may be nil when
+// the file is not part of an index (an archive member, a unit test).
+func NewPass(ctx context.Context, a *Analyzer, e source.Entry, k source.Kind, ix *index.Index, self *index.File, sinks Sinks) *Pass {
+	p := &Pass{Context: ctx, Analyzer: a, File: e, Kind: k, Size: e.Size, index: ix, self: self, asset: sinks.Asset, edge: sinks.Edge}
+	p.report = declaredOnly(a, sinks)
+	return p
+}
+
+// declaredOnly wraps the finding sink so that a rule the analyzer does not
+// declare never reaches a report: the rules list is what the CLI, the docs
+// and SARIF metadata are built from, and a finding outside it would have no
+// documentation and escape --disable.
+func declaredOnly(a *Analyzer, sinks Sinks) func(finding.Finding) {
+	declared := map[*rule.Rule]bool{}
+	for _, r := range a.Rules {
+		declared[r] = true
 	}
-	p.report(finding.Finding{
-		Rule:        r,
-		RuleID:      r.ID,
-		Severity:    r.Severity,
-		Confidence:  r.Confidence,
-		Phase:       r.Phase,
-		Techniques:  r.Techniques,
-		Mitigations: r.Mitigations,
-		Location:    loc,
-		Message:     message,
-		Evidence:    evidence,
-	})
-}
-
-// Reportf is Report with a formatted message.
-func (p *Pass) Reportf(r *rule.Rule, loc finding.Location, evidence, format string, args ...any) {
-	p.Report(r, loc, evidence, fmt.Sprintf(format, args...))
-}
-
-// ReportFinding records a finding the analyzer built itself, for example with
-// a severity raised above the rule's default by what the evidence shows.
-// RuleID, phase and techniques are filled from f.Rule when empty.
-func (p *Pass) ReportFinding(f finding.Finding) {
-	if f.Rule != nil {
-		if f.RuleID == "" {
-			f.RuleID = f.Rule.ID
+	return func(f finding.Finding) {
+		if f.Rule == nil || !declared[f.Rule] {
+			id := "<nil>"
+			if f.Rule != nil {
+				id = f.Rule.ID
+			}
+			if sinks.Undeclared != nil {
+				sinks.Undeclared(a, id)
+			}
+			return
 		}
-		if f.Phase == "" {
-			f.Phase = f.Rule.Phase
-		}
-		if f.Techniques == nil {
-			f.Techniques = f.Rule.Techniques
-		}
-		if f.Mitigations == nil {
-			f.Mitigations = f.Rule.Mitigations
+		if sinks.Finding != nil {
+			sinks.Finding(f)
 		}
 	}
+}
+
+// Report records a diagnostic as a finding.
+func (p *Pass) Report(d Diagnostic) {
+	p.report(Build(d, p.File.Path))
+}
+
+// Build turns a diagnostic into a finding, filling in what the rule says.
+// path is the analyzed file, used where the location has none.
+func Build(d Diagnostic, path string) finding.Finding {
+	r := d.Rule
+	f := finding.Finding{Rule: r, Location: d.Location, Message: d.Message, Evidence: d.Evidence,
+		Assets: d.Assets, Related: d.Related, Inconclusive: d.Inconclusive}
 	if f.Location.Path == "" {
-		f.Location.Path = p.File.Path
+		f.Location.Path = path
 	}
-	p.report(f)
+	for i := range f.Related {
+		if f.Related[i].Location.Path == "" {
+			f.Related[i].Location.Path = path
+		}
+	}
+	if r == nil {
+		return f
+	}
+	f.RuleID, f.Severity, f.Confidence, f.Phase = r.ID, r.Severity, r.Confidence, r.Phase
+	f.Techniques, f.Mitigations = r.Techniques, r.Mitigations
+	if d.SeverityReason != "" && d.Severity != r.Severity {
+		f.Severity, f.SeverityReason = d.Severity, d.SeverityReason
+	}
+	if d.ConfidenceReason != "" {
+		f.Confidence = d.Confidence
+	}
+	return f
 }
 
 // Line is a location on a line of this file.
@@ -109,10 +163,20 @@ func (p *Pass) Line(line, col int) finding.Location {
 	return finding.Location{Path: p.File.Path, Line: line, Column: col}
 }
 
-// AddAsset records an asset of the pipeline met in this file.
+// AddAsset records an asset of the pipeline met in this file. Build it with
+// package asset's constructors; where it was met defaults to this file.
 func (p *Pass) AddAsset(a finding.Asset) {
-	if a.Location.Path == "" {
-		a.Location.Path = p.File.Path
+	if a.Location != (finding.Location{}) {
+		a.Locations = append(a.Locations, a.Location)
+		a.Location = finding.Location{}
+	}
+	if len(a.Locations) == 0 {
+		a.Locations = []finding.Location{{Path: p.File.Path}}
+	}
+	for i := range a.Locations {
+		if a.Locations[i].Path == "" {
+			a.Locations[i].Path = p.File.Path
+		}
 	}
 	if p.asset != nil {
 		p.asset(a)
@@ -128,3 +192,79 @@ func (p *Pass) AddEdge(e finding.Edge) {
 
 // Canceled reports whether the per-file time limit has passed.
 func (p *Pass) Canceled() bool { return p.Context.Err() != nil }
+
+// Siblings returns the other files of this file's directory of the given
+// kinds, read whole within the index's bounds, for context: a Terraform
+// module's other .tf files, the Service beside a Deployment. They are
+// files of the scan (excludes and .gitignore apply, links are never
+// followed). Never report a finding located in a sibling: it is reported
+// when that file is analyzed itself. A file with no place in the index (an
+// archive member) has no siblings.
+func (p *Pass) Siblings(kinds ...source.Kind) []index.Sibling {
+	if p.index == nil || p.self == nil {
+		return nil
+	}
+	return p.index.Siblings(p.self, p.Canceled, kinds...)
+}
+
+// ProjectPass is a project-level analyzer's view of the whole scan.
+type ProjectPass struct {
+	Context  context.Context
+	Analyzer *Analyzer
+	Index    *index.Index
+	// Findings, Assets and Edges are what the per-file analyzers found,
+	// before suppression; read-only.
+	Findings []finding.Finding
+	Assets   []finding.Asset
+	Edges    []finding.Edge
+	Settings Settings
+
+	report func(finding.Finding)
+	asset  func(finding.Asset)
+	edge   func(finding.Edge)
+}
+
+// NewProjectPass is for the engine and test harnesses.
+func NewProjectPass(ctx context.Context, a *Analyzer, ix *index.Index, sinks Sinks) *ProjectPass {
+	return &ProjectPass{Context: ctx, Analyzer: a, Index: ix, report: declaredOnly(a, sinks), asset: sinks.Asset, edge: sinks.Edge}
+}
+
+// Report records a diagnostic about the project. A location with no path
+// is the first scanned root.
+func (p *ProjectPass) Report(d Diagnostic) { p.report(Build(d, "")) }
+
+// AddAsset records an asset; see Pass.AddAsset.
+func (p *ProjectPass) AddAsset(a finding.Asset) {
+	if p.asset != nil {
+		p.asset(a)
+	}
+}
+
+// AddEdge records a relation between two assets.
+func (p *ProjectPass) AddEdge(e finding.Edge) {
+	if p.edge != nil {
+		p.edge(e)
+	}
+}
+
+// ReportFinding records a finding the analyzer built itself.
+//
+// Deprecated: use Report with a Diagnostic.
+func (p *Pass) ReportFinding(f finding.Finding) {
+	d := Diagnostic{Rule: f.Rule, Location: f.Location, Message: f.Message, Evidence: f.Evidence,
+		Assets: f.Assets, Related: f.Related, Inconclusive: f.Inconclusive}
+	if f.Rule != nil && f.Severity != f.Rule.Severity {
+		d.Severity, d.SeverityReason = f.Severity, "set by the analyzer"
+	}
+	if f.Rule != nil && f.Confidence != f.Rule.Confidence {
+		d.Confidence, d.ConfidenceReason = f.Confidence, "set by the analyzer"
+	}
+	p.Report(d)
+}
+
+// Reportf records a finding with a formatted message.
+//
+// Deprecated: use Report with a Diagnostic.
+func (p *Pass) Reportf(r *rule.Rule, loc finding.Location, evidence, format string, args ...any) {
+	p.Report(Diagnostic{Rule: r, Location: loc, Evidence: evidence, Message: fmt.Sprintf(format, args...)})
+}

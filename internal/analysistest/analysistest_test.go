@@ -19,7 +19,7 @@ var marker = &analysis.Analyzer{
 	Run: func(p *analysis.Pass) error {
 		for i, l := range strings.Split(string(p.Content), "\n") {
 			if strings.Contains(l, "BAD") {
-				p.Report(badRule, p.Line(i+1, 1), l, "bad")
+				p.Report(analysis.Diagnostic{Rule: badRule, Location: p.Line(i+1, 1), Evidence: l, Message: "bad"})
 			}
 		}
 		return nil

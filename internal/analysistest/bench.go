@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/mlsec/mlsec/internal/analysis"
-	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/source"
 )
 
@@ -64,7 +63,7 @@ func Benchmark(b *testing.B, a *analysis.Analyzer, patterns ...string) {
 	b.ResetTimer()
 	for b.Loop() {
 		for _, in := range inputs {
-			p := analysis.NewPass(ctx, a, in.entry, in.kind, func(finding.Finding) {}, func(finding.Asset) {}, func(finding.Edge) {})
+			p := analysis.NewPass(ctx, a, in.entry, in.kind, nil, nil, analysis.Sinks{})
 			p.Content = in.content
 			if err := a.Run(p); err != nil {
 				b.Fatalf("%s: %v", in.entry.Path, err)

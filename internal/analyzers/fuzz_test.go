@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/mlsec/mlsec/internal/analysis"
-	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/source"
 )
 
@@ -71,7 +70,7 @@ func FuzzAnalyzers(f *testing.F) {
 				continue
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			p := analysis.NewPass(ctx, a, e, kind, func(finding.Finding) {}, func(finding.Asset) {}, func(finding.Edge) {})
+			p := analysis.NewPass(ctx, a, e, kind, nil, nil, analysis.Sinks{})
 			p.Content = content
 			_ = a.Run(p) // errors are fine: the engine reports the file as failed
 			cancel()

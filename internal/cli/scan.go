@@ -71,7 +71,7 @@ flags override it.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&f.format, "format", "f", "text", "output format: "+strings.Join(report.Formats, ", "))
+	fl.StringVarP(&f.format, "format", "f", "text", "output format: "+strings.Join(report.Formats(), ", "))
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file instead of standard output")
 	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 when a finding is at or above this severity: critical, high, medium, low, info or none (default high)")
 	fl.StringVar(&f.minSeverity, "min-severity", "", "leave out findings below this severity")
@@ -94,8 +94,8 @@ func runScan(cmd *cobra.Command, g *globals, f *scanFlags, args []string) error 
 	if len(args) == 0 {
 		args = []string{"."}
 	}
-	if !contains(report.Formats, f.format) {
-		return usageErr("unknown format %q (want %s)", f.format, strings.Join(report.Formats, ", "))
+	if !contains(report.Formats(), f.format) {
+		return usageErr("unknown format %q (want %s)", f.format, strings.Join(report.Formats(), ", "))
 	}
 	cfg, err := loadConfig(f.config, args[0])
 	if err != nil {

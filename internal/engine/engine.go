@@ -11,10 +11,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
+	"path/filepath"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -22,7 +21,9 @@ import (
 
 	"github.com/mlsec/mlsec/internal/analysis"
 	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/index"
 	"github.com/mlsec/mlsec/internal/redact"
+	"github.com/mlsec/mlsec/internal/result"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/source"
 )
@@ -56,30 +57,14 @@ type Options struct {
 	MaxTextSize int64                    // text files larger than this fail; 0 means DefaultMaxTextSize
 	FileTimeout time.Duration            // per-file analysis time; 0 means DefaultFileTimeout
 	Settings    analysis.Settings
-	// Progress, when set, is called after each file with the files done and found so far.
+	// Progress, when set, is called after each file with the files done and in all.
 	Progress func(done, found int)
 	// open replaces os.Open in tests that need a file to fail.
 	open func(name string) (*os.File, error)
 }
 
-// Result is a finished scan.
-type Result struct {
-	Paths      []string          `json:"paths"`
-	Findings   []finding.Finding `json:"findings"`
-	Assets     []finding.Asset   `json:"assets"`
-	Edges      []finding.Edge    `json:"edges"`
-	Skipped    []source.Skip     `json:"skipped"`
-	Failed     []source.Skip     `json:"failed"`   // should have been analyzed and could not be
-	Warnings   []source.Skip     `json:"warnings"` // analyzed, with something to note
-	Analyzed   int               `json:"analyzed"`
-	Suppressed int               `json:"suppressed"` // by inline ignores
-	Baselined  int               `json:"baselined"`
-	Duration   time.Duration     `json:"-"`
-}
-
-// Incomplete reports whether some file could not be fully analyzed, which
-// makes the scan's verdict incomplete (exit code 2).
-func (r *Result) Incomplete() bool { return len(r.Failed) > 0 }
+// Result is a finished scan; see package result.
+type Result = result.Result
 
 // fileResult is what one worker learns about one file.
 type fileResult struct {
@@ -93,9 +78,12 @@ type fileResult struct {
 	ignored  int
 }
 
-// Run performs the scan. It returns an error only when the scan cannot
-// start (a path does not exist); problems with single files are recorded in
-// the result.
+// Run performs the scan in two phases: the walk builds the project index
+// (every file found, each accounted for), then the analyzers run over the
+// index in parallel, and last the project-level analyzers run once over the
+// index and the per-file results. It returns an error only when the scan
+// cannot start (a path does not exist); problems with single files are
+// recorded in the result.
 func Run(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Jobs <= 0 {
 		opts.Jobs = runtime.NumCPU()
@@ -106,9 +94,6 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if opts.FileTimeout <= 0 {
 		opts.FileTimeout = DefaultFileTimeout
 	}
-	if opts.open == nil {
-		opts.open = os.Open
-	}
 	for _, p := range opts.Paths {
 		if _, err := os.Lstat(p); err != nil {
 			return nil, fmt.Errorf("cannot scan %s: %w", p, errors.Unwrap(err))
@@ -117,36 +102,33 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	start := time.Now()
 	byKind := map[source.Kind][]*analysis.Analyzer{}
 	for _, a := range opts.Analyzers {
+		if a.Run == nil {
+			continue
+		}
 		for _, k := range a.Kinds {
 			byKind[k] = append(byKind[k], a)
 		}
 	}
-	s := &scanner{opts: opts, byKind: byKind}
 
-	entries := make(chan source.Entry, 256)
+	res := &Result{Paths: opts.Paths}
+	var entries []source.Entry
+	w := &source.Walker{Excludes: opts.Excludes, NoGitignore: opts.NoGitignore}
+	for _, p := range opts.Paths {
+		err := w.Walk(p, func(e source.Entry) { entries = append(entries, e) },
+			func(sk source.Skip) { res.Skipped = append(res.Skipped, sk) })
+		if err != nil {
+			return nil, err
+		}
+	}
+	ix := index.New(entries, opts.MaxTextSize, opts.open)
+	s := &scanner{opts: opts, byKind: byKind, index: ix}
+
+	files := make(chan *index.File, 256)
 	results := make(chan fileResult, 256)
-	var walkErr error
-	var skips []source.Skip
-	var found int
-	var mu sync.Mutex // guards found and skips, written by the walker
 	go func() {
-		defer close(entries)
-		w := &source.Walker{Excludes: opts.Excludes, NoGitignore: opts.NoGitignore}
-		for _, p := range opts.Paths {
-			err := w.Walk(p, func(e source.Entry) {
-				mu.Lock()
-				found++
-				mu.Unlock()
-				entries <- e
-			}, func(sk source.Skip) {
-				mu.Lock()
-				skips = append(skips, sk)
-				mu.Unlock()
-			})
-			if err != nil {
-				walkErr = err
-				return
-			}
+		defer close(files)
+		for _, f := range ix.Files() {
+			files <- f
 		}
 	}()
 	var wg sync.WaitGroup
@@ -154,94 +136,94 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for e := range entries {
-				results <- s.file(ctx, e)
+			for f := range files {
+				results <- s.file(ctx, f)
 			}
 		}()
 	}
 	go func() { wg.Wait(); close(results) }()
 
-	res := &Result{Paths: opts.Paths}
 	done := 0
 	for fr := range results {
 		done++
-		res.Findings = append(res.Findings, fr.findings...)
-		res.Assets = append(res.Assets, fr.assets...)
-		res.Edges = append(res.Edges, fr.edges...)
-		res.Suppressed += fr.ignored
-		if fr.analyzed {
-			res.Analyzed++
-		}
-		for _, p := range []struct {
-			s   *source.Skip
-			dst *[]source.Skip
-		}{{fr.skip, &res.Skipped}, {fr.fail, &res.Failed}, {fr.warn, &res.Warnings}} {
-			if p.s != nil {
-				// Parse errors can quote the file; reasons are output too.
-				p.s.Reason = redact.String(p.s.Reason)
-				*p.dst = append(*p.dst, *p.s)
-			}
-		}
+		s.add(res, fr)
 		if opts.Progress != nil {
-			mu.Lock()
-			f := found
-			mu.Unlock()
-			opts.Progress(done, f)
+			opts.Progress(done, ix.Len())
 		}
 	}
-	if walkErr != nil {
-		return nil, walkErr
-	}
-	res.Skipped = append(res.Skipped, skips...)
-	finish(res)
+	s.project(ctx, res)
+	res.Finish()
 	res.Duration = time.Since(start)
 	return res, nil
 }
 
-// finish sorts everything into a stable order and drops duplicate assets
-// and edges: output must not depend on which worker finished first.
-func finish(res *Result) {
-	for _, l := range [][]source.Skip{res.Skipped, res.Failed, res.Warnings} {
-		sort.Slice(l, func(i, j int) bool { return l[i].Path < l[j].Path })
+// add folds one file's result into the scan's.
+func (s *scanner) add(res *Result, fr fileResult) {
+	res.Findings = append(res.Findings, fr.findings...)
+	res.Assets = append(res.Assets, fr.assets...)
+	res.Edges = append(res.Edges, fr.edges...)
+	res.Suppressed += fr.ignored
+	if fr.analyzed {
+		res.Analyzed++
 	}
-	SortFindings(res.Findings)
-	sort.Slice(res.Assets, func(i, j int) bool { return res.Assets[i].ID < res.Assets[j].ID })
-	res.Assets = dedupeAssets(res.Assets)
-	sort.Slice(res.Edges, func(i, j int) bool {
-		a, b := res.Edges[i], res.Edges[j]
-		return a.From+"\x00"+a.To+"\x00"+a.Kind < b.From+"\x00"+b.To+"\x00"+b.Kind
-	})
-	res.Edges = dedupeEdges(res.Edges)
+	for _, p := range []struct {
+		s   *source.Skip
+		dst *[]source.Skip
+	}{{fr.skip, &res.Skipped}, {fr.fail, &res.Failed}, {fr.warn, &res.Warnings}} {
+		if p.s != nil {
+			// Parse errors can quote the file; reasons are output too.
+			p.s.Reason = redact.String(p.s.Reason)
+			*p.dst = append(*p.dst, *p.s)
+		}
+	}
+}
+
+// project runs the project-level analyzers once, after every file, with
+// the same panic isolation as per-file analysis. A failure is recorded
+// against the first scanned path: the verdict is incomplete.
+func (s *scanner) project(ctx context.Context, res *Result) {
+	for _, a := range s.opts.Analyzers {
+		if a.Project == nil {
+			continue
+		}
+		col := &collector{}
+		pp := analysis.NewProjectPass(ctx, a, s.index, col.sinks())
+		pp.Findings, pp.Assets, pp.Edges, pp.Settings = res.Findings, res.Assets, res.Edges, s.opts.Settings
+		problem := func() (msg string) {
+			defer func() {
+				if r := recover(); r != nil {
+					msg = fmt.Sprintf("internal error: the %s project analyzer panicked: %v", a.Name, r)
+				}
+			}()
+			if err := a.Project(pp); err != nil {
+				return err.Error()
+			}
+			return ""
+		}()
+		fs, as, es, undeclared := col.close()
+		if problem == "" {
+			problem = undeclared
+		}
+		root := ""
+		if len(s.opts.Paths) > 0 {
+			root = filepath.ToSlash(filepath.Clean(s.opts.Paths[0]))
+		}
+		for i := range fs {
+			if fs[i].Location.Path == "" {
+				fs[i].Location.Path = root
+			}
+		}
+		fr := fileResult{assets: as, edges: es}
+		fr.findings = s.postprocess(fs, source.Entry{Path: root, Rel: "."}, nil, &fr)
+		if problem != "" {
+			fr.fail = &source.Skip{Path: root, Reason: problem}
+		}
+		s.add(res, fr)
+	}
 }
 
 // SortFindings orders findings most severe first, then by place.
-func SortFindings(fs []finding.Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
-		if a.Severity != b.Severity {
-			return a.Severity > b.Severity
-		}
-		if a.Location.Path != b.Location.Path {
-			return a.Location.Path < b.Location.Path
-		}
-		if a.Location.Member != b.Location.Member {
-			return a.Location.Member < b.Location.Member
-		}
-		if a.Location.Line != b.Location.Line {
-			return a.Location.Line < b.Location.Line
-		}
-		if a.Location.Offset != b.Location.Offset {
-			return a.Location.Offset < b.Location.Offset
-		}
-		if a.Location.Column != b.Location.Column {
-			return a.Location.Column < b.Location.Column
-		}
-		if a.RuleID != b.RuleID {
-			return a.RuleID < b.RuleID
-		}
-		return a.Message < b.Message
-	})
-}
+func SortFindings(fs []finding.Finding) { result.SortFindings(fs) }
 
 // fingerprint gives each of one file's findings an ID that survives edits
 // elsewhere in the file: rule, path relative to the scan root, archive member
@@ -264,44 +246,24 @@ func fingerprint(fs []finding.Finding, rel string) {
 	}
 }
 
-func dedupeAssets(as []finding.Asset) []finding.Asset {
-	out := as[:0]
-	for i, a := range as {
-		if i > 0 && a.ID == as[i-1].ID {
-			continue
-		}
-		out = append(out, a)
-	}
-	return out
-}
-
-func dedupeEdges(es []finding.Edge) []finding.Edge {
-	out := es[:0]
-	for i, e := range es {
-		if i > 0 && e == es[i-1] {
-			continue
-		}
-		out = append(out, e)
-	}
-	return out
-}
-
 type scanner struct {
 	opts   Options
 	byKind map[source.Kind][]*analysis.Analyzer
+	index  *index.Index
 }
-
-// headLen is how much of a file classification reads; YAML needs enough to
-// see apiVersion and kind past a license header.
-const headLen = 8 << 10
 
 // file analyzes one file. It never panics: an analyzer that panics on a
 // hostile input fails that file, and the scan goes on.
-func (s *scanner) file(ctx context.Context, e source.Entry) fileResult {
-	kind, content, fail := s.classify(e)
-	if fail != nil {
-		return fileResult{fail: fail}
+func (s *scanner) file(ctx context.Context, f *index.File) fileResult {
+	e := f.Entry
+	kind, content, err := s.index.Kind(f)
+	if err != nil {
+		return fileResult{fail: &source.Skip{Path: e.Path, Reason: "could not read: " + err.Error()}}
 	}
+	return s.analyze(ctx, f, e, kind, content)
+}
+
+func (s *scanner) analyze(ctx context.Context, f *index.File, e source.Entry, kind source.Kind, content []byte) fileResult {
 	analyzers := s.byKind[kind]
 	if len(analyzers) == 0 {
 		return fileResult{skip: &source.Skip{Path: e.Path, Reason: noAnalyzerReason(kind)}}
@@ -309,27 +271,26 @@ func (s *scanner) file(ctx context.Context, e source.Entry) fileResult {
 	var fr fileResult
 	var fh *os.File
 	if analyzers[0].Binary {
-		f, err := s.opts.open(e.OS)
+		h, err := s.index.Open(f)
 		if err != nil {
-			return fileResult{fail: &source.Skip{Path: e.Path, Reason: "could not read: " + unwrap(err)}}
+			return fileResult{fail: &source.Skip{Path: e.Path, Reason: "could not read: " + index.Unwrap(err)}}
 		}
-		fh = f
+		fh = h
 		defer fh.Close()
 	} else {
 		if e.Size > s.opts.MaxTextSize {
-			return fileResult{fail: &source.Skip{Path: e.Path, Reason: fmt.Sprintf("%s file of %s is over the %s size limit for text files (--max-file-size)", kind, humanSize(e.Size), humanSize(s.opts.MaxTextSize))}}
+			return fileResult{fail: &source.Skip{Path: e.Path, Reason: fmt.Sprintf("%s file of %s is over the %s size limit for text files (--max-file-size)", kind, index.HumanSize(e.Size), index.HumanSize(s.opts.MaxTextSize))}}
 		}
 		if content == nil {
 			var err error
-			if content, err = s.readAll(e.OS); err != nil {
+			if content, err = s.index.Read(f); err != nil {
 				return fileResult{fail: &source.Skip{Path: e.Path, Reason: "could not read: " + err.Error()}}
 			}
 		}
 		if looksBinary(content) {
 			// A pickle renamed to .py is still a pickle to torch.load.
-			if k := source.Refine(source.Unknown, content[:min(len(content), headLen)]); k == source.Model && len(s.byKind[source.Model]) > 0 {
-				e.Kind, e.NeedsContent = source.Model, false
-				return s.file(ctx, e)
+			if k := source.Refine(source.Unknown, content[:min(len(content), index.HeadLen)]); k == source.Model && len(s.byKind[source.Model]) > 0 {
+				return s.analyze(ctx, f, e, source.Model, nil)
 			}
 			return fileResult{skip: &source.Skip{Path: e.Path, Reason: fmt.Sprintf("binary content (NUL bytes) where a %s file was expected; not analyzed", kind)}}
 		}
@@ -339,8 +300,12 @@ func (s *scanner) file(ctx context.Context, e source.Entry) fileResult {
 	}
 
 	col := &collector{}
-	problem := s.runLimited(ctx, analyzers, e, kind, content, fh, col)
-	fr.findings, fr.assets, fr.edges = col.close()
+	problem := s.runLimited(ctx, analyzers, f, kind, content, fh, col)
+	var undeclared string
+	fr.findings, fr.assets, fr.edges, undeclared = col.close()
+	if problem == "" {
+		problem = undeclared
+	}
 	if problem != "" {
 		fr.fail = &source.Skip{Path: e.Path, Reason: problem}
 	} else {
@@ -354,28 +319,6 @@ func (s *scanner) file(ctx context.Context, e source.Entry) fileResult {
 		}
 	}
 	return fr
-}
-
-// classify works out the file's kind, reading its head when the name is
-// not enough. Text that needed reading to classify is read whole, once, and
-// returned, so the analyzers get the same bytes.
-func (s *scanner) classify(e source.Entry) (source.Kind, []byte, *source.Skip) {
-	if !e.NeedsContent {
-		return e.Kind, nil, nil
-	}
-	var content, head []byte
-	var err error
-	if (e.Kind == source.YAML || e.Kind == source.JSON || e.Kind == source.Text) && e.Size <= s.opts.MaxTextSize {
-		if content, err = s.readAll(e.OS); err == nil {
-			head = content[:min(len(content), headLen)]
-		}
-	} else {
-		head, err = s.readHead(e.OS)
-	}
-	if err != nil {
-		return source.Unknown, nil, &source.Skip{Path: e.Path, Reason: "could not read: " + err.Error()}
-	}
-	return source.Refine(e.Kind, head), content, nil
 }
 
 // noAnalyzerReason says why a file of this kind was skipped.
@@ -393,53 +336,54 @@ func noAnalyzerReason(kind source.Kind) string {
 // abandoned at the time limit may still be running: once the collector is
 // closed, its late reports are dropped instead of racing the result.
 type collector struct {
-	mu       sync.Mutex
-	closed   bool
-	findings []finding.Finding
-	assets   []finding.Asset
-	edges    []finding.Edge
+	mu         sync.Mutex
+	closed     bool
+	findings   []finding.Finding
+	assets     []finding.Asset
+	edges      []finding.Edge
+	undeclared string
 }
 
-func (c *collector) report(f finding.Finding) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.closed {
-		c.findings = append(c.findings, f)
+func (c *collector) sinks() analysis.Sinks {
+	return analysis.Sinks{
+		Finding: func(f finding.Finding) { c.add(func() { c.findings = append(c.findings, f) }) },
+		Asset:   func(a finding.Asset) { c.add(func() { c.assets = append(c.assets, a) }) },
+		Edge:    func(e finding.Edge) { c.add(func() { c.edges = append(c.edges, e) }) },
+		Undeclared: func(a *analysis.Analyzer, id string) {
+			c.add(func() {
+				if c.undeclared == "" {
+					c.undeclared = fmt.Sprintf("internal error: the %s analyzer reported rule %s, which it does not declare; the finding was dropped", a.Name, id)
+				}
+			})
+		},
 	}
 }
 
-func (c *collector) asset(a finding.Asset) {
+func (c *collector) add(f func()) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.closed {
-		c.assets = append(c.assets, a)
+		f()
 	}
 }
 
-func (c *collector) edge(ed finding.Edge) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.closed {
-		c.edges = append(c.edges, ed)
-	}
-}
-
-// close stops collecting and returns what was collected.
-func (c *collector) close() ([]finding.Finding, []finding.Asset, []finding.Edge) {
+// close stops collecting and returns what was collected, and a description
+// of the first report of an undeclared rule, or "".
+func (c *collector) close() ([]finding.Finding, []finding.Asset, []finding.Edge, string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.closed = true
-	return c.findings, c.assets, c.edges
+	return c.findings, c.assets, c.edges, c.undeclared
 }
 
 // runLimited runs the analyzers under the per-file time limit and returns
 // a description of what went wrong, or "". Analyzers check the context in
 // their long loops; one that does not is abandoned shortly after the limit.
-func (s *scanner) runLimited(ctx context.Context, as []*analysis.Analyzer, e source.Entry, kind source.Kind, content []byte, fh *os.File, col *collector) string {
+func (s *scanner) runLimited(ctx context.Context, as []*analysis.Analyzer, f *index.File, kind source.Kind, content []byte, fh *os.File, col *collector) string {
 	fctx, cancel := context.WithTimeout(ctx, s.opts.FileTimeout)
 	defer cancel()
 	done := make(chan string, 1)
-	go func() { done <- s.runAnalyzers(fctx, as, e, kind, content, fh, col) }()
+	go func() { done <- s.runAnalyzers(fctx, as, f, kind, content, fh, col) }()
 	select {
 	case problem := <-done:
 		if fctx.Err() == nil || ctx.Err() != nil {
@@ -459,7 +403,7 @@ func (s *scanner) runLimited(ctx context.Context, as []*analysis.Analyzer, e sou
 
 // runAnalyzers runs each analyzer on the file and returns a description of
 // the first failure, or "" when all finished.
-func (s *scanner) runAnalyzers(ctx context.Context, as []*analysis.Analyzer, e source.Entry, kind source.Kind, content []byte, fh *os.File, col *collector) (problem string) {
+func (s *scanner) runAnalyzers(ctx context.Context, as []*analysis.Analyzer, f *index.File, kind source.Kind, content []byte, fh *os.File, col *collector) (problem string) {
 	for _, a := range as {
 		msg := func() (msg string) {
 			defer func() {
@@ -467,7 +411,7 @@ func (s *scanner) runAnalyzers(ctx context.Context, as []*analysis.Analyzer, e s
 					msg = fmt.Sprintf("internal error: the %s analyzer panicked: %v", a.Name, r)
 				}
 			}()
-			p := analysis.NewPass(ctx, a, e, kind, col.report, col.asset, col.edge)
+			p := analysis.NewPass(ctx, a, f.Entry, kind, s.index, f, col.sinks())
 			p.Settings = s.opts.Settings
 			if a.Binary {
 				p.Reader = fh
@@ -533,45 +477,10 @@ func (s *scanner) postprocess(fs []finding.Finding, e source.Entry, content []by
 	return out
 }
 
-// readAll reads a whole text file, failing when it has grown past the size
-// limit since the walk measured it.
-func (s *scanner) readAll(name string) ([]byte, error) {
-	f, err := s.opts.open(name)
-	if err != nil {
-		return nil, errors.New(unwrap(err))
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, s.opts.MaxTextSize+1))
-	if err != nil {
-		return nil, errors.New(unwrap(err))
-	}
-	if int64(len(b)) > s.opts.MaxTextSize {
-		return nil, fmt.Errorf("file grew past the %s size limit while being read", humanSize(s.opts.MaxTextSize))
-	}
-	if b == nil {
-		b = []byte{} // read, and empty: not the same as not read
-	}
-	return b, nil
-}
-
-func (s *scanner) readHead(name string) ([]byte, error) {
-	f, err := s.opts.open(name)
-	if err != nil {
-		return nil, errors.New(unwrap(err))
-	}
-	defer f.Close()
-	buf := make([]byte, headLen)
-	n, err := io.ReadFull(f, buf)
-	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
-		return nil, errors.New(unwrap(err))
-	}
-	return buf[:n], nil
-}
-
 // looksBinary says a text file is not text: NUL bytes in its first 8 KiB,
 // the test git and grep use.
 func looksBinary(b []byte) bool {
-	return bytes.IndexByte(b[:min(len(b), headLen)], 0) >= 0
+	return bytes.IndexByte(b[:min(len(b), index.HeadLen)], 0) >= 0
 }
 
 func invalidAt(b []byte) int {
@@ -583,24 +492,4 @@ func invalidAt(b []byte) int {
 		i += n
 	}
 	return -1
-}
-
-func unwrap(err error) string {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
-}
-
-func humanSize(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }

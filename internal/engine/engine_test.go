@@ -31,7 +31,7 @@ var markerAnalyzer = &analysis.Analyzer{
 		}
 		for i, line := range strings.Split(string(p.Content), "\n") {
 			if j := strings.Index(line, "BAD"); j >= 0 {
-				p.Report(testRule, p.Line(i+1, j+1), strings.TrimSpace(line), "marker found")
+				p.Report(analysis.Diagnostic{Rule: testRule, Location: p.Line(i+1, j+1), Evidence: strings.TrimSpace(line), Message: "marker found"})
 			}
 			if strings.Contains(line, "PANIC") {
 				panic("hostile input")

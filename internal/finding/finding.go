@@ -76,46 +76,71 @@ type Finding struct {
 	Evidence     string          `json:"evidence,omitempty"` // redacted before it leaves the engine
 	Fingerprint  string          `json:"fingerprint"`
 	Assets       []string        `json:"assets,omitempty"` // IDs of the assets this finding touches
-	Inconclusive bool            `json:"inconclusive,omitempty"`
+	Related      []Related       `json:"related,omitempty"`
+	// SeverityReason says why Severity differs from the rule's default,
+	// when an analyzer raised or lowered it for what the evidence shows.
+	SeverityReason string `json:"severity_reason,omitempty"`
+	Inconclusive   bool   `json:"inconclusive,omitempty"`
 }
+
+// Related is another place that explains a finding: the Service that
+// exposes a pod, the variable a value came from, the sibling file that
+// grants access.
+type Related struct {
+	Location Location `json:"location"`
+	Message  string   `json:"message"`
+}
+
+// AssetKind says what part of an ML pipeline an asset is.
+type AssetKind string
 
 // Asset kinds: what an ML pipeline is made of.
 const (
-	AssetDataStore    = "data-store"    // bucket, DVC remote, volume
-	AssetDataset      = "dataset"       // a named dataset or path
-	AssetPipelineStep = "pipeline-step" // training job, pipeline step, script
-	AssetModel        = "model"         // model file or artifact
-	AssetRegistry     = "registry"      // MLflow, Hugging Face repo, container registry
-	AssetEndpoint     = "endpoint"      // serving endpoint or dashboard
-	AssetWorkflow     = "workflow"      // CI/CD workflow
-	AssetCredential   = "credential"    // a secret and where it is usable
-	AssetExternal     = "external"      // hub model, public dataset, package index
+	AssetDataStore    AssetKind = "data-store"    // bucket, DVC remote, volume
+	AssetDataset      AssetKind = "dataset"       // a named dataset or path
+	AssetPipelineStep AssetKind = "pipeline-step" // training job, pipeline step, script
+	AssetModel        AssetKind = "model"         // model file or artifact
+	AssetRegistry     AssetKind = "registry"      // MLflow, container registry
+	AssetEndpoint     AssetKind = "endpoint"      // serving endpoint or dashboard
+	AssetWorkflow     AssetKind = "workflow"      // CI/CD workflow
+	AssetCredential   AssetKind = "credential"    // a secret and where it is usable
+	AssetExternal     AssetKind = "external"      // hub model, public dataset, package index
+	AssetImage        AssetKind = "image"         // container image
 )
+
+// EdgeKind names a relation between two assets.
+type EdgeKind string
 
 // Edge kinds between assets.
 const (
-	EdgeReads      = "reads"
-	EdgeWrites     = "writes"
-	EdgeDeploys    = "deploys"
-	EdgeTriggers   = "triggers"
-	EdgeUsesSecret = "can-use-credential"
+	EdgeReads      EdgeKind = "reads"
+	EdgeWrites     EdgeKind = "writes"
+	EdgeDeploys    EdgeKind = "deploys"
+	EdgeTriggers   EdgeKind = "triggers"
+	EdgeUsesSecret EdgeKind = "can-use-credential"
 )
 
-// Asset is one thing in the pipeline, found while scanning.
+// Asset is one thing in the pipeline, found while scanning. Build it with
+// the constructors of package asset, which give one identity to one thing
+// however it was written.
 type Asset struct {
-	ID       string            `json:"id"` // stable: kind + ":" + name, e.g. "data-store:s3://acme-training"
-	Kind     string            `json:"kind"`
-	Name     string            `json:"name"`
-	Location Location          `json:"location"`
-	Attrs    map[string]string `json:"attrs,omitempty"`
+	ID        string            `json:"id"` // kind + ":" + canonical name, e.g. "data-store:s3://acme-training"
+	Kind      AssetKind         `json:"kind"`
+	Name      string            `json:"name"`
+	Locations []Location        `json:"locations"` // every place the scan met it, sorted
+	Attrs     map[string]string `json:"attrs,omitempty"`
+	// Location is where an analyzer met it; the engine moves it into Locations.
+	//
+	// Deprecated: set Locations, or let Pass.AddAsset fill it.
+	Location Location `json:"-"`
 }
 
-// AssetID builds the conventional ID for an asset.
-func AssetID(kind, name string) string { return kind + ":" + name }
+// AssetID builds the ID of an asset from its kind and canonical name.
+func AssetID(kind AssetKind, name string) string { return string(kind) + ":" + name }
 
 // Edge is a directed relation between two assets.
 type Edge struct {
-	From string `json:"from"`
-	To   string `json:"to"`
-	Kind string `json:"kind"`
+	From string   `json:"from"`
+	To   string   `json:"to"`
+	Kind EdgeKind `json:"kind"`
 }

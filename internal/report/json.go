@@ -57,6 +57,8 @@ type JSONFinding struct {
 	Fix   string `json:"fix,omitempty"`
 }
 
+func init() { register("json", WriteJSON) }
+
 // WriteJSON writes the scan as one JSON document.
 func WriteJSON(w io.Writer, r *Report) error {
 	res := r.Result

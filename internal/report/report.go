@@ -9,16 +9,44 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/mlsec/mlsec/internal/engine"
+	"github.com/mlsec/mlsec/internal/result"
 	"github.com/mlsec/mlsec/internal/rule"
 )
 
-// Formats lists the output formats, for help text and validation.
-var Formats = []string{"text", "json", "sarif"}
+// Writer renders a finished scan in one format. Each format is one file of
+// this package that registers its writer; nothing else needs to change.
+type Writer func(w io.Writer, r *Report) error
+
+var writers = map[string]Writer{}
+
+// register adds a format. Formats register from their own file's init, so
+// that a new format is one new file.
+func register(name string, w Writer) {
+	if _, dup := writers[name]; dup {
+		panic("report: format " + name + " registered twice")
+	}
+	writers[name] = w
+}
+
+// Formats lists the output formats, text first, then by name, for help text
+// and validation.
+func Formats() []string {
+	out := make([]string, 0, len(writers))
+	for name := range writers {
+		out = append(out, name)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if (out[i] == "text") != (out[j] == "text") {
+			return out[i] == "text"
+		}
+		return out[i] < out[j]
+	})
+	return out
+}
 
 // Report is everything a writer needs.
 type Report struct {
-	Result  *engine.Result
+	Result  *result.Result
 	Rules   []*rule.Rule // every rule the scan could report, for SARIF metadata
 	Version string
 	FailOn  rule.Severity
@@ -28,21 +56,20 @@ type Report struct {
 	Color         bool // text only: ANSI colours
 }
 
-// Write renders r in the named format.
+// Write renders r in the named format ("" is text).
 func Write(w io.Writer, format string, r *Report) error {
-	switch format {
-	case "text", "":
-		return WriteText(w, r)
-	case "json":
-		return WriteJSON(w, r)
-	case "sarif":
-		return WriteSARIF(w, r)
+	if format == "" {
+		format = "text"
 	}
-	return fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
+	wr, ok := writers[format]
+	if !ok {
+		return fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats(), ", "))
+	}
+	return wr(w, r)
 }
 
 // Counts tallies findings by severity.
-func Counts(r *engine.Result) map[rule.Severity]int {
+func Counts(r *result.Result) map[rule.Severity]int {
 	m := map[rule.Severity]int{}
 	for _, f := range r.Findings {
 		m[f.Severity]++
@@ -65,7 +92,7 @@ func (r *Report) Failing() bool {
 
 // skipReasons groups skipped files by reason, most common first, with the
 // variable part of reasons left in: it is what a user needs to act on.
-func skipReasons(r *engine.Result) []reasonCount {
+func skipReasons(r *result.Result) []reasonCount {
 	m := map[string]int{}
 	for _, s := range r.Skipped {
 		m[s.Reason]++

@@ -93,12 +93,15 @@ type sarifResult struct {
 	Level               string            `json:"level"`
 	Message             sarifText         `json:"message"`
 	Locations           []sarifLocation   `json:"locations"`
+	RelatedLocations    []sarifLocation   `json:"relatedLocations,omitempty"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
 	Properties          map[string]any    `json:"properties,omitempty"`
 }
 
 type sarifLocation struct {
+	ID               int           `json:"id,omitempty"`
 	PhysicalLocation sarifPhysical `json:"physicalLocation"`
+	Message          *sarifText    `json:"message,omitempty"`
 }
 
 type sarifPhysical struct {
@@ -136,6 +139,8 @@ func securitySeverity(s rule.Severity) string {
 func precision(c rule.Confidence) string {
 	return map[rule.Confidence]string{rule.HighConfidence: "high", rule.MediumConfidence: "medium", rule.LowConfidence: "low"}[c]
 }
+
+func init() { register("sarif", WriteSARIF) }
 
 // WriteSARIF writes the scan as a SARIF 2.1.0 log. Suppressed and baselined
 // findings are not in the result, so they are left out, not marked.
@@ -181,12 +186,19 @@ func WriteSARIF(w io.Writer, r *Report) error {
 		if f.Location.Cell > 0 {
 			props["notebook-cell"], props["notebook-cell-line"] = f.Location.Cell, f.Location.CellLine
 		}
+		var related []sarifLocation
+		for i, rel := range f.Related {
+			l := sarifLoc(rel.Location)
+			l.ID, l.Message = i+1, &sarifText{Text: rel.Message}
+			related = append(related, l)
+		}
 		run.Results = append(run.Results, sarifResult{
 			RuleID:              f.RuleID,
 			RuleIndex:           idx,
 			Level:               sarifLevel(f.Severity),
 			Message:             sarifText{Text: msg},
 			Locations:           []sarifLocation{sarifLoc(f.Location)},
+			RelatedLocations:    related,
 			PartialFingerprints: map[string]string{fingerprintKey: f.Fingerprint},
 			Properties:          props,
 		})

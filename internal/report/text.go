@@ -24,6 +24,8 @@ var severityColor = map[rule.Severity]string{
 	rule.Info:     "\x1b[2m",
 }
 
+func init() { register("text", WriteText) }
+
 // WriteText writes findings for people: grouped by MLOps phase, most severe
 // first, each with its location, explanation, ATLAS techniques and fix;
 // then files that could not be analyzed, and a summary line.

@@ -8,13 +8,11 @@ import (
 	"testing"
 
 	"github.com/mlsec/mlsec/internal/analysis"
-	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/source"
 )
 
 func pass(osPath, path string) *analysis.Pass {
-	return analysis.NewPass(context.Background(), &analysis.Analyzer{Name: "t"}, source.Entry{Path: path, OS: osPath}, source.Terraform,
-		func(finding.Finding) {}, func(finding.Asset) {}, func(finding.Edge) {})
+	return analysis.NewPass(context.Background(), &analysis.Analyzer{Name: "t"}, source.Entry{Path: path, OS: osPath}, source.Terraform, nil, nil, analysis.Sinks{})
 }
 
 func TestRead(t *testing.T) {

@@ -147,8 +147,8 @@ func TestTOMLErrorLine(t *testing.T) {
 // runOn runs the analyzer on content as a file of kind k and returns the findings.
 func runOn(t testing.TB, name string, k source.Kind, content []byte) ([]finding.Finding, error) {
 	var fs []finding.Finding
-	p := analysis.NewPass(context.Background(), Analyzer, source.Entry{Path: name, OS: "/nonexistent/" + name, Kind: k}, k,
-		func(f finding.Finding) { fs = append(fs, f) }, func(finding.Asset) {}, func(finding.Edge) {})
+	p := analysis.NewPass(context.Background(), Analyzer, source.Entry{Path: name, OS: "/nonexistent/" + name, Kind: k}, k, nil, nil,
+		analysis.Sinks{Finding: func(f finding.Finding) { fs = append(fs, f) }})
 	p.Content = content
 	return fs, Analyzer.Run(p)
 }

@@ -8,7 +8,7 @@ import (
 )
 
 // assetKinds maps the ML resource types recorded as assets to their kind.
-var assetKinds = map[string]string{
+var assetKinds = map[string]finding.AssetKind{
 	"aws_sagemaker_model":                finding.AssetModel,
 	"aws_sagemaker_endpoint":             finding.AssetEndpoint,
 	"aws_sagemaker_notebook_instance":    finding.AssetPipelineStep,
@@ -23,7 +23,7 @@ var assetKinds = map[string]string{
 }
 
 // tfAssetID is the asset ID of a resource known by its address.
-func tfAssetID(kind, addr string) string { return finding.AssetID(kind, "tf:"+addr) }
+func tfAssetID(kind finding.AssetKind, addr string) string { return finding.AssetID(kind, "tf:"+addr) }
 
 // recordAssets records the file's buckets (not its siblings'), ML resources and IAM roles and
 // the edges between them: a resource reads or writes a bucket, an endpoint

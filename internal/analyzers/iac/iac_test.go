@@ -122,7 +122,7 @@ func TestAssets(t *testing.T) {
 	res := scan(t, "testdata/err/s3_hygiene.tf")
 	edges := map[string]bool{}
 	for _, e := range res.Edges {
-		edges[e.From+" "+e.Kind+" "+e.To] = true
+		edges[e.From+" "+string(e.Kind)+" "+e.To] = true
 	}
 	for _, want := range []string{
 		"pipeline-step:tf:aws_sagemaker_pipeline.retrain reads data-store:s3://acme-recsys-staging",
@@ -170,7 +170,7 @@ func TestExample(t *testing.T) {
 	}
 	edges := map[string]bool{}
 	for _, e := range res.Edges {
-		edges[e.From+" "+e.Kind+" "+e.To] = true
+		edges[e.From+" "+string(e.Kind)+" "+e.To] = true
 	}
 	for _, want := range []string{
 		"endpoint:tf:aws_sagemaker_endpoint.credit_risk deploys model:tf:aws_sagemaker_model.credit_risk",

@@ -8,7 +8,7 @@ import (
 )
 
 // assetKind is the asset kind a workload of this role is recorded as.
-func assetKind(r role) string {
+func assetKind(r role) finding.AssetKind {
 	switch r {
 	case roleTraining, roleWorkflow:
 		return finding.AssetPipelineStep

@@ -19,10 +19,10 @@ func runOn(t testing.TB, content string, kind source.Kind) ([]finding.Finding, [
 	var fs []finding.Finding
 	var as []finding.Asset
 	var es []finding.Edge
-	p := analysis.NewPass(context.Background(), Analyzer, source.Entry{Path: "m.yaml", Size: int64(len(content))}, kind,
-		func(f finding.Finding) { fs = append(fs, f) },
-		func(a finding.Asset) { as = append(as, a) },
-		func(e finding.Edge) { es = append(es, e) })
+	p := analysis.NewPass(context.Background(), Analyzer, source.Entry{Path: "m.yaml", Size: int64(len(content))}, kind, nil, nil, analysis.Sinks{
+		Finding: func(f finding.Finding) { fs = append(fs, f) },
+		Asset:   func(a finding.Asset) { as = append(as, a) },
+		Edge:    func(e finding.Edge) { es = append(es, e) }})
 	p.Content = []byte(content)
 	err := Analyzer.Run(p)
 	return fs, as, es, err
@@ -99,7 +99,7 @@ func TestManyDocuments(t *testing.T) {
 func TestCanceled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	p := analysis.NewPass(ctx, Analyzer, source.Entry{Path: "m.yaml"}, source.Kubernetes, func(finding.Finding) {}, nil, nil)
+	p := analysis.NewPass(ctx, Analyzer, source.Entry{Path: "m.yaml"}, source.Kubernetes, nil, nil, analysis.Sinks{})
 	p.Content = []byte("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: busybox}]}\n")
 	if err := Analyzer.Run(p); err == nil {
 		t.Fatal("want an error from a cancelled pass")

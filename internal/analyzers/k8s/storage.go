@@ -138,7 +138,8 @@ func (f *file) recordModel(n *yaml.Node, endpoint string) {
 	}
 	scheme = strings.ToLower(scheme)
 	bucket, _, _ := strings.Cut(rest, "/")
-	var store, kind string
+	var store string
+	var kind finding.AssetKind
 	switch scheme {
 	case "s3", "gs", "gcs", "abfs", "abfss", "wasb", "wasbs", "oss", "minio":
 		store, kind = scheme+"://"+bucket, finding.AssetDataStore
