@@ -53,3 +53,23 @@ func TestHarnessReportsMissingAndExtra(t *testing.T) {
 func TestSidecar(t *testing.T) {
 	Run(t, "testdata/sidecar", marker)
 }
+
+// Severity and message pins are compared, not just rule and line.
+func TestHarnessPinsSeverityAndMessage(t *testing.T) {
+	rec := &recorder{TB: t}
+	Run(rec, "testdata/pinned", marker)
+	got := strings.Join(rec.errs, "\n")
+	for _, want := range []string{
+		`missing finding: a.py:2 test/bad@low (got high "bad")`,
+		`missing finding: a.py:3 test/bad "^good$" (got high "bad")`,
+		`unexpected finding: a.py:2 test/bad@high: bad`,
+		`unexpected finding: a.py:3 test/bad@high: bad`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("harness complaints lack %q:\n%s", want, got)
+		}
+	}
+	if len(rec.errs) != 4 {
+		t.Errorf("want 4 complaints, got %d:\n%s", len(rec.errs), got)
+	}
+}
