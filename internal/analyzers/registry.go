@@ -14,8 +14,8 @@ import (
 	"github.com/mlsec/mlsec/internal/analyzers/iac"
 	"github.com/mlsec/mlsec/internal/analyzers/k8s"
 	"github.com/mlsec/mlsec/internal/analyzers/model"
-	"github.com/mlsec/mlsec/internal/engine"
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 )
 
 // All returns every analyzer, in a fixed order.
@@ -47,7 +47,7 @@ func Rules() []*rule.Rule {
 			add(r)
 		}
 	}
-	add(engine.UnusedIgnore)
+	add(rules.UnusedIgnore)
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
 }

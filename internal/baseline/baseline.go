@@ -61,11 +61,25 @@ func (s Set) Filter(fs []finding.Finding) ([]finding.Finding, int) {
 	}
 	out := make([]finding.Finding, 0, len(fs))
 	for _, f := range fs {
-		if !s[f.Fingerprint] {
+		if !s.has(f) {
 			out = append(out, f)
 		}
 	}
 	return out, len(fs) - len(out)
+}
+
+// has reports whether the baseline holds f, under its fingerprint or one it
+// had under a former ID of its rule.
+func (s Set) has(f finding.Finding) bool {
+	if s[f.Fingerprint] {
+		return true
+	}
+	for _, fp := range f.FormerFingerprints {
+		if s[fp] {
+			return true
+		}
+	}
+	return false
 }
 
 // Write saves the findings as a baseline.

@@ -21,6 +21,7 @@ import (
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/report"
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 )
 
 type scanFlags struct {
@@ -253,7 +254,7 @@ func selection(enable, disable []string) func(string) bool {
 				return false
 			}
 		}
-		if len(enable) == 0 || id == engine.UnusedIgnore.ID {
+		if len(enable) == 0 || id == rules.UnusedIgnore.ID {
 			return true
 		}
 		for _, e := range enable {

@@ -25,6 +25,7 @@ import (
 	"github.com/mlsec/mlsec/internal/redact"
 	"github.com/mlsec/mlsec/internal/result"
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/source"
 )
 
@@ -33,17 +34,6 @@ const (
 	DefaultMaxTextSize = 50 << 20
 	DefaultFileTimeout = 60 * time.Second
 )
-
-// UnusedIgnore is reported for an inline ignore that suppressed nothing, so
-// stale suppressions do not pile up and hide the next real finding.
-var UnusedIgnore = &rule.Rule{
-	ID:       "mlsec/unused-ignore",
-	Title:    "Inline ignore that matches no finding",
-	Severity: rule.Low,
-	Phase:    rule.Design,
-	Summary:  "An `mlsec: ignore[...]` comment suppresses nothing: the finding moved, was fixed, or the rule ID is misspelled.",
-	Fix:      "Remove the comment, or correct the rule ID and move it to the finding's line or the line above.",
-}
 
 // Options configure one scan.
 type Options struct {
@@ -238,12 +228,21 @@ func fingerprint(fs []finding.Finding, rel string) {
 		if ev == "" {
 			ev = f.Message
 		}
-		key := f.RuleID + "\x00" + rel + "\x00" + f.Location.Member + "\x00" + strings.Join(strings.Fields(ev), " ")
+		tail := "\x00" + rel + "\x00" + f.Location.Member + "\x00" + strings.Join(strings.Fields(ev), " ")
+		key := f.RuleID + tail
 		n := seen[key]
 		seen[key] = n + 1
-		sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d", key, n))
-		f.Fingerprint = hex.EncodeToString(sum[:16])
+		f.Fingerprint = hash(key, n)
+		f.FormerFingerprints = nil
+		for _, old := range rules.Former(f.RuleID) {
+			f.FormerFingerprints = append(f.FormerFingerprints, hash(old+tail, n))
+		}
 	}
+}
+
+func hash(key string, n int) string {
+	sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d", key, n))
+	return hex.EncodeToString(sum[:16])
 }
 
 type scanner struct {
@@ -437,21 +436,31 @@ func (s *scanner) runAnalyzers(ctx context.Context, as []*analysis.Analyzer, f *
 // inline ignores to one file's findings.
 func (s *scanner) postprocess(fs []finding.Finding, e source.Entry, content []byte, fr *fileResult) []finding.Finding {
 	ignores := parseIgnores(content)
-	out := fs[:0]
+	kept := fs[:0]
 	for _, f := range fs {
 		if s.opts.Enabled != nil && !s.opts.Enabled(f.RuleID) {
 			continue
 		}
-		if sev, ok := s.opts.Severity[f.RuleID]; ok {
-			f.Severity = sev
+		if sev, ok := s.opts.Severity[f.RuleID]; ok && sev != f.Severity {
+			f.Severity, f.SeverityReason = sev, "set by rules.severity in the configuration"
 		}
 		f.Message = redact.String(f.Message)
 		f.Evidence = redact.String(f.Evidence)
+		kept = append(kept, f)
+	}
+	// Fingerprints are taken before inline suppression, so that suppressing
+	// one of two identical findings does not shift the other's fingerprint
+	// onto a stale baseline entry that would then hide it.
+	SortFindings(kept)
+	fingerprint(kept, e.Rel)
+	out := kept[:0]
+	for _, f := range kept {
 		suppressed := false
-		for _, ig := range ignores {
-			if f.Location.Member == "" && ig.matches(f.RuleID, f.Location.Line) {
-				ig.used = true
-				suppressed = true
+		if f.Location.Member == "" {
+			for _, ig := range ignores {
+				if ig.covers(f.RuleID, f.Location) {
+					suppressed = true
+				}
 			}
 		}
 		if suppressed {
@@ -460,20 +469,30 @@ func (s *scanner) postprocess(fs []finding.Finding, e source.Entry, content []by
 		}
 		out = append(out, f)
 	}
-	if s.opts.Enabled == nil || s.opts.Enabled(UnusedIgnore.ID) {
-		for _, ig := range ignores {
-			if !ig.used {
-				out = append(out, finding.Finding{
-					Rule: UnusedIgnore, RuleID: UnusedIgnore.ID, Severity: UnusedIgnore.Severity, Phase: UnusedIgnore.Phase,
-					Techniques: []string{}, Location: finding.Location{Path: e.Path, Line: ig.line},
-					Message:  fmt.Sprintf("inline ignore for %s matches no finding on this line or the next", strings.Join(ig.rules, ", ")),
-					Evidence: "mlsec: ignore[" + strings.Join(ig.rules, ",") + "]",
-				})
+	for _, ig := range ignores {
+		for _, sel := range ig.rules {
+			if d := rules.Deprecated(sel); d != "" && fr.warn == nil {
+				fr.warn = &source.Skip{Path: e.Path, Reason: fmt.Sprintf("line %d: inline ignore uses a former rule ID: %s", ig.line, d)}
 			}
 		}
 	}
+	if s.opts.Enabled == nil || s.opts.Enabled(rules.UnusedIgnore.ID) {
+		var unused []finding.Finding
+		for _, ig := range ignores {
+			for _, sel := range ig.unused() {
+				unused = append(unused, analysis.Build(analysis.Diagnostic{
+					Rule:     rules.UnusedIgnore,
+					Location: finding.Location{Path: e.Path, Line: ig.line},
+					Message:  fmt.Sprintf("inline ignore for %s matches no finding on this line or the next", sel),
+					Evidence: "mlsec: ignore[" + sel + "]",
+				}, e.Path))
+			}
+		}
+		SortFindings(unused)
+		fingerprint(unused, e.Rel)
+		out = append(out, unused...)
+	}
 	SortFindings(out)
-	fingerprint(out, e.Rel)
 	return out
 }
 

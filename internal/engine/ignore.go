@@ -3,6 +3,9 @@ package engine
 import (
 	"bytes"
 	"strings"
+
+	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/rules"
 )
 
 // ignoreMarker starts an inline suppression: "mlsec: ignore[rule-id] reason".
@@ -12,8 +15,8 @@ var ignoreMarker = []byte("mlsec: ignore[")
 // inlineIgnore is one suppression comment.
 type inlineIgnore struct {
 	line  int
-	rules []string // rule IDs or families; "*" matches every rule
-	used  bool
+	rules []string // rule IDs or families, current or former; "*" matches every rule
+	used  []bool   // per entry of rules
 }
 
 // parseIgnores finds the suppression comments in a text file.
@@ -39,7 +42,7 @@ func parseIgnores(content []byte) []*inlineIgnore {
 					}
 				}
 				if len(ids) > 0 {
-					out = append(out, &inlineIgnore{line: line, rules: ids})
+					out = append(out, &inlineIgnore{line: line, rules: ids, used: make([]bool, len(ids))})
 				}
 			}
 		}
@@ -52,16 +55,30 @@ func parseIgnores(content []byte) []*inlineIgnore {
 	return out
 }
 
-// matches reports whether the ignore covers a finding of ruleID on line.
-func (ig *inlineIgnore) matches(ruleID string, line int) bool {
-	if line != ig.line && line != ig.line+1 {
+// covers reports whether the ignore suppresses a finding of ruleID at loc:
+// the comment is on a line of the finding's span or on the line above it.
+// Each selector that matches is marked used.
+func (ig *inlineIgnore) covers(ruleID string, loc finding.Location) bool {
+	end := max(loc.EndLine, loc.Line)
+	if ig.line < loc.Line-1 || ig.line > end {
 		return false
 	}
-	fam, _, _ := strings.Cut(ruleID, "/")
-	for _, r := range ig.rules {
-		if r == "*" || r == ruleID || r == fam {
-			return true
+	hit := false
+	for i, sel := range ig.rules {
+		if sel == "*" || rules.Match(sel, ruleID) {
+			ig.used[i], hit = true, true
 		}
 	}
-	return false
+	return hit
+}
+
+// unused returns the selectors that suppressed nothing.
+func (ig *inlineIgnore) unused() []string {
+	var out []string
+	for i, sel := range ig.rules {
+		if !ig.used[i] {
+			out = append(out, sel)
+		}
+	}
+	return out
 }

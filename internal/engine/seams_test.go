@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"sync/atomic"
@@ -133,3 +134,47 @@ func TestSiblingsHonourExcludesAndLimits(t *testing.T) {
 }
 
 func symlink(target, link string) error { return os.Symlink(target, link) }
+
+// Each selector of a multi-ID ignore that suppresses nothing is reported on
+// its own, and an ignore anywhere on a multi-line finding's span applies.
+func TestInlineIgnorePerSelectorAndSpan(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "a.py", "x = BAD  # mlsec: ignore[test/bad, test/other, code] why\ncall(\n  BAD,  # mlsec: ignore[test/bad] inside the span\n)\n")
+	span := &analysis.Analyzer{
+		Name: "span", Kinds: []source.Kind{source.Python}, Rules: []*rule.Rule{testRule},
+		Run: func(p *analysis.Pass) error {
+			p.Report(analysis.Diagnostic{Rule: testRule, Location: p.Line(1, 5), Message: "one line"})
+			loc := p.Line(2, 1)
+			loc.EndLine = 4
+			p.Report(analysis.Diagnostic{Rule: testRule, Location: loc, Message: "three lines"})
+			return nil
+		},
+	}
+	res := scan(t, Options{Paths: []string{dir}, Analyzers: []*analysis.Analyzer{span}})
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, fmt.Sprintf("%s:%d %s", f.RuleID, f.Location.Line, f.Evidence))
+	}
+	want := "mlsec/unused-ignore:1 mlsec: ignore[code],mlsec/unused-ignore:1 mlsec: ignore[test/other]"
+	if strings.Join(got, ",") != want {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, ","), want)
+	}
+	if res.Suppressed != 2 {
+		t.Errorf("suppressed = %d, want 2", res.Suppressed)
+	}
+}
+
+// Suppressing one of two identical findings inline leaves the other's
+// fingerprint as it was, so a stale baseline entry cannot hide it.
+func TestSuppressionKeepsFingerprints(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	write(t, a, "m.py", "\nx = 1  # BAD\n\n\nx = 1  # BAD\n")
+	write(t, b, "m.py", "# mlsec: ignore[test/bad]\nx = 1  # BAD\n\n\nx = 1  # BAD\n")
+	ra, rb := scan(t, Options{Paths: []string{a}}), scan(t, Options{Paths: []string{b}})
+	if len(rb.Findings) != 1 {
+		t.Fatalf("want one finding, got %d", len(rb.Findings))
+	}
+	if rb.Findings[0].Fingerprint != ra.Findings[1].Fingerprint {
+		t.Error("the unsuppressed finding took the suppressed one's fingerprint")
+	}
+}

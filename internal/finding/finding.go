@@ -75,6 +75,9 @@ type Finding struct {
 	Message      string          `json:"message"`
 	Evidence     string          `json:"evidence,omitempty"` // redacted before it leaves the engine
 	Fingerprint  string          `json:"fingerprint"`
+	// FormerFingerprints are the fingerprints the finding had under its
+	// rule's former IDs, so that baselines written before a rename match.
+	FormerFingerprints []string `json:"-"`
 	Assets       []string        `json:"assets,omitempty"` // IDs of the assets this finding touches
 	Related      []Related       `json:"related,omitempty"`
 	// SeverityReason says why Severity differs from the rule's default,
