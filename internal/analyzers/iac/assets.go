@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/tfeval"
 )
 
 // assetKinds maps the ML resource types recorded as assets to their kind.
@@ -29,8 +30,8 @@ func tfAssetID(kind finding.AssetKind, addr string) string { return finding.Asse
 // the edges between them: a resource reads or writes a bucket, an endpoint
 // deploys a model, a resource can use a role's credentials.
 func (c *checker) recordAssets() {
-	for _, b := range c.bk.sorted() {
-		if b.Res == nil || !local(b.Res.Line()) {
+	for _, b := range c.bk.sorted(c.m) {
+		if b.Res == nil || !c.m.InPrimary(b.Res.Range()) {
 			continue
 		}
 		attrs := map[string]string{
@@ -47,21 +48,21 @@ func (c *checker) recordAssets() {
 			name = b.Name
 		}
 		c.pass.AddAsset(finding.Asset{ID: b.AssetID(), Kind: finding.AssetDataStore, Name: name,
-			Location: c.pass.Line(b.Res.Line(), 0), Attrs: attrs})
+			Location: c.pass.Line(b.Res.Range().Start.Line, 0), Attrs: attrs})
 	}
-	for _, r := range c.m.resources {
+	for _, r := range c.m.Resources {
 		kind, ok := assetKinds[r.Type]
-		if r.Data || !ok || !local(r.Line()) {
+		if r.Data || !ok || !c.m.InPrimary(r.Range()) {
 			continue
 		}
 		c.pass.AddAsset(finding.Asset{ID: tfAssetID(kind, r.Addr()), Kind: kind, Name: r.Addr(),
-			Location: c.pass.Line(r.Line(), 0), Attrs: map[string]string{"terraform": r.Addr()}})
+			Location: c.pass.Line(r.Range().Start.Line, 0), Attrs: map[string]string{"terraform": r.Addr()}})
 		if kind == finding.AssetCredential {
 			continue
 		}
 		// Roles the resource runs as.
-		for _, a := range sortedAttrs(r.Body()) {
-			for _, addr := range refs(a.Expr) {
+		for _, a := range tfeval.SortedAttrs(r.Body()) {
+			for _, addr := range tfeval.Refs(a.Expr) {
 				if typ, _, _ := strings.Cut(addr, "."); typ == "aws_iam_role" {
 					c.pass.AddEdge(finding.Edge{From: tfAssetID(kind, r.Addr()), To: tfAssetID(finding.AssetCredential, addr), Kind: finding.EdgeUsesSecret})
 				}
@@ -69,13 +70,13 @@ func (c *checker) recordAssets() {
 		}
 		// An endpoint deploys the models of its endpoint configuration.
 		if r.Type == "aws_sagemaker_endpoint" {
-			for _, cfg := range refs(exprOf(r.Body(), "endpoint_config_name")) {
-				cr := c.m.byAddr[cfg]
+			for _, cfg := range tfeval.Refs(tfeval.ExprOf(r.Body(), "endpoint_config_name")) {
+				cr := c.m.Resource(cfg)
 				if cr == nil || cr.Type != "aws_sagemaker_endpoint_configuration" {
 					continue
 				}
-				for _, pv := range blocks(cr.Body(), "production_variants") {
-					for _, model := range refs(exprOf(pv.Body, "model_name")) {
+				for _, pv := range tfeval.Blocks(cr.Body(), "production_variants") {
+					for _, model := range tfeval.Refs(tfeval.ExprOf(pv.Body, "model_name")) {
 						if typ, _, _ := strings.Cut(model, "."); typ == "aws_sagemaker_model" {
 							c.pass.AddEdge(finding.Edge{From: tfAssetID(kind, r.Addr()), To: tfAssetID(finding.AssetModel, model), Kind: finding.EdgeDeploys})
 						}
@@ -86,7 +87,7 @@ func (c *checker) recordAssets() {
 	}
 	for _, u := range c.uses {
 		kind, ok := assetKinds[u.From.Type]
-		if !ok || !local(u.From.Line()) {
+		if !ok || !c.m.InPrimary(u.From.Range()) {
 			continue // e.g. an endpoint configuration: not an asset of its own
 		}
 		ek := finding.EdgeReads

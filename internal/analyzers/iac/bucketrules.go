@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2"
+
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/tfeval"
 )
 
 // pabFlags are the four S3 Block Public Access settings.
@@ -15,7 +18,7 @@ var pabFlags = []string{"block_public_acls", "block_public_policy", "ignore_publ
 // another file are not checked for missing companions: their versioning
 // resource may well live there.
 func (c *checker) checkBuckets() {
-	for _, b := range c.bk.sorted() {
+	for _, b := range c.bk.sorted(c.m) {
 		if b.Res == nil {
 			continue
 		}
@@ -34,12 +37,12 @@ func (c *checker) checkPAB(b *bucket) {
 	assets := []string{b.AssetID()}
 	pabs := c.companions(b, "aws_s3_bucket_public_access_block")
 	if len(pabs) == 0 {
-		for _, r := range c.m.byType["aws_s3_account_public_access_block"] {
+		for _, r := range c.m.OfType("aws_s3_account_public_access_block") {
 			if len(c.pabOff(r)) == 0 {
 				return // the account-wide block covers it
 			}
 		}
-		c.reportSev(BucketPublicAccessBlockOff, rule.Low, b.Res.Line(), "resource \""+b.Res.Type+"\" \""+b.Res.Name+"\"",
+		c.reportSev(BucketPublicAccessBlockOff, rule.Low, b.Res.Range(), "resource \""+b.Res.Type+"\" \""+b.Res.Name+"\"",
 			fmt.Sprintf("%s holds training data or models (%s) and has no aws_s3_bucket_public_access_block in this directory's Terraform files", b.Title(), b.MLWhy),
 			assets)
 		return
@@ -49,14 +52,14 @@ func (c *checker) checkPAB(b *bucket) {
 		if len(off) == 0 {
 			continue
 		}
-		line, ev := r.Line(), ""
+		at, ev := r.Range(), ""
 		for _, f := range off {
-			if v := c.m.eval(r.Body(), f); v.Present() {
-				line, ev = v.Line(), v.Source(c.src)
+			if v := c.m.Eval(r.Body(), f); v.Present() {
+				at, ev = v.Range(), v.Source()
 				break
 			}
 		}
-		c.reportSev(BucketPublicAccessBlockOff, rule.Medium, line, ev,
+		c.reportSev(BucketPublicAccessBlockOff, rule.Medium, at, ev,
 			fmt.Sprintf("%s leaves %s off for %s, which holds training data or models (%s)",
 				r.Addr(), strings.Join(off, ", "), b.Title(), b.MLWhy), assets)
 	}
@@ -64,10 +67,10 @@ func (c *checker) checkPAB(b *bucket) {
 
 // pabOff returns the flags of a public access block that are false or
 // unset; unresolved flags are noted and not counted.
-func (c *checker) pabOff(r *resource) []string {
+func (c *checker) pabOff(r *tfeval.Resource) []string {
 	var off []string
 	for _, f := range pabFlags {
-		v := c.m.eval(r.Body(), f)
+		v := c.m.Eval(r.Body(), f)
 		switch s, ok := v.Str(); {
 		case !v.Present():
 			off = append(off, f+" (unset)")
@@ -85,18 +88,18 @@ func (c *checker) pabOff(r *resource) []string {
 // and returns whether it has one of them.
 func (c *checker) checkVersioning(b *bucket) bool {
 	body := b.Res.Body()
-	report := func(line int, ev, why string) {
+	report := func(at hcl.Range, ev, why string) {
 		if b.ML {
-			c.report(BucketNoVersioning, line, ev, "%s holds training data or models (%s) but %s: an overwritten or deleted object cannot be recovered",
+			c.report(BucketNoVersioning, at, ev, "%s holds training data or models (%s) but %s: an overwritten or deleted object cannot be recovered",
 				b.Title(), b.MLWhy, why)
 		}
 	}
 	unresolved := false
 	switch b.Scheme {
 	case "gs":
-		vb := block(body, "versioning")
+		vb := tfeval.Block(body, "versioning")
 		if vb != nil {
-			v := c.m.eval(vb.Body, "enabled")
+			v := c.m.Eval(vb.Body, "enabled")
 			s, ok := v.Str()
 			switch {
 			case ok && s == "true":
@@ -107,43 +110,43 @@ func (c *checker) checkVersioning(b *bucket) bool {
 				}
 				return false
 			case v.Present():
-				if block(body, "retention_policy") == nil {
-					report(v.Line(), v.Source(c.src), "its versioning is disabled")
+				if tfeval.Block(body, "retention_policy") == nil {
+					report(v.Range(), v.Source(), "its versioning is disabled")
 				}
 				return false
 			}
 		}
-		if rp := block(body, "retention_policy"); rp != nil {
+		if rp := tfeval.Block(body, "retention_policy"); rp != nil {
 			return true
 		}
 		if vb != nil {
-			report(vb.TypeRange.Start.Line, "versioning { enabled = false }", "versioning is disabled")
+			report(vb.TypeRange, "versioning { enabled = false }", "versioning is disabled")
 		} else {
-			report(b.Res.Line(), "resource \""+b.Res.Type+"\" \""+b.Res.Name+"\"", "it has no `versioning { enabled = true }` block")
+			report(b.Res.Range(), "resource \""+b.Res.Type+"\" \""+b.Res.Name+"\"", "it has no `versioning { enabled = true }` block")
 		}
 		return false
 	case "s3":
-		if vb := block(body, "versioning"); vb != nil {
-			if s, ok := c.m.eval(vb.Body, "enabled").Str(); ok && s == "true" {
+		if vb := tfeval.Block(body, "versioning"); vb != nil {
+			if s, ok := c.m.Eval(vb.Body, "enabled").Str(); ok && s == "true" {
 				return true
 			}
 		}
-		if s, ok := c.m.eval(body, "object_lock_enabled").Str(); ok && s == "true" {
+		if s, ok := c.m.Eval(body, "object_lock_enabled").Str(); ok && s == "true" {
 			return true
 		}
-		if block(body, "object_lock_configuration") != nil || len(c.companions(b, "aws_s3_bucket_object_lock_configuration")) > 0 {
+		if tfeval.Block(body, "object_lock_configuration") != nil || len(c.companions(b, "aws_s3_bucket_object_lock_configuration")) > 0 {
 			return true
 		}
 		vers := c.companions(b, "aws_s3_bucket_versioning")
 		for _, r := range vers {
-			for _, vc := range blocks(r.Body(), "versioning_configuration") {
-				v := c.m.eval(vc.Body, "status")
+			for _, vc := range tfeval.Blocks(r.Body(), "versioning_configuration") {
+				v := c.m.Eval(vc.Body, "status")
 				s, ok := v.Str()
 				switch {
 				case ok && s == "Enabled":
 					return true
 				case ok:
-					report(v.Line(), v.Source(c.src), "its versioning status is "+s)
+					report(v.Range(), v.Source(), "its versioning status is "+s)
 					return false
 				case v.Present():
 					if b.ML {
@@ -154,7 +157,7 @@ func (c *checker) checkVersioning(b *bucket) bool {
 			}
 		}
 		if !unresolved {
-			report(b.Res.Line(), "resource \""+b.Res.Type+"\" \""+b.Res.Name+"\"",
+			report(b.Res.Range(), "resource \""+b.Res.Type+"\" \""+b.Res.Name+"\"",
 				"it has no aws_s3_bucket_versioning with status Enabled (nor object lock) in this directory's Terraform files")
 		}
 	}
@@ -162,11 +165,11 @@ func (c *checker) checkVersioning(b *bucket) bool {
 }
 
 func (c *checker) checkEncryption(b *bucket) {
-	if block(b.Res.Body(), "server_side_encryption_configuration") != nil ||
+	if tfeval.Block(b.Res.Body(), "server_side_encryption_configuration") != nil ||
 		len(c.companions(b, "aws_s3_bucket_server_side_encryption_configuration")) > 0 {
 		return
 	}
-	c.reportSev(BucketNoEncryption, BucketNoEncryption.Severity, b.Res.Line(), "resource \""+b.Res.Type+"\" \""+b.Res.Name+"\"",
+	c.reportSev(BucketNoEncryption, BucketNoEncryption.Severity, b.Res.Range(), "resource \""+b.Res.Type+"\" \""+b.Res.Name+"\"",
 		fmt.Sprintf("%s holds training data or models (%s) and has no server-side encryption configuration in this directory's Terraform files", b.Title(), b.MLWhy),
 		[]string{b.AssetID()})
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/tfeval"
 )
 
 // bucketTypes maps the resource types that are object stores to their
@@ -19,13 +20,13 @@ var bucketTypes = map[string]string{
 	"azurerm_storage_container": "azure",
 }
 
-// bucket is one object store, declared in the file or only referenced from it.
+// bucket is one object store, declared in the module or only referenced from it.
 type bucket struct {
-	Key      string    // "aws_s3_bucket.training", or "s3://name" for a bucket known only by name
-	Scheme   string    // s3, gs, azure
-	Res      *resource // nil when not declared in this module
-	Name     string    // the bucket's name when resolved, else ""
-	Label    string    // the resource name, or the literal bucket name
+	Key      string           // "aws_s3_bucket.training", or "s3://name" for a bucket known only by name
+	Scheme   string           // s3, gs, azure
+	Res      *tfeval.Resource // nil when not declared in this module
+	Name     string           // the bucket's name when resolved, else ""
+	Label    string           // the resource name, or the literal bucket name
 	ML       bool
 	MLWhy    string
 	Public   bool // readable or writable by anyone, effective in this module
@@ -67,7 +68,7 @@ type bucketIndex struct {
 // them by name and tags.
 func (c *checker) indexBuckets() *bucketIndex {
 	ix := &bucketIndex{byKey: map[string]*bucket{}, byName: map[string]*bucket{}}
-	for _, r := range c.m.resources {
+	for _, r := range c.m.Resources {
 		scheme, ok := bucketTypes[r.Type]
 		if !ok || r.Data {
 			continue
@@ -77,11 +78,11 @@ func (c *checker) indexBuckets() *bucketIndex {
 		if scheme != "s3" {
 			nameAttr = "name"
 		}
-		nv := c.m.eval(r.Body(), nameAttr)
+		nv := c.m.Eval(r.Body(), nameAttr)
 		if s, ok := nv.Str(); ok {
 			b.Name = s
 		}
-		words := []string{r.Name, nv.Raw(), c.m.eval(r.Body(), "bucket_prefix").Raw()}
+		words := []string{r.Name, nv.Raw(), c.m.Eval(r.Body(), "bucket_prefix").Raw()}
 		words = append(words, c.tagValues(r.Body())...)
 		if why := mlWords(words...); why != "" {
 			b.ML, b.MLWhy = true, "its name or tags mention "+why
@@ -103,7 +104,7 @@ func (ix *bucketIndex) add(b *bucket) {
 func (c *checker) tagValues(body *hclsyntax.Body) []string {
 	var out []string
 	for _, name := range []string{"tags", "labels", "metadata"} {
-		v := c.m.eval(body, name)
+		v := c.m.Eval(body, name)
 		if v.Attr == nil || v.Failed || !v.V.IsKnown() || v.V.IsNull() {
 			continue
 		}
@@ -131,7 +132,7 @@ var wordSplit = regexp.MustCompile(`[^a-z0-9]+`)
 // mlWords returns the first ML term found in the words, or "".
 func mlWords(words ...string) string {
 	for _, w := range words {
-		w = stripPlaceholders(strings.ToLower(w))
+		w = tfeval.StripPlaceholders(strings.ToLower(w))
 		for _, tok := range wordSplit.Split(w, -1) {
 			if tok == "" {
 				continue
@@ -146,13 +147,6 @@ func mlWords(words ...string) string {
 	return ""
 }
 
-var placeholderRE = regexp.MustCompile(`\$\{[^}]*\}`)
-
-func stripPlaceholders(s string) string { return placeholderRE.ReplaceAllString(s, " ") }
-
-// refRE finds a resource reference placeholder in an evaluated string.
-var refRE = regexp.MustCompile(`\$\{((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)(?:\.[A-Za-z0-9_.-]+)?\}`)
-
 // uriRE finds bucket URIs and ARNs in strings.
 var uriRE = regexp.MustCompile(`(?:(s3|gs)://|arn:aws[a-z-]*:s3:::)([a-z0-9][a-z0-9._-]{1,221})`)
 
@@ -160,7 +154,7 @@ var uriRE = regexp.MustCompile(`(?:(s3|gs)://|arn:aws[a-z-]*:s3:::)([a-z0-9][a-z
 // companion resource's attribute names: by reference to a bucket resource,
 // or by its literal name. scheme is the default for a bare name.
 func (c *checker) lookup(body *hclsyntax.Body, name, scheme string) *bucket {
-	a := attr(body, name)
+	a := tfeval.Attr(body, name)
 	if a == nil {
 		return nil
 	}
@@ -173,12 +167,12 @@ func (c *checker) lookup(body *hclsyntax.Body, name, scheme string) *bucket {
 }
 
 func (c *checker) resolveBucket(a *hclsyntax.Attribute, scheme string) *bucket {
-	for _, addr := range refs(a.Expr) {
+	for _, addr := range tfeval.Refs(a.Expr) {
 		if b := c.bucketByAddr(addr); b != nil {
 			return b
 		}
 	}
-	s, ok := c.m.evalAttr(a).Str()
+	s, ok := c.m.EvalAttr(a).Str()
 	if !ok || s == "" {
 		return nil
 	}
@@ -228,8 +222,8 @@ func (c *checker) bucketByName(scheme, name string) *bucket {
 // placeholder or by s3://, gs:// URI or S3 ARN.
 func (c *checker) bucketsIn(s string) []*bucket {
 	var out []*bucket
-	for _, m := range refRE.FindAllStringSubmatch(s, 8) {
-		if b := c.bucketByAddr(m[1]); b != nil {
+	for _, addr := range tfeval.PlaceholderRefs(s, 8) {
+		if b := c.bucketByAddr(addr); b != nil {
 			out = append(out, b)
 		}
 	}
@@ -245,9 +239,9 @@ func (c *checker) bucketsIn(s string) []*bucket {
 
 // companions returns the resources of type typ whose `bucket` attribute
 // names b.
-func (c *checker) companions(b *bucket, typ string) []*resource {
-	var out []*resource
-	for _, r := range c.m.byType[typ] {
+func (c *checker) companions(b *bucket, typ string) []*tfeval.Resource {
+	var out []*tfeval.Resource
+	for _, r := range c.m.OfType(typ) {
 		if c.lookup(r.Body(), "bucket", b.Scheme) == b {
 			out = append(out, r)
 		}
@@ -255,9 +249,9 @@ func (c *checker) companions(b *bucket, typ string) []*resource {
 	return out
 }
 
-// sortedBuckets returns the buckets in a stable order: declared ones by
-// position, then the others by key.
-func (ix *bucketIndex) sorted() []*bucket {
+// sorted returns the buckets in a stable order: declared ones by position
+// in m's load order (the analyzed file's first), then the others by key.
+func (ix *bucketIndex) sorted(m *tfeval.Module) []*bucket {
 	out := append([]*bucket(nil), ix.list...)
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
@@ -265,7 +259,7 @@ func (ix *bucketIndex) sorted() []*bucket {
 			return a.Res != nil
 		}
 		if a.Res != nil {
-			return a.Res.Line() < b.Res.Line()
+			return m.Before(a.Res.Range(), b.Res.Range())
 		}
 		return a.Key < b.Key
 	})

@@ -4,14 +4,17 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/tfeval"
 )
 
 // grant is one way a bucket is made public.
 type grant struct {
 	B        *bucket
-	Line     int
+	At       hcl.Range // where the grant is written
 	Write    bool
 	How      string
 	Evidence string
@@ -22,11 +25,11 @@ type grant struct {
 // bucket, marks the buckets public, and reports those on ML buckets.
 func (c *checker) checkBucketGrants() {
 	var gs []grant
-	note := func(line int, ev, what, attrName string) {
-		c.report(Unresolved, line, ev, "%s: `%s` could not be resolved from this directory's Terraform files; %s was not checked",
+	note := func(at hcl.Range, ev, what, attrName string) {
+		c.report(Unresolved, at, ev, "%s: `%s` could not be resolved from this directory's Terraform files; %s was not checked",
 			what, attrName, BucketPublic.ID)
 	}
-	for _, r := range c.m.resources {
+	for _, r := range c.m.Resources {
 		if r.Data {
 			continue
 		}
@@ -40,79 +43,79 @@ func (c *checker) checkBucketGrants() {
 			if b == nil {
 				continue
 			}
-			if v := c.m.eval(body, "acl"); v.Present() {
+			if v := c.m.Eval(body, "acl"); v.Present() {
 				if s, ok := v.Str(); ok {
 					switch s {
 					case "public-read", "authenticated-read":
-						gs = append(gs, grant{B: b, Line: v.Line(), How: "its ACL is " + s, Evidence: v.Source(c.src), ACL: true})
+						gs = append(gs, grant{B: b, At: v.Range(), How: "its ACL is " + s, Evidence: v.Source(), ACL: true})
 					case "public-read-write":
-						gs = append(gs, grant{B: b, Line: v.Line(), Write: true, How: "its ACL is public-read-write", Evidence: v.Source(c.src), ACL: true})
+						gs = append(gs, grant{B: b, At: v.Range(), Write: true, How: "its ACL is public-read-write", Evidence: v.Source(), ACL: true})
 					}
 				} else if b.ML {
-					note(v.Line(), v.Source(c.src), r.Addr(), "acl")
+					note(v.Range(), v.Source(), r.Addr(), "acl")
 				}
 			}
 			gs = append(gs, c.aclGrants(b, body)...)
 			if r.Type == "aws_s3_bucket" {
-				gs = append(gs, c.policyGrants(b, r, attr(body, "policy"))...)
+				gs = append(gs, c.policyGrants(b, r, tfeval.Attr(body, "policy"))...)
 			}
 		case "aws_s3_bucket_policy":
 			if b := c.lookup(body, "bucket", "s3"); b != nil {
-				gs = append(gs, c.policyGrants(b, r, attr(body, "policy"))...)
+				gs = append(gs, c.policyGrants(b, r, tfeval.Attr(body, "policy"))...)
 			}
 		case "google_storage_bucket_iam_member", "google_storage_bucket_iam_binding":
 			b := c.lookup(body, "bucket", "gs")
 			if b == nil {
 				continue
 			}
-			role, rok := c.m.eval(body, "role").Str()
+			role, rok := c.m.Eval(body, "role").Str()
 			memberAttr := "member"
 			if r.Type == "google_storage_bucket_iam_binding" {
 				memberAttr = "members"
 			}
-			mv := c.m.eval(body, memberAttr)
-			members, mok := stringsOf(mv.V)
+			mv := c.m.Eval(body, memberAttr)
+			members, mok := tfeval.StringsOf(mv.V)
 			for _, mem := range members {
 				if mem == "allUsers" || mem == "allAuthenticatedUsers" {
 					if !rok {
 						if b.ML {
-							note(mv.Line(), mv.Source(c.src), r.Addr(), "role")
+							note(mv.Range(), mv.Source(), r.Addr(), "role")
 						}
 						continue
 					}
-					gs = append(gs, grant{B: b, Line: mv.Line(), Write: gcsWriteRole(role),
-						How: fmt.Sprintf("%s grants %s to %s", r.Addr(), role, mem), Evidence: mv.Source(c.src)})
+					gs = append(gs, grant{B: b, At: mv.Range(), Write: gcsWriteRole(role),
+						How: fmt.Sprintf("%s grants %s to %s", r.Addr(), role, mem), Evidence: mv.Source()})
 				}
 			}
 			if (mv.Failed || !mok) && b.ML && mv.Present() {
-				note(mv.Line(), mv.Source(c.src), r.Addr(), memberAttr)
+				note(mv.Range(), mv.Source(), r.Addr(), memberAttr)
 			}
 		case "google_storage_bucket_acl":
 			b := c.lookup(body, "bucket", "gs")
 			if b == nil {
 				continue
 			}
-			if v := c.m.eval(body, "predefined_acl"); v.Present() {
+			if v := c.m.Eval(body, "predefined_acl"); v.Present() {
 				if s, ok := v.Str(); ok && (s == "publicRead" || s == "publicReadWrite") {
-					gs = append(gs, grant{B: b, Line: v.Line(), Write: s == "publicReadWrite", How: "its predefined ACL is " + s, Evidence: v.Source(c.src), ACL: true})
+					gs = append(gs, grant{B: b, At: v.Range(), Write: s == "publicReadWrite", How: "its predefined ACL is " + s, Evidence: v.Source(), ACL: true})
 				}
 			}
-			if v := c.m.eval(body, "role_entity"); v.Present() {
-				ents, _ := stringsOf(v.V)
+			if v := c.m.Eval(body, "role_entity"); v.Present() {
+				ents, _ := tfeval.StringsOf(v.V)
 				for _, e := range ents {
 					role, who, _ := strings.Cut(e, ":")
 					if who == "allUsers" || who == "allAuthenticatedUsers" {
-						gs = append(gs, grant{B: b, Line: v.Line(), Write: role == "WRITER" || role == "OWNER", How: "its ACL grants " + e, Evidence: v.Source(c.src), ACL: true})
+						gs = append(gs, grant{B: b, At: v.Range(), Write: role == "WRITER" || role == "OWNER", How: "its ACL grants " + e, Evidence: v.Source(), ACL: true})
 					}
 				}
 			}
 		case "azurerm_storage_container":
 			b := c.bk.byKey[r.Addr()]
-			v := c.m.eval(body, "container_access_type")
+			v := c.m.Eval(body, "container_access_type")
 			if s, ok := v.Str(); ok && (s == "blob" || s == "container") {
-				gs = append(gs, grant{B: b, Line: v.Line(), How: "its container_access_type is " + s + " (anonymous read)", Evidence: v.Source(c.src)})
+				gs = append(gs, grant{B: b, At: v.Range(), How: "its container_access_type is " + s + " (anonymous read)", Evidence: v.Source()})
 			} else if v.Present() && !v.Resolved() && b.ML {
-				note(v.Line(), v.Source(c.src), r.Addr(), "container_access_type")
+				note(v.Range(), v.Source(), r.Addr(), "container_access_type")
 			}
 		}
 	}
@@ -129,7 +132,7 @@ func (c *checker) checkBucketGrants() {
 		if g.Write {
 			sev, what = rule.Critical, "writable"
 		}
-		c.reportSev(BucketPublic, sev, g.Line, g.Evidence,
+		c.reportSev(BucketPublic, sev, g.At, g.Evidence,
 			fmt.Sprintf("%s is %s by anyone: %s; it holds training data or models (%s)", g.B.Title(), what, g.How, g.B.MLWhy),
 			[]string{g.B.AssetID()})
 	}
@@ -139,16 +142,16 @@ func (c *checker) checkBucketGrants() {
 // the AllUsers and AuthenticatedUsers groups.
 func (c *checker) aclGrants(b *bucket, body *hclsyntax.Body) []grant {
 	var out []grant
-	for _, acp := range blocks(body, "access_control_policy") {
-		for _, g := range blocks(acp.Body, "grant") {
-			for _, ge := range blocks(g.Body, "grantee") {
-				uri, _ := c.m.eval(ge.Body, "uri").Str()
+	for _, acp := range tfeval.Blocks(body, "access_control_policy") {
+		for _, g := range tfeval.Blocks(acp.Body, "grant") {
+			for _, ge := range tfeval.Blocks(g.Body, "grantee") {
+				uri, _ := c.m.Eval(ge.Body, "uri").Str()
 				if !strings.HasSuffix(uri, "/AllUsers") && !strings.HasSuffix(uri, "/AuthenticatedUsers") {
 					continue
 				}
-				perm, _ := c.m.eval(g.Body, "permission").Str()
+				perm, _ := c.m.Eval(g.Body, "permission").Str()
 				write := perm == "WRITE" || perm == "FULL_CONTROL" || perm == "WRITE_ACP"
-				out = append(out, grant{B: b, Line: ge.TypeRange.Start.Line, Write: write, ACL: true,
+				out = append(out, grant{B: b, At: ge.TypeRange, Write: write, ACL: true,
 					How:      fmt.Sprintf("its ACL grants %s to %s", perm, uri[strings.LastIndexByte(uri, '/')+1:]),
 					Evidence: "uri = " + uri})
 			}
@@ -159,14 +162,14 @@ func (c *checker) aclGrants(b *bucket, body *hclsyntax.Body) []grant {
 
 // policyGrants reads a bucket policy and returns its unconditional
 // statements that allow anyone to read or write.
-func (c *checker) policyGrants(b *bucket, r *resource, a *hclsyntax.Attribute) []grant {
+func (c *checker) policyGrants(b *bucket, r *tfeval.Resource, a *hclsyntax.Attribute) []grant {
 	if a == nil {
 		return nil
 	}
 	sts, ok := c.policyStatements(a)
 	if !ok {
 		if b.ML {
-			c.report(Unresolved, a.SrcRange.Start.Line, value{Attr: a}.Source(c.src),
+			c.report(Unresolved, a.SrcRange, c.m.Source(a.SrcRange),
 				"%s: the `policy` document could not be read from this directory's Terraform files; %s was not checked", r.Addr(), BucketPublic.ID)
 		}
 		return nil
@@ -178,7 +181,7 @@ func (c *checker) policyGrants(b *bucket, r *resource, a *hclsyntax.Attribute) [
 		}
 		if st.Unresolved {
 			if b.ML && (st.AnyoneCan || !st.Principal) {
-				c.report(Unresolved, st.Line, "", "%s: a policy statement's effect, principal or actions could not be resolved; %s was not checked for it",
+				c.report(Unresolved, st.At, "", "%s: a policy statement's effect, principal or actions could not be resolved; %s was not checked for it",
 					r.Addr(), BucketPublic.ID)
 			}
 			continue
@@ -192,10 +195,10 @@ func (c *checker) policyGrants(b *bucket, r *resource, a *hclsyntax.Attribute) [
 		}
 		switch {
 		case st.grants(writeActions):
-			out = append(out, grant{B: b, Line: st.Line, Write: true, Evidence: ev,
+			out = append(out, grant{B: b, At: st.At, Write: true, Evidence: ev,
 				How: fmt.Sprintf("%s allows %s to Principal \"*\" without a condition", r.Addr(), actionList(st))})
 		case st.grants(readActions):
-			out = append(out, grant{B: b, Line: st.Line, Evidence: ev,
+			out = append(out, grant{B: b, At: st.At, Evidence: ev,
 				How: fmt.Sprintf("%s allows %s to Principal \"*\" without a condition", r.Addr(), actionList(st))})
 		}
 	}
@@ -232,9 +235,9 @@ func (c *checker) neutralisedBy(g grant) string {
 	if g.ACL {
 		flags = []string{"ignore_public_acls", "block_public_acls"}
 	}
-	check := func(r *resource) string {
+	check := func(r *tfeval.Resource) string {
 		for _, f := range flags {
-			if s, ok := c.m.eval(r.Body(), f).Str(); ok && s == "true" {
+			if s, ok := c.m.Eval(r.Body(), f).Str(); ok && s == "true" {
 				return r.Addr() + "." + f
 			}
 		}
@@ -245,7 +248,7 @@ func (c *checker) neutralisedBy(g grant) string {
 			return by
 		}
 	}
-	for _, r := range c.m.byType["aws_s3_account_public_access_block"] {
+	for _, r := range c.m.OfType("aws_s3_account_public_access_block") {
 		if by := check(r); by != "" {
 			return by
 		}

@@ -3,6 +3,8 @@ package iac
 import (
 	"fmt"
 	"strings"
+
+	"github.com/mlsec/mlsec/internal/tfeval"
 )
 
 // iamPolicyTypes are the resources whose `policy` is an identity policy.
@@ -17,7 +19,7 @@ func (c *checker) checkIAM() {
 	// policies; every other document in the file is checked where it is
 	// written, whichever file attaches it.
 	notIdentity := map[string]bool{}
-	for _, r := range c.m.resources {
+	for _, r := range c.m.Resources {
 		if r.Data {
 			continue
 		}
@@ -25,24 +27,24 @@ func (c *checker) checkIAM() {
 			if name == "policy" && iamPolicyTypes[r.Type] {
 				continue
 			}
-			if a := attr(r.Body(), name); a != nil {
-				for _, addr := range refs(a.Expr) {
+			if a := tfeval.Attr(r.Body(), name); a != nil {
+				for _, addr := range tfeval.Refs(a.Expr) {
 					notIdentity[addr] = true
 				}
 			}
 		}
 	}
-	for _, r := range c.m.resources {
+	for _, r := range c.m.Resources {
 		switch {
 		case r.Data && r.Type == "aws_iam_policy_document" && !notIdentity[r.Addr()]:
 			c.checkIdentityStatements(r.Addr(), c.documentStatements(r))
 		case !r.Data && iamPolicyTypes[r.Type]:
-			if sts, ok := c.policyStatements(attr(r.Body(), "policy")); ok {
+			if sts, ok := c.policyStatements(tfeval.Attr(r.Body(), "policy")); ok {
 				c.checkIdentityStatements(r.Addr(), sts)
 			}
 		case !r.Data && r.Type == "aws_iam_role":
-			for _, ip := range blocks(r.Body(), "inline_policy") {
-				if sts, ok := c.policyStatements(attr(ip.Body, "policy")); ok {
+			for _, ip := range tfeval.Blocks(r.Body(), "inline_policy") {
+				if sts, ok := c.policyStatements(tfeval.Attr(ip.Body, "policy")); ok {
 					c.checkIdentityStatements(r.Addr(), sts)
 				}
 			}
@@ -82,7 +84,7 @@ func (c *checker) checkIdentityStatements(owner string, sts []statement) {
 		if len(targets) == 0 {
 			continue
 		}
-		c.reportSev(IAMWildcardOnMLBucket, IAMWildcardOnMLBucket.Severity, st.Line, "Action: "+acts,
+		c.reportSev(IAMWildcardOnMLBucket, IAMWildcardOnMLBucket.Severity, st.At, "Action: "+acts,
 			fmt.Sprintf("%s allows %s on %s", owner, acts, strings.Join(dedupe(targets), "; ")), dedupe(assets))
 	}
 }

@@ -5,9 +5,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/tfeval"
 )
 
 // mlService is a port an ML service listens on by default.
@@ -94,18 +96,18 @@ func isWorld(s string) bool {
 // exposure is one ingress rule to judge.
 type exposure struct {
 	Owner    string
-	Line     int // where the open source range is written
+	At       hcl.Range // where the open source range is written
 	Evidence string
 	Ports    []portRange
 	// Unresolved values that decide the rule, if any.
-	SourceUnresolved *value
-	PortsUnresolved  *value
+	SourceUnresolved *tfeval.Value
+	PortsUnresolved  *tfeval.Value
 }
 
 // addPorts adds the port ranges of a list value, noting it as unresolved
 // when it could not be read as a list of strings.
-func (e *exposure) addPorts(v value) {
-	list, ok := stringsOf(v.V)
+func (e *exposure) addPorts(v tfeval.Value) {
+	list, ok := tfeval.StringsOf(v.V)
 	if v.Failed || !ok {
 		e.PortsUnresolved = &v
 	}
@@ -118,18 +120,18 @@ func (e *exposure) addPorts(v value) {
 
 // checkNetwork reports ingress rules that open ML ports to the internet.
 func (c *checker) checkNetwork() {
-	for _, r := range c.m.resources {
+	for _, r := range c.m.Resources {
 		if r.Data {
 			continue
 		}
 		body := r.Body()
 		switch r.Type {
 		case "aws_security_group":
-			for _, in := range blocks(body, "ingress") {
+			for _, in := range tfeval.Blocks(body, "ingress") {
 				c.judge(c.awsRule(r.Addr(), in.Body, "protocol", "cidr_blocks", "ipv6_cidr_blocks"))
 			}
 		case "aws_security_group_rule":
-			if t, ok := c.m.eval(body, "type").Str(); !ok || t != "ingress" {
+			if t, ok := c.m.Eval(body, "type").Str(); !ok || t != "ingress" {
 				continue
 			}
 			c.judge(c.awsRule(r.Addr(), body, "protocol", "cidr_blocks", "ipv6_cidr_blocks"))
@@ -140,7 +142,7 @@ func (c *checker) checkNetwork() {
 		case "azurerm_network_security_rule":
 			c.judge(c.azureRule(r.Addr(), body))
 		case "azurerm_network_security_group":
-			for _, sr := range blocks(body, "security_rule") {
+			for _, sr := range tfeval.Blocks(body, "security_rule") {
 				c.judge(c.azureRule(r.Addr(), sr.Body))
 			}
 		}
@@ -149,13 +151,13 @@ func (c *checker) checkNetwork() {
 
 // worldSource evaluates source-range attributes; it returns the first one
 // open to the world, or an unresolved one.
-func (c *checker) worldSource(body *hclsyntax.Body, names ...string) (open, unresolved *value) {
+func (c *checker) worldSource(body *hclsyntax.Body, names ...string) (open, unresolved *tfeval.Value) {
 	for _, n := range names {
-		v := c.m.eval(body, n)
+		v := c.m.Eval(body, n)
 		if !v.Present() {
 			continue
 		}
-		list, ok := stringsOf(v.V)
+		list, ok := tfeval.StringsOf(v.V)
 		if v.Failed {
 			ok = false
 		}
@@ -178,9 +180,9 @@ func (c *checker) awsRule(owner string, body *hclsyntax.Body, protoAttr string, 
 	}
 	e := &exposure{Owner: owner, SourceUnresolved: unres}
 	if open != nil {
-		e.Line, e.Evidence, e.SourceUnresolved = open.Line(), open.Source(c.src), nil
+		e.At, e.Evidence, e.SourceUnresolved = open.Range(), open.Source(), nil
 	}
-	pv := c.m.eval(body, protoAttr)
+	pv := c.m.Eval(body, protoAttr)
 	proto, ok := pv.Str()
 	switch {
 	case !pv.Present():
@@ -197,7 +199,7 @@ func (c *checker) awsRule(owner string, body *hclsyntax.Body, protoAttr string, 
 	default:
 		return nil // UDP, ICMP: not how these services are reached
 	}
-	fv, tv := c.m.eval(body, "from_port"), c.m.eval(body, "to_port")
+	fv, tv := c.m.Eval(body, "from_port"), c.m.Eval(body, "to_port")
 	from, fok := fv.Str()
 	to, tok := tv.Str()
 	if !fok {
@@ -220,10 +222,10 @@ func (c *checker) awsRule(owner string, body *hclsyntax.Body, protoAttr string, 
 }
 
 func (c *checker) gcpRule(owner string, body *hclsyntax.Body) *exposure {
-	if d, ok := c.m.eval(body, "direction").Str(); ok && strings.ToUpper(d) != "INGRESS" {
+	if d, ok := c.m.Eval(body, "direction").Str(); ok && strings.ToUpper(d) != "INGRESS" {
 		return nil
 	}
-	if d, ok := c.m.eval(body, "disabled").Str(); ok && d == "true" {
+	if d, ok := c.m.Eval(body, "disabled").Str(); ok && d == "true" {
 		return nil
 	}
 	open, unres := c.worldSource(body, "source_ranges")
@@ -232,10 +234,10 @@ func (c *checker) gcpRule(owner string, body *hclsyntax.Body) *exposure {
 	}
 	e := &exposure{Owner: owner, SourceUnresolved: unres}
 	if open != nil {
-		e.Line, e.Evidence, e.SourceUnresolved = open.Line(), open.Source(c.src), nil
+		e.At, e.Evidence, e.SourceUnresolved = open.Range(), open.Source(), nil
 	}
-	for _, al := range blocks(body, "allow") {
-		pv := c.m.eval(al.Body, "protocol")
+	for _, al := range tfeval.Blocks(body, "allow") {
+		pv := c.m.Eval(al.Body, "protocol")
 		proto, ok := pv.Str()
 		if !ok {
 			e.PortsUnresolved = &pv
@@ -249,7 +251,7 @@ func (c *checker) gcpRule(owner string, body *hclsyntax.Body) *exposure {
 		default:
 			continue
 		}
-		ports := c.m.eval(al.Body, "ports")
+		ports := c.m.Eval(al.Body, "ports")
 		if !ports.Present() {
 			e.Ports = append(e.Ports, portRange{All: true})
 			continue
@@ -260,13 +262,13 @@ func (c *checker) gcpRule(owner string, body *hclsyntax.Body) *exposure {
 }
 
 func (c *checker) azureRule(owner string, body *hclsyntax.Body) *exposure {
-	if d, ok := c.m.eval(body, "direction").Str(); !ok || !strings.EqualFold(d, "Inbound") {
+	if d, ok := c.m.Eval(body, "direction").Str(); !ok || !strings.EqualFold(d, "Inbound") {
 		return nil
 	}
-	if a, ok := c.m.eval(body, "access").Str(); !ok || !strings.EqualFold(a, "Allow") {
+	if a, ok := c.m.Eval(body, "access").Str(); !ok || !strings.EqualFold(a, "Allow") {
 		return nil
 	}
-	if p, ok := c.m.eval(body, "protocol").Str(); ok && !(p == "*" || strings.EqualFold(p, "Tcp")) {
+	if p, ok := c.m.Eval(body, "protocol").Str(); ok && !(p == "*" || strings.EqualFold(p, "Tcp")) {
 		return nil
 	}
 	open, unres := c.worldSource(body, "source_address_prefix", "source_address_prefixes")
@@ -275,10 +277,10 @@ func (c *checker) azureRule(owner string, body *hclsyntax.Body) *exposure {
 	}
 	e := &exposure{Owner: owner, SourceUnresolved: unres}
 	if open != nil {
-		e.Line, e.Evidence, e.SourceUnresolved = open.Line(), open.Source(c.src), nil
+		e.At, e.Evidence, e.SourceUnresolved = open.Range(), open.Source(), nil
 	}
 	for _, n := range []string{"destination_port_range", "destination_port_ranges"} {
-		v := c.m.eval(body, n)
+		v := c.m.Eval(body, n)
 		if !v.Present() {
 			continue
 		}
@@ -336,5 +338,5 @@ func (c *checker) judge(e *exposure) {
 	if sev == rule.Critical {
 		msg += "; Jupyter and the Ray dashboard run code for anyone who reaches them"
 	}
-	c.reportSev(PortOpenToWorld, sev, e.Line, e.Evidence, msg, nil)
+	c.reportSev(PortOpenToWorld, sev, e.At, e.Evidence, msg, nil)
 }

@@ -5,14 +5,16 @@ import (
 	"path"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
-	"github.com/zclconf/go-cty/cty"
+
+	"github.com/mlsec/mlsec/internal/tfeval"
 )
 
 // statement is one IAM or bucket policy statement, reduced to what the
 // rules need.
 type statement struct {
-	Line        int
+	At          hcl.Range // the statement, or the attribute holding a JSON policy
 	Allow       bool
 	AnyoneCan   bool // Principal "*" or {"AWS": "*"}
 	Principal   bool // a Principal or principals block is present
@@ -24,34 +26,31 @@ type statement struct {
 	FromDataDoc bool
 }
 
-// unknownJSON stands for a value that could not be resolved inside a policy.
-type unknownJSON struct{}
-
 // policyStatements reads the policy an attribute holds: a jsonencode({…})
 // call, a JSON string or heredoc, or a reference to a
-// data "aws_iam_policy_document" block in this file. ok is false when the
+// data "aws_iam_policy_document" block of the module. ok is false when the
 // policy could not be read at all.
 func (c *checker) policyStatements(a *hclsyntax.Attribute) (sts []statement, ok bool) {
 	if a == nil {
 		return nil, false
 	}
-	line := a.SrcRange.Start.Line
+	at := a.SrcRange
 	// jsonencode: evaluate the argument so that placeholders inside it stay
 	// strings rather than making the whole document unknown.
 	if call, isCall := a.Expr.(*hclsyntax.FunctionCallExpr); isCall && call.Name == "jsonencode" && len(call.Args) == 1 {
-		v, d := call.Args[0].Value(c.m.ctx)
-		if d.HasErrors() {
+		v, ok := c.m.EvalExpr(call.Args[0])
+		if !ok {
 			return nil, false
 		}
-		return statementsOf(ctyToGo(v, 0), line), true
+		return statementsOf(tfeval.ToGo(v), at), true
 	}
-	v := c.m.evalAttr(a)
+	v := c.m.EvalAttr(a)
 	s := v.Raw()
 	if s == "" {
 		return nil, false
 	}
-	if m := refRE.FindStringSubmatch(strings.TrimSpace(s)); m != nil && strings.HasPrefix(m[1], "data.aws_iam_policy_document.") && strings.TrimSpace(s) == m[0] {
-		doc := c.m.byAddr[m[1]]
+	if addr, ok := tfeval.PlaceholderRef(s); ok && strings.HasPrefix(addr, "data.aws_iam_policy_document.") {
+		doc := c.m.Resource(addr)
 		if doc == nil {
 			return nil, false
 		}
@@ -61,15 +60,15 @@ func (c *checker) policyStatements(a *hclsyntax.Attribute) (sts []statement, ok 
 	if err := json.Unmarshal([]byte(s), &doc); err != nil {
 		return nil, false
 	}
-	return statementsOf(doc, line), true
+	return statementsOf(doc, at), true
 }
 
 // documentStatements reads a data "aws_iam_policy_document" block.
-func (c *checker) documentStatements(doc *resource) []statement {
+func (c *checker) documentStatements(doc *tfeval.Resource) []statement {
 	var out []statement
-	for _, b := range blocks(doc.Body(), "statement") {
-		st := statement{Line: b.TypeRange.Start.Line, Allow: true, FromDataDoc: true}
-		if v := c.m.eval(b.Body, "effect"); v.Present() {
+	for _, b := range tfeval.Blocks(doc.Body(), "statement") {
+		st := statement{At: b.TypeRange, Allow: true, FromDataDoc: true}
+		if v := c.m.Eval(b.Body, "effect"); v.Present() {
 			if s, ok := v.Str(); ok {
 				st.Allow = strings.EqualFold(s, "Allow")
 			} else {
@@ -77,11 +76,11 @@ func (c *checker) documentStatements(doc *resource) []statement {
 			}
 		}
 		for _, name := range []string{"actions", "not_actions"} {
-			v := c.m.eval(b.Body, name)
+			v := c.m.Eval(b.Body, name)
 			if !v.Present() {
 				continue
 			}
-			acts, ok := stringsOf(v.V)
+			acts, ok := tfeval.StringsOf(v.V)
 			if v.Failed || !ok {
 				st.Unresolved = true
 			}
@@ -89,16 +88,16 @@ func (c *checker) documentStatements(doc *resource) []statement {
 			st.NotAction = name == "not_actions"
 		}
 		for _, name := range []string{"resources", "not_resources"} {
-			if v := c.m.eval(b.Body, name); v.Present() && !v.Failed {
-				rs, _ := stringsOf(v.V)
+			if v := c.m.Eval(b.Body, name); v.Present() && !v.Failed {
+				rs, _ := tfeval.StringsOf(v.V)
 				st.Resources = append(st.Resources, rs...)
 			}
 		}
-		for _, p := range blocks(b.Body, "principals") {
+		for _, p := range tfeval.Blocks(b.Body, "principals") {
 			st.Principal = true
-			typ, tok := c.m.eval(p.Body, "type").Str()
-			ids := c.m.eval(p.Body, "identifiers")
-			list, iok := stringsOf(ids.V)
+			typ, tok := c.m.Eval(p.Body, "type").Str()
+			ids := c.m.Eval(p.Body, "identifiers")
+			list, iok := tfeval.StringsOf(ids.V)
 			if !tok || ids.Failed || !iok {
 				st.Unresolved = true
 				continue
@@ -107,19 +106,19 @@ func (c *checker) documentStatements(doc *resource) []statement {
 				for _, id := range list {
 					if id == "*" {
 						st.AnyoneCan = true
-						st.Line = p.TypeRange.Start.Line
+						st.At = p.TypeRange
 					}
 				}
 			}
 		}
-		st.Condition = len(blocks(b.Body, "condition")) > 0
+		st.Condition = len(tfeval.Blocks(b.Body, "condition")) > 0
 		out = append(out, st)
 	}
 	return out
 }
 
 // statementsOf reads the statements of a decoded JSON policy document.
-func statementsOf(doc any, line int) []statement {
+func statementsOf(doc any, at hcl.Range) []statement {
 	obj, ok := doc.(map[string]any)
 	if !ok {
 		return nil
@@ -137,7 +136,7 @@ func statementsOf(doc any, line int) []statement {
 		if !ok {
 			continue
 		}
-		st := statement{Line: line, Allow: true}
+		st := statement{At: at, Allow: true}
 		switch e := m["Effect"].(type) {
 		case string:
 			st.Allow = strings.EqualFold(e, "Allow")
@@ -174,7 +173,7 @@ func statementsOf(doc any, line int) []statement {
 func wildcardPrincipal(p any) (anyone, ok bool) {
 	switch v := p.(type) {
 	case string:
-		if strings.Contains(v, "${") {
+		if tfeval.ContainsPlaceholder(v) {
 			return false, false
 		}
 		return v == "*", true
@@ -193,7 +192,7 @@ func wildcardPrincipal(p any) (anyone, ok bool) {
 			}
 		}
 		return anyone, ok
-	case unknownJSON:
+	case tfeval.Unknown:
 		return false, false
 	}
 	return false, true
@@ -205,7 +204,7 @@ func jsonStrings(v any) (out []string, ok bool) {
 	ok = true
 	add := func(e any) {
 		s, isStr := e.(string)
-		if !isStr || strings.Contains(s, "${") {
+		if !isStr || tfeval.ContainsPlaceholder(s) {
 			ok = false
 		}
 		if isStr {
@@ -222,42 +221,6 @@ func jsonStrings(v any) (out []string, ok bool) {
 		add(v)
 	}
 	return out, ok
-}
-
-// ctyToGo converts an evaluated value to the shapes encoding/json decodes
-// into, with unknownJSON for what could not be evaluated.
-func ctyToGo(v cty.Value, depth int) any {
-	if depth > 32 || !v.IsKnown() {
-		return unknownJSON{}
-	}
-	if v.IsNull() {
-		return nil
-	}
-	t := v.Type()
-	switch {
-	case t == cty.String:
-		return v.AsString()
-	case t == cty.Bool:
-		return v.True()
-	case t == cty.Number:
-		f, _ := v.AsBigFloat().Float64()
-		return f
-	case t.IsObjectType() || t.IsMapType():
-		out := map[string]any{}
-		for it := v.ElementIterator(); it.Next(); {
-			k, e := it.Element()
-			out[k.AsString()] = ctyToGo(e, depth+1)
-		}
-		return out
-	case t.IsListType() || t.IsSetType() || t.IsTupleType():
-		var out []any
-		for it := v.ElementIterator(); it.Next(); {
-			_, e := it.Element()
-			out = append(out, ctyToGo(e, depth+1))
-		}
-		return out
-	}
-	return unknownJSON{}
 }
 
 // writeActions are the S3 actions that change data, policies or versions.

@@ -6,8 +6,11 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/tfeval"
 )
 
 // mlPrefixes are the resource type prefixes of ML services; a bucket they
@@ -26,7 +29,7 @@ func isMLType(t string) bool {
 
 // use is an ML resource reading or writing a bucket.
 type use struct {
-	From  *resource
+	From  *tfeval.Resource
 	B     *bucket
 	Write bool
 }
@@ -39,7 +42,7 @@ var writeKeys = []string{"output", "destination", "capture", "checkpoint", "offl
 func (c *checker) markMLUse() {
 	c.uses = nil
 	seen := map[string]bool{}
-	for _, r := range c.m.resources {
+	for _, r := range c.m.Resources {
 		if r.Data || !isMLType(r.Type) {
 			continue
 		}
@@ -54,7 +57,7 @@ func (c *checker) markMLUse() {
 				})
 			}
 			if len(found) == 0 {
-				for _, addr := range refs(a.Expr) {
+				for _, addr := range tfeval.Refs(a.Expr) {
 					if b := c.bucketByAddr(addr); b != nil {
 						c.addUse(r, b, isWriteKey(keyPath), seen)
 					}
@@ -69,17 +72,17 @@ func (c *checker) markMLUse() {
 // decoded, so key paths inside pipeline definitions are kept.
 func (c *checker) evalJSONish(a *hclsyntax.Attribute) (any, bool) {
 	if call, ok := a.Expr.(*hclsyntax.FunctionCallExpr); ok && call.Name == "jsonencode" && len(call.Args) == 1 {
-		v, d := call.Args[0].Value(c.m.ctx)
-		if d.HasErrors() {
+		v, ok := c.m.EvalExpr(call.Args[0])
+		if !ok {
 			return nil, false
 		}
-		return ctyToGo(v, 0), true
+		return tfeval.ToGo(v), true
 	}
-	v := c.m.evalAttr(a)
+	v := c.m.EvalAttr(a)
 	if v.Failed {
 		return nil, false
 	}
-	g := ctyToGo(v.V, 0)
+	g := tfeval.ToGo(v.V)
 	if s, ok := g.(string); ok && strings.HasPrefix(strings.TrimSpace(s), "{") {
 		var doc any
 		if json.Unmarshal([]byte(s), &doc) == nil {
@@ -89,7 +92,7 @@ func (c *checker) evalJSONish(a *hclsyntax.Attribute) (any, bool) {
 	return g, true
 }
 
-func (c *checker) addUse(r *resource, b *bucket, write bool, seen map[string]bool) {
+func (c *checker) addUse(r *tfeval.Resource, b *bucket, write bool, seen map[string]bool) {
 	key := fmt.Sprintf("%s|%s|%v", r.Addr(), b.Key, write)
 	if seen[key] {
 		return
@@ -117,7 +120,7 @@ func (c *checker) walkAttrs(body *hclsyntax.Body, prefix string, depth int, fn f
 	if body == nil || depth > 16 {
 		return
 	}
-	for _, a := range sortedAttrs(body) {
+	for _, a := range tfeval.SortedAttrs(body) {
 		fn(prefix+a.Name, a)
 	}
 	for _, b := range body.Blocks {
@@ -156,7 +159,7 @@ func sortedKeys(m map[string]any) []string {
 
 // checkSageMaker runs the SageMaker rules.
 func (c *checker) checkSageMaker() {
-	for _, r := range c.m.resources {
+	for _, r := range c.m.Resources {
 		if r.Data {
 			continue
 		}
@@ -174,7 +177,7 @@ func (c *checker) checkSageMaker() {
 		case "aws_sagemaker_model":
 			c.checkIsolation(r)
 			for _, name := range []string{"primary_container", "container"} {
-				for _, cb := range blocks(body, name) {
+				for _, cb := range tfeval.Blocks(body, name) {
 					c.checkModelSource(r, cb.Body)
 				}
 			}
@@ -184,55 +187,55 @@ func (c *checker) checkSageMaker() {
 
 // defaultEnabled reports an attribute that is "Enabled" or unset (the
 // provider's default is Enabled).
-func (c *checker) defaultEnabled(r *resource, name string, rl *rule.Rule, effect string) {
-	v := c.m.eval(r.Body(), name)
+func (c *checker) defaultEnabled(r *tfeval.Resource, name string, rl *rule.Rule, effect string) {
+	v := c.m.Eval(r.Body(), name)
 	s, ok := v.Str()
 	switch {
 	case !v.Present():
-		c.report(rl, r.Line(), "resource \""+r.Type+"\" \""+r.Name+"\"",
+		c.report(rl, r.Range(), "resource \""+r.Type+"\" \""+r.Name+"\"",
 			"%s does not set %s, which defaults to \"Enabled\" and %s", r.Addr(), name, effect)
 	case !ok:
 		c.unresolved(v, rl, r.Addr())
 	case s == "Enabled":
-		c.report(rl, v.Line(), v.Source(c.src), "%s sets %s = \"Enabled\", which %s", r.Addr(), name, effect)
+		c.report(rl, v.Range(), v.Source(), "%s sets %s = \"Enabled\", which %s", r.Addr(), name, effect)
 	}
 }
 
 // requireKey reports a SageMaker resource without a customer-managed key.
-func (c *checker) requireKey(r *resource, name, what string) {
-	if attr(r.Body(), name) != nil {
+func (c *checker) requireKey(r *tfeval.Resource, name, what string) {
+	if tfeval.Attr(r.Body(), name) != nil {
 		return
 	}
-	c.report(SageMakerNoKMS, r.Line(), "resource \""+r.Type+"\" \""+r.Name+"\"",
+	c.report(SageMakerNoKMS, r.Range(), "resource \""+r.Type+"\" \""+r.Name+"\"",
 		"%s has no %s: %s is encrypted with an AWS-managed key", r.Addr(), name, what)
 }
 
 // checkIsolation reports a model with neither network isolation nor a VPC.
-func (c *checker) checkIsolation(r *resource) {
-	if block(r.Body(), "vpc_config") != nil {
+func (c *checker) checkIsolation(r *tfeval.Resource) {
+	if tfeval.Block(r.Body(), "vpc_config") != nil {
 		return
 	}
-	v := c.m.eval(r.Body(), "enable_network_isolation")
+	v := c.m.Eval(r.Body(), "enable_network_isolation")
 	s, ok := v.Str()
 	switch {
 	case !v.Present():
-		c.report(ModelNoNetworkIsolation, r.Line(), "resource \""+r.Type+"\" \""+r.Name+"\"",
+		c.report(ModelNoNetworkIsolation, r.Range(), "resource \""+r.Type+"\" \""+r.Name+"\"",
 			"%s sets neither enable_network_isolation = true nor a vpc_config: its containers have outbound internet access", r.Addr())
 	case !ok:
 		c.unresolved(v, ModelNoNetworkIsolation, r.Addr())
 	case s != "true":
-		c.report(ModelNoNetworkIsolation, v.Line(), v.Source(c.src),
+		c.report(ModelNoNetworkIsolation, v.Range(), v.Source(),
 			"%s sets enable_network_isolation = %s and has no vpc_config: its containers have outbound internet access", r.Addr(), s)
 	}
 }
 
 // checkModelSource reports a model container whose artifact comes from a
 // public bucket or a web URL.
-func (c *checker) checkModelSource(r *resource, body *hclsyntax.Body) {
-	vals := []value{c.m.eval(body, "model_data_url")}
-	for _, ds := range blocks(body, "model_data_source") {
-		for _, s3 := range blocks(ds.Body, "s3_data_source") {
-			vals = append(vals, c.m.eval(s3.Body, "s3_uri"))
+func (c *checker) checkModelSource(r *tfeval.Resource, body *hclsyntax.Body) {
+	vals := []tfeval.Value{c.m.Eval(body, "model_data_url")}
+	for _, ds := range tfeval.Blocks(body, "model_data_source") {
+		for _, s3 := range tfeval.Blocks(ds.Body, "s3_data_source") {
+			vals = append(vals, c.m.Eval(s3.Body, "s3_uri"))
 		}
 	}
 	for _, v := range vals {
@@ -244,7 +247,7 @@ func (c *checker) checkModelSource(r *resource, body *hclsyntax.Body) {
 		lower := strings.ToLower(raw)
 		switch {
 		case strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://"):
-			c.reportSev(ModelPublicSource, ModelPublicSource.Severity, v.Line(), v.Source(c.src),
+			c.reportSev(ModelPublicSource, ModelPublicSource.Severity, v.Range(), v.Source(),
 				fmt.Sprintf("%s loads its model artifact from the web URL %s, outside the team's access control", r.Addr(), redactURL(raw)), nil)
 		case len(bs) > 0:
 			for _, b := range bs {
@@ -253,7 +256,7 @@ func (c *checker) checkModelSource(r *resource, body *hclsyntax.Body) {
 					if b.Write {
 						how = "writable"
 					}
-					c.reportSev(ModelPublicSource, ModelPublicSource.Severity, v.Line(), v.Source(c.src),
+					c.reportSev(ModelPublicSource, ModelPublicSource.Severity, v.Range(), v.Source(),
 						fmt.Sprintf("%s loads its model artifact from %s, which this configuration makes publicly %s", r.Addr(), b.Title(), how),
 						[]string{b.AssetID()})
 				}
@@ -281,7 +284,7 @@ func redactURL(u string) string {
 
 // checkWorkspaces runs the Vertex AI and Azure ML network rule.
 func (c *checker) checkWorkspaces() {
-	for _, r := range c.m.resources {
+	for _, r := range c.m.Resources {
 		if r.Data {
 			continue
 		}
@@ -289,26 +292,26 @@ func (c *checker) checkWorkspaces() {
 		ev := "resource \"" + r.Type + "\" \"" + r.Name + "\""
 		switch r.Type {
 		case "google_notebooks_instance":
-			c.mustBeTrue(r, body, "no_public_ip", r.Line(), "has a public IP address")
+			c.mustBeTrue(r, body, "no_public_ip", r.Range(), "has a public IP address")
 		case "google_workbench_instance":
-			gce := block(body, "gce_setup")
+			gce := tfeval.Block(body, "gce_setup")
 			if gce == nil {
-				c.report(WorkspacePublicNetwork, r.Line(), ev,
+				c.report(WorkspacePublicNetwork, r.Range(), ev,
 					"%s has no gce_setup { disable_public_ip = true }: the instance gets a public IP address", r.Addr())
 				continue
 			}
-			c.mustBeTrue(r, gce.Body, "disable_public_ip", gce.TypeRange.Start.Line, "gets a public IP address")
+			c.mustBeTrue(r, gce.Body, "disable_public_ip", gce.TypeRange, "gets a public IP address")
 		case "azurerm_machine_learning_workspace":
-			v := c.m.eval(body, "public_network_access_enabled")
+			v := c.m.Eval(body, "public_network_access_enabled")
 			s, ok := v.Str()
 			switch {
 			case !v.Present():
-				c.report(WorkspacePublicNetwork, r.Line(), ev,
+				c.report(WorkspacePublicNetwork, r.Range(), ev,
 					"%s does not set public_network_access_enabled = false (the default is true): the workspace is reachable from any network", r.Addr())
 			case !ok:
 				c.unresolved(v, WorkspacePublicNetwork, r.Addr())
 			case s == "true":
-				c.report(WorkspacePublicNetwork, v.Line(), v.Source(c.src),
+				c.report(WorkspacePublicNetwork, v.Range(), v.Source(),
 					"%s sets public_network_access_enabled = true: the workspace is reachable from any network", r.Addr())
 			}
 		}
@@ -316,16 +319,16 @@ func (c *checker) checkWorkspaces() {
 }
 
 // mustBeTrue reports a boolean attribute that is not set to true.
-func (c *checker) mustBeTrue(r *resource, body *hclsyntax.Body, name string, line int, effect string) {
-	v := c.m.eval(body, name)
+func (c *checker) mustBeTrue(r *tfeval.Resource, body *hclsyntax.Body, name string, at hcl.Range, effect string) {
+	v := c.m.Eval(body, name)
 	s, ok := v.Str()
 	switch {
 	case !v.Present():
-		c.report(WorkspacePublicNetwork, line, "resource \""+r.Type+"\" \""+r.Name+"\"",
+		c.report(WorkspacePublicNetwork, at, "resource \""+r.Type+"\" \""+r.Name+"\"",
 			"%s does not set %s = true: the instance %s", r.Addr(), name, effect)
 	case !ok:
 		c.unresolved(v, WorkspacePublicNetwork, r.Addr())
 	case s != "true":
-		c.report(WorkspacePublicNetwork, v.Line(), v.Source(c.src), "%s sets %s = %s: the instance %s", r.Addr(), name, s, effect)
+		c.report(WorkspacePublicNetwork, v.Range(), v.Source(), "%s sets %s = %s: the instance %s", r.Addr(), name, s, effect)
 	}
 }

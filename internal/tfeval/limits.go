@@ -1,4 +1,4 @@
-package iac
+package tfeval
 
 import (
 	"fmt"
@@ -8,12 +8,17 @@ import (
 )
 
 // Limits that keep a hostile file from crashing the scanner. The HCL parser
-// is recursive descent: nesting a few hundred thousand levels deep overflows
-// the goroutine stack, which Go cannot recover from, so depth is measured on
-// the token stream before parsing.
+// is recursive descent: nesting a few hundred thousand levels deep
+// (`[[[[…`, `{`-blocks, `!!!!x`, `a ? b : c ? …`, `"${"${…`) overflows the
+// goroutine stack, which Go cannot recover from, so depth is measured on the
+// token stream before parsing.
 const (
 	maxSource = 8 << 20 // bytes; real Terraform files are kilobytes
 	maxDepth  = 500     // brackets, blocks, interpolations and chained operators
+	// maxBlocks bounds how many top-level blocks one file may declare; a
+	// real Terraform file has dozens, a hostile one may have millions, each
+	// of which would be indexed and walked.
+	maxBlocks = 20000
 )
 
 // checkLimits rejects a file too large or too deeply nested to parse safely.

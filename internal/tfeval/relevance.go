@@ -1,13 +1,19 @@
-package iac
+package tfeval
 
 import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
+// Which siblings Load parses. A sibling matters to the primary file when it
+// mentions, as a whole word, something the primary file declares or refers
+// to; a sibling so loaded may refer to more names (a local defined from a
+// variable declared in a third file), which are added and the remaining
+// siblings scanned again.
+
 // maxRelevanceRounds bounds how many times the siblings are re-scanned as
-// the parsed ones bring in new names (a local defined from a variable
-// declared in a third file).
+// loaded ones bring in new names, so a module built as a long chain of
+// files, each naming only the next, costs at most this many passes.
 const maxRelevanceRounds = 4
 
 // alwaysRelevant are words that make any sibling worth parsing: settings
@@ -16,7 +22,7 @@ var alwaysRelevant = []string{"aws_s3_account_public_access_block"}
 
 // keysOf returns the words a sibling must mention to matter to body: the
 // variables, locals, resources and data sources body refers to, and, for
-// the analyzed file itself (own), the names of the resources it declares
+// the primary file itself (own), the names of the resources it declares
 // and its literal bucket names, which companions and policies name.
 func keysOf(body *hclsyntax.Body, own bool) map[string]bool {
 	keys := map[string]bool{}
@@ -47,7 +53,7 @@ func keysOf(body *hclsyntax.Body, own bool) map[string]bool {
 		}
 		keys[b.Labels[1]] = true
 		for _, name := range []string{"bucket", "name"} {
-			if a := attr(b.Body, name); a != nil {
+			if a := Attr(b.Body, name); a != nil {
 				if t, ok := a.Expr.(*hclsyntax.TemplateExpr); ok && t.IsStringLiteral() {
 					if v, d := t.Value(nil); !d.HasErrors() && v.IsKnown() && !v.IsNull() {
 						keys[v.AsString()] = true
@@ -81,7 +87,8 @@ func traversalNames(t hcl.Traversal) []string {
 
 // mentions reports whether src contains one of keys as a whole word, a word
 // being a run of letters, digits, '_' and '-' (HCL identifiers and bucket
-// names). The scan is linear and allocates nothing.
+// names). The scan is linear and allocates nothing, so an unparsed sibling
+// of several MiB costs one pass over its bytes.
 func mentions(src []byte, keys map[string]bool) bool {
 	for i := 0; i < len(src); {
 		if !wordByte(src[i]) {
