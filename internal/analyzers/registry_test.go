@@ -8,18 +8,31 @@ import (
 	"testing"
 
 	"github.com/mlsec/mlsec/internal/atlas"
+	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/source"
 )
 
-func TestRulesAreValid(t *testing.T) {
-	rules := Rules()
-	for _, r := range rules {
-		if err := r.Validate(); err != nil {
-			t.Error(err)
+// Every rule is declared by an analyzer (or reported by the engine itself),
+// every declared rule is in the registry, and no analyzer lists a rule twice.
+func TestDeclaredRulesMatchTheRegistry(t *testing.T) {
+	declared := map[*rule.Rule]bool{rules.UnusedIgnore: true}
+	for _, a := range All() {
+		seen := map[*rule.Rule]bool{}
+		for _, r := range a.Rules {
+			if seen[r] {
+				t.Errorf("analyzer %s lists %s twice", a.Name, r.ID)
+			}
+			seen[r], declared[r] = true, true
+			if rules.Lookup(r.ID) != r {
+				t.Errorf("analyzer %s declares %s, which is not in package rules", a.Name, r.ID)
+			}
 		}
 	}
-	if err := atlas.Default().Validate(rules); err != nil {
-		t.Error(err)
+	for _, r := range rules.All() {
+		if !declared[r] {
+			t.Errorf("rule %s is declared by no analyzer", r.ID)
+		}
 	}
 }
 
@@ -88,7 +101,7 @@ func TestEveryRuleHasAPositiveFixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range Rules() {
+	for _, r := range rules.All() {
 		if r.ID != "mlsec/unused-ignore" && !covered[r.ID] {
 			t.Errorf("rule %s has no positive fixture (no want annotation or sidecar names it)", r.ID)
 		}
@@ -98,7 +111,7 @@ func TestEveryRuleHasAPositiveFixture(t *testing.T) {
 // A rule's MLOps phase must be one its ATLAS techniques belong to, per the
 // project's phase map (internal/atlas/phases.txt), so the two cannot drift.
 func TestRulePhaseMatchesTechniques(t *testing.T) {
-	for _, r := range Rules() {
+	for _, r := range rules.All() {
 		if len(r.Techniques) == 0 {
 			continue
 		}

@@ -1,6 +1,8 @@
 // Package archive reads the containers model files come in — zip (as
-// PyTorch, NumPy and Keras write it), tar, gzip and 7z — the way the loaders
-// read them rather than the way the specifications say they should be.
+// PyTorch, NumPy and Keras write it) and the compressed streams joblib and
+// tarfile open — the way the loaders read them rather than the way the
+// specifications say they should be. Recognising a container by its first
+// bytes is package format's job; this package opens what it recognised.
 //
 // The zip reader is deliberately lenient: PyTorch's reader ignores CRC
 // errors, the encryption flag and local/central name mismatches, so an

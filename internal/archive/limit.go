@@ -1,7 +1,6 @@
 package archive
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 )
@@ -57,52 +56,4 @@ func (g *Guard) Read(p []byte) (int, error) {
 		}
 	}
 	return n, err
-}
-
-// Format is a container format recognised by its first bytes.
-type Format int
-
-// Container formats.
-const (
-	NotContainer Format = iota
-	FormatZip
-	FormatTar
-	FormatGzip
-	Format7z
-	FormatBzip2
-	FormatXZ
-	FormatZlib     // joblib's default compression
-	FormatLZMA     // legacy .lzma, as joblib writes it
-	FormatJoblibZF // joblib before 0.10
-)
-
-func (f Format) String() string {
-	return [...]string{"unknown", "zip", "tar", "gzip", "7z", "bzip2", "xz", "zlib", "lzma", "joblib-zf"}[f]
-}
-
-// SniffContainer recognises container formats by content. head should hold
-// at least the first 512 bytes when the stream is that long (tar's magic is
-// at offset 257).
-func SniffContainer(head []byte) Format {
-	switch {
-	case IsZip(head):
-		return FormatZip
-	case bytes.HasPrefix(head, []byte("7z\xbc\xaf\x27\x1c")):
-		return Format7z
-	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
-		return FormatGzip
-	case bytes.HasPrefix(head, []byte("BZh")) && len(head) > 3 && head[3] >= '1' && head[3] <= '9':
-		return FormatBzip2
-	case bytes.HasPrefix(head, []byte("\xfd7zXZ\x00")):
-		return FormatXZ
-	case len(head) >= 262 && string(head[257:262]) == "ustar":
-		return FormatTar
-	case isZlib(head):
-		return FormatZlib
-	case isLZMA(head):
-		return FormatLZMA
-	case isJoblibZF(head):
-		return FormatJoblibZF
-	}
-	return NotContainer
 }

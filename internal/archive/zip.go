@@ -88,12 +88,6 @@ type Zip struct {
 	size int64
 }
 
-// IsZip reports whether head starts like a zip file (a local header or an
-// empty archive's end record).
-func IsZip(head []byte) bool {
-	return bytes.HasPrefix(head, []byte(sigLocal)) || bytes.HasPrefix(head, []byte(sigEOCD))
-}
-
 // ReadZip reads the directory of the zip in r. It prefers the central
 // directory, found by searching backwards from the end as every zip reader
 // does, and falls back to scanning local headers forward when there is no

@@ -196,22 +196,6 @@ func asLimit(err error, le **LimitError) bool {
 	return ok
 }
 
-func TestSniffContainer(t *testing.T) {
-	tarHead := make([]byte, 512)
-	copy(tarHead[257:], "ustar\x0000")
-	for want, head := range map[Format][]byte{
-		FormatZip:    []byte("PK\x03\x04...."),
-		Format7z:     []byte("7z\xbc\xaf\x27\x1c\x00\x04"),
-		FormatGzip:   {0x1f, 0x8b, 8, 0},
-		FormatTar:    tarHead,
-		NotContainer: []byte("\x80\x02}q\x00."),
-	} {
-		if got := SniffContainer(head); got != want {
-			t.Errorf("SniffContainer(%q) = %v, want %v", head[:min(8, len(head))], got, want)
-		}
-	}
-}
-
 // seeds are the zips of the model analyzer's fixtures plus a few built here.
 func seeds(t testing.TB) [][]byte {
 	out := [][]byte{makeZip(t, member{"archive/data.pkl", "\x80\x02}q\x00.", zip.Store}, member{"b", "bbbbbbbbbb", zip.Deflate})}
@@ -246,26 +230,4 @@ func FuzzZip(f *testing.F) {
 			io.Copy(io.Discard, g)
 		}
 	})
-}
-
-func TestSniffStreams(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		head string
-		want Format
-	}{
-		{"zlib default", "\x78\x9c\xcb\x48", FormatZlib},
-		{"zlib best", "\x78\xda\x2b\x49", FormatZlib},
-		{"text starting with x^ and a reserved block type", "x^\x07", NotContainer},
-		{"xz", "\xfd7zXZ\x00\x00\x04", FormatXZ},
-		{"lzma alone", "\x5d\x00\x00\x80\x00\xff\xff\xff\xff\xff\xff\xff\xff\x00", FormatLZMA},
-		{"EMPTY_LIST pickle is not lzma", "]q\x00(K\x01K\x02e.", NotContainer},
-		{"joblib ZF py3", "ZF0x31f" + strings.Repeat(" ", 14) + "\x78\x5e\x6b", FormatJoblibZF},
-		{"joblib ZF py2", "ZF0x31fL" + strings.Repeat(" ", 14) + "\x78\x5e\x6b", FormatJoblibZF},
-		{"ZF without zlib", "ZF0x31f" + strings.Repeat(" ", 14) + "abc", NotContainer},
-	} {
-		if got := SniffContainer([]byte(tc.head)); got != tc.want {
-			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
-		}
-	}
 }

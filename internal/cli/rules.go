@@ -9,9 +9,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mlsec/mlsec/internal/analyzers"
 	"github.com/mlsec/mlsec/internal/atlas"
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 )
 
 func newRules(g *globals) *cobra.Command {
@@ -25,20 +25,20 @@ techniques. 'mlsec explain RULE-ID' prints one rule's documentation.
 Formats: text (a table), json, markdown (the documentation in docs/RULES.md is
 generated this way).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rules := analyzers.Rules()
+			list := rules.All()
 			if len(args) > 0 {
 				var sel []*rule.Rule
 				for _, fam := range args {
-					if !contains(analyzers.Families(), fam) {
-						return usageErr("unknown rule family %q (families: %s)", fam, strings.Join(analyzers.Families(), ", "))
+					if !contains(rules.Families(), fam) {
+						return usageErr("unknown rule family %q (families: %s)", fam, strings.Join(rules.Families(), ", "))
 					}
 				}
-				for _, r := range rules {
+				for _, r := range list {
 					if contains(args, r.Family()) {
 						sel = append(sel, r)
 					}
 				}
-				rules = sel
+				list = sel
 			}
 			cat, err := g.catalog()
 			if err != nil {
@@ -46,11 +46,11 @@ generated this way).`,
 			}
 			switch format {
 			case "text":
-				return writeRulesTable(g.stdout, rules)
+				return writeRulesTable(g.stdout, list)
 			case "json":
-				return writeRulesJSON(g.stdout, rules)
+				return writeRulesJSON(g.stdout, list)
 			case "markdown":
-				return WriteRulesMarkdown(g.stdout, rules, cat)
+				return WriteRulesMarkdown(g.stdout, list, cat)
 			}
 			return usageErr("unknown format %q (want text, json or markdown)", format)
 		},
@@ -129,7 +129,7 @@ func newExplain(g *globals) *cobra.Command {
 		Short: "Print a rule's documentation",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			r := analyzers.Rule(args[0])
+			r := rules.Lookup(args[0])
 			if r == nil {
 				return usageErr("unknown rule %q (see 'mlsec rules')", args[0])
 			}
@@ -207,9 +207,9 @@ no argument, summarises which techniques mlsec's rules cover.`,
 			if err != nil {
 				return err
 			}
-			rules := analyzers.Rules()
+			list := rules.All()
 			if len(args) == 0 {
-				atlas.WriteSummary(g.stdout, cat, rules)
+				atlas.WriteSummary(g.stdout, cat, list)
 				return nil
 			}
 			q := strings.Join(args, " ")
@@ -218,7 +218,7 @@ no argument, summarises which techniques mlsec's rules cover.`,
 				if cat.Lookup(id) == nil {
 					return usageErr("no ATLAS object %s in ATLAS data %s", id, cat.Version)
 				}
-				return atlas.WriteObject(g.stdout, cat, id, rules)
+				return atlas.WriteObject(g.stdout, cat, id, list)
 			}
 			matches := cat.Search(q)
 			if len(matches) == 0 {

@@ -113,13 +113,13 @@ func runScan(cmd *cobra.Command, g *globals, f *scanFlags, args []string) error 
 	enable := append(append([]string{}, cfg.Rules.Enable...), f.enable...)
 	disable := append(append([]string{}, cfg.Rules.Disable...), f.disable...)
 	for _, s := range append(append([]string{}, enable...), disable...) {
-		if !analyzers.ValidSelector(s) {
+		if !rules.ValidSelector(s) {
 			return usageErr("unknown rule or family %q (see 'mlsec rules')", s)
 		}
 	}
 	overrides := cfg.SeverityOverrides()
 	for id := range overrides {
-		if analyzers.Rule(id) == nil {
+		if rules.Lookup(id) == nil {
 			return usageErr("%s: rules.severity: unknown rule %q", cfg.Path(), id)
 		}
 	}
@@ -166,7 +166,7 @@ func runScan(cmd *cobra.Command, g *globals, f *scanFlags, args []string) error 
 	res.Findings, res.Baselined = base.Filter(res.Findings)
 
 	rep := &report.Report{
-		Result: res, Rules: analyzers.Rules(), Version: Version(), FailOn: failOn, NoFail: noFail,
+		Result: res, Rules: rules.All(), Version: Version(), FailOn: failOn, NoFail: noFail,
 		TechniqueName: func(id string) string { return objectName(cat, id) },
 	}
 	out := g.stdout
@@ -250,7 +250,7 @@ func selection(enable, disable []string) func(string) bool {
 	}
 	return func(id string) bool {
 		for _, d := range disable {
-			if analyzers.Match(d, id) {
+			if rules.Match(d, id) {
 				return false
 			}
 		}
@@ -258,7 +258,7 @@ func selection(enable, disable []string) func(string) bool {
 			return true
 		}
 		for _, e := range enable {
-			if analyzers.Match(e, id) {
+			if rules.Match(e, id) {
 				return true
 			}
 		}

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -448,6 +449,7 @@ func (s *scanner) postprocess(fs []finding.Finding, e source.Entry, content []by
 		f.Evidence = redact.String(f.Evidence)
 		kept = append(kept, f)
 	}
+	kept = merge(kept)
 	// Fingerprints are taken before inline suppression, so that suppressing
 	// one of two identical findings does not shift the other's fingerprint
 	// onto a stale baseline entry that would then hide it.
@@ -493,6 +495,43 @@ func (s *scanner) postprocess(fs []finding.Finding, e source.Entry, content []by
 		out = append(out, unused...)
 	}
 	SortFindings(out)
+	return out
+}
+
+// merge folds findings of one rule at one place (same line and column, or
+// same archive member and offset) into one: two checks that reach the same
+// conclusion about the same node, such as a pip index that is both plain
+// HTTP and trusted-host, are one finding with two reasons. The most severe occurrence wins; the other messages
+// are kept as related information at the same place, and assets are
+// united. fs is sorted on return.
+func merge(fs []finding.Finding) []finding.Finding {
+	SortFindings(fs)
+	type place struct {
+		rule string
+		loc  finding.Location
+	}
+	at := map[place]int{}
+	out := fs[:0]
+	for _, f := range fs {
+		k := place{f.RuleID, f.Location}
+		i, dup := at[k]
+		if !dup || f.Location.Line == 0 && !f.Location.HasOff {
+			at[k] = len(out)
+			out = append(out, f)
+			continue
+		}
+		m := &out[i] // sorted most severe first, so m is the one that stays
+		if f.Message != m.Message {
+			m.Related = append(m.Related, finding.Related{Location: f.Location, Message: f.Message})
+		}
+		m.Related = append(m.Related, f.Related...)
+		for _, a := range f.Assets {
+			if !slices.Contains(m.Assets, a) {
+				m.Assets = append(m.Assets, a)
+			}
+		}
+		m.Inconclusive = m.Inconclusive || f.Inconclusive
+	}
 	return out
 }
 

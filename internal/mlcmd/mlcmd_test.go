@@ -7,18 +7,8 @@ import (
 	"testing"
 
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 )
-
-func TestRulesValid(t *testing.T) {
-	for _, r := range Rules {
-		if err := r.Validate(); err != nil {
-			t.Error(err)
-		}
-		if r.Family() != "config" {
-			t.Errorf("%s: family %q, want config", r.ID, r.Family())
-		}
-	}
-}
 
 func TestCheck(t *testing.T) {
 	tests := []struct {
@@ -26,54 +16,54 @@ func TestCheck(t *testing.T) {
 		want string // "rule-id@arg:severity" joined with ","; "" for none
 	}{
 		// MLflow
-		{"mlflow|server|--host|0.0.0.0|--port|5000", "config/mlflow-no-auth@2:high"},
-		{"mlflow|server|--host=0.0.0.0", "config/mlflow-no-auth@2:high"},
-		{"mlflow|ui|-h|0.0.0.0", "config/mlflow-no-auth@2:high"},
-		{"/opt/conda/bin/mlflow|server|--backend-store-uri|postgresql://mlflow@db/mlflow|--host|::", "config/mlflow-no-auth@4:high"},
+		{"mlflow|server|--host|0.0.0.0|--port|5000", "exposure/mlflow-no-auth@2:high"},
+		{"mlflow|server|--host=0.0.0.0", "exposure/mlflow-no-auth@2:high"},
+		{"mlflow|ui|-h|0.0.0.0", "exposure/mlflow-no-auth@2:high"},
+		{"/opt/conda/bin/mlflow|server|--backend-store-uri|postgresql://mlflow@db/mlflow|--host|::", "exposure/mlflow-no-auth@4:high"},
 		{"mlflow|server|--host|0.0.0.0|--app-name|basic-auth", ""},
 		{"mlflow|server|--host|127.0.0.1", ""},
 		{"mlflow|server", ""},
 		{"mlflow|server|--host|$MLFLOW_HOST", ""},
 		{"mlflow|models|serve|-m|models:/credit/1|-h|0.0.0.0", ""},
-		{"python|-m|mlflow|server|--host|0.0.0.0", "config/mlflow-no-auth@4:high"},
-		{"env|MLFLOW_TRACKING_URI=x|mlflow|server|--host|0.0.0.0", "config/mlflow-no-auth@4:high"},
-		{"uv|run|mlflow|server|--host|0.0.0.0", "config/mlflow-no-auth@4:high"},
+		{"python|-m|mlflow|server|--host|0.0.0.0", "exposure/mlflow-no-auth@4:high"},
+		{"env|MLFLOW_TRACKING_URI=x|mlflow|server|--host|0.0.0.0", "exposure/mlflow-no-auth@4:high"},
+		{"uv|run|mlflow|server|--host|0.0.0.0", "exposure/mlflow-no-auth@4:high"},
 		// Ray
-		{"ray|start|--head|--dashboard-host=0.0.0.0|--block", "config/ray-dashboard-exposed@3:critical"},
-		{"ray|start|--head|--dashboard-host|0.0.0.0", "config/ray-dashboard-exposed@3:critical"},
+		{"ray|start|--head|--dashboard-host=0.0.0.0|--block", "exposure/ray-dashboard@3:critical"},
+		{"ray|start|--head|--dashboard-host|0.0.0.0", "exposure/ray-dashboard@3:critical"},
 		{"ray|start|--head|--dashboard-host=0.0.0.0|--include-dashboard=false", ""},
 		{"ray|start|--head|--dashboard-host=127.0.0.1", ""},
 		{"ray|start|--address=ray-head:6379|--dashboard-host=0.0.0.0", ""},
 		// Jupyter
-		{"jupyter|lab|--ip=0.0.0.0|--NotebookApp.token=|--no-browser", "config/jupyter-no-auth@3:critical"},
-		{"jupyter|lab|--ServerApp.token=''", "config/jupyter-no-auth@2:high"},
-		{"jupyter|notebook|--ip|*|--NotebookApp.token|", "config/jupyter-no-auth@4:critical"},
+		{"jupyter|lab|--ip=0.0.0.0|--NotebookApp.token=|--no-browser", "exposure/jupyter-no-auth@3:critical"},
+		{"jupyter|lab|--ServerApp.token=''", "exposure/jupyter-no-auth@2:high"},
+		{"jupyter|notebook|--ip|*|--NotebookApp.token|", "exposure/jupyter-no-auth@4:critical"},
 		{"jupyter|lab|--ip=0.0.0.0|--ServerApp.token=|--ServerApp.password=sha1:abc", ""},
 		{"jupyter|lab|--ip=0.0.0.0|--ServerApp.token=$JUPYTER_TOKEN", ""},
-		{"jupyter|lab|--ip=0.0.0.0|--allow-root", "config/jupyter-insecure-option@3:medium"},
-		{"jupyter|lab|--ServerApp.allow_origin=*|--ServerApp.disable_check_xsrf=True", "config/jupyter-insecure-option@2:medium,config/jupyter-insecure-option@3:medium"},
+		{"jupyter|lab|--ip=0.0.0.0|--allow-root", "exposure/jupyter-insecure-option@3:medium"},
+		{"jupyter|lab|--ServerApp.allow_origin=*|--ServerApp.disable_check_xsrf=True", "exposure/jupyter-insecure-option@2:medium,exposure/jupyter-insecure-option@3:medium"},
 		{"jupyter|lab|--ServerApp.disable_check_xsrf=False|--ServerApp.allow_origin=https://lab.example.com", ""},
-		{"jupyter-lab|--ServerApp.allow_remote_access=True", "config/jupyter-insecure-option@1:medium"},
-		{"python3|-m|jupyterlab|--IdentityProvider.token=|--ip=0.0.0.0", "config/jupyter-no-auth@3:critical"},
-		{"start-notebook.sh|--NotebookApp.token=", "config/jupyter-no-auth@1:critical"},
-		{"tini|-g|--|start-notebook.py|--IdentityProvider.token=", "config/jupyter-no-auth@4:critical"},
+		{"jupyter-lab|--ServerApp.allow_remote_access=True", "exposure/jupyter-insecure-option@1:medium"},
+		{"python3|-m|jupyterlab|--IdentityProvider.token=|--ip=0.0.0.0", "exposure/jupyter-no-auth@3:critical"},
+		{"start-notebook.sh|--NotebookApp.token=", "exposure/jupyter-no-auth@1:critical"},
+		{"tini|-g|--|start-notebook.py|--IdentityProvider.token=", "exposure/jupyter-no-auth@4:critical"},
 		{"start-notebook.sh", ""},
-		{"jupyterhub|--JupyterHub.authenticator_class=dummy", "config/jupyter-no-auth@1:critical"},
+		{"jupyterhub|--JupyterHub.authenticator_class=dummy", "exposure/jupyter-no-auth@1:critical"},
 		{"jupyterhub|-f|/etc/jupyterhub/jupyterhub_config.py", ""},
 		{"jupyter|nbconvert|--execute|x.ipynb", ""},
 		// TensorBoard
-		{"tensorboard|--logdir|/runs|--bind_all", "config/tensorboard-exposed@3:medium"},
-		{"python|-m|tensorboard.main|--logdir=/runs|--host=0.0.0.0", "config/tensorboard-exposed@4:medium"},
+		{"tensorboard|--logdir|/runs|--bind_all", "exposure/tensorboard@3:medium"},
+		{"python|-m|tensorboard.main|--logdir=/runs|--host=0.0.0.0", "exposure/tensorboard@4:medium"},
 		{"tensorboard|--logdir|/runs", ""},
 		// Model servers
-		{"torchserve|--start|--model-store|/models|--disable-token-auth|--enable-model-api", "config/model-server-admin-exposed@4:high"},
+		{"torchserve|--start|--model-store|/models|--disable-token-auth|--enable-model-api", "exposure/model-server-admin@4:high"},
 		{"torchserve|--start|--model-store|/models|--ncs", ""},
-		{"tritonserver|--model-repository=s3://models|--model-control-mode=explicit", "config/model-server-admin-exposed@2:high"},
+		{"tritonserver|--model-repository=s3://models|--model-control-mode=explicit", "exposure/model-server-admin@2:high"},
 		{"tritonserver|--model-repository=/models|--model-control-mode=explicit|--http-restricted-api=model-repository:admin-key=s3cr3t", ""},
 		{"tritonserver|--model-repository=/models", ""},
 		// Shell wrappers
-		{"sh|-c|mlflow server --host 0.0.0.0 --port 5000", "config/mlflow-no-auth@2:high"},
-		{"/bin/bash|-lc|pip install -q mlflow && exec mlflow server --host 0.0.0.0", "config/mlflow-no-auth@2:high"},
+		{"sh|-c|mlflow server --host 0.0.0.0 --port 5000", "exposure/mlflow-no-auth@2:high"},
+		{"/bin/bash|-lc|pip install -q mlflow && exec mlflow server --host 0.0.0.0", "exposure/mlflow-no-auth@2:high"},
 		{"bash|-c|echo mlflow server --host 0.0.0.0", ""},
 		{"", ""},
 		{"sh", ""},
@@ -118,8 +108,8 @@ fi
 	for _, m := range CheckShell(script) {
 		got = append(got, fmt.Sprintf("%s@%02d:%02d:%s", m.Rule.ID, m.Line, m.Col, m.Severity))
 	}
-	want := "config/mlflow-no-auth@07:03:high,config/ray-dashboard-exposed@08:18:critical," +
-		"config/jupyter-no-auth@10:32:critical,config/tensorboard-exposed@12:11:medium"
+	want := "exposure/mlflow-no-auth@07:03:high,exposure/ray-dashboard@08:18:critical," +
+		"exposure/jupyter-no-auth@10:32:critical,exposure/tensorboard@12:11:medium"
 	if g := strings.Join(got, ","); g != want {
 		t.Errorf("CheckShell =\n %s\nwant\n %s", g, want)
 	}
@@ -148,7 +138,7 @@ func TestNestedShellBounded(t *testing.T) {
 func shQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 func TestMatchSeverityDefault(t *testing.T) {
-	m := Match{Rule: MLflowNoAuth}
+	m := Match{Rule: rules.MLflowNoAuth}
 	if m.Severity != rule.Info {
 		t.Fatal("zero Match has a severity")
 	}

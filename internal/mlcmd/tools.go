@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 )
 
 // tool checks one server's command line.
@@ -84,7 +85,7 @@ func mlflow(c *cmdline) []Match {
 		return nil
 	}
 	return []Match{{
-		Rule: MLflowNoAuth, Severity: MLflowNoAuth.Severity, Arg: host.idx, Evidence: c.evidence(host),
+		Rule: rules.MLflowNoAuth, Severity: rules.MLflowNoAuth.Severity, Arg: host.idx, Evidence: c.evidence(host),
 		Message: "MLflow server listens on all interfaces without --app-name basic-auth: anyone on the network can read artifacts and register models",
 	}}
 }
@@ -101,7 +102,7 @@ func ray(c *cmdline) []Match {
 		return nil
 	}
 	return []Match{{
-		Rule: RayDashboardExposed, Severity: RayDashboardExposed.Severity, Arg: host.idx, Evidence: c.evidence(host),
+		Rule: rules.RayDashboard, Severity: rules.RayDashboard.Severity, Arg: host.idx, Evidence: c.evidence(host),
 		Message: "Ray head exposes its dashboard and unauthenticated job submission API on all interfaces (ShadowRay)",
 	}}
 }
@@ -157,14 +158,14 @@ func jupyterNoAuth(c *cmdline, o opt, all bool, why string) Match {
 		sev, where = rule.Critical, "on all interfaces"
 	}
 	return Match{
-		Rule: JupyterNoAuth, Severity: sev, Arg: o.idx, Evidence: c.evidence(o),
+		Rule: rules.JupyterNoAuth, Severity: sev, Arg: o.idx, Evidence: c.evidence(o),
 		Message: fmt.Sprintf("Jupyter %s: anyone reaching it %s can run code", why, where),
 	}
 }
 
 func insecure(c *cmdline, o opt, what string) Match {
 	return Match{
-		Rule: JupyterInsecureOption, Severity: JupyterInsecureOption.Severity, Arg: o.idx, Evidence: c.evidence(o),
+		Rule: rules.JupyterInsecureOption, Severity: rules.JupyterInsecureOption.Severity, Arg: o.idx, Evidence: c.evidence(o),
 		Message: "Jupyter " + what,
 	}
 }
@@ -182,7 +183,7 @@ func jupyterhub(c *cmdline) []Match {
 		return nil // NullAuthenticator refuses every login
 	}
 	return []Match{{
-		Rule: JupyterNoAuth, Severity: rule.Critical, Arg: o.idx, Evidence: c.evidence(o),
+		Rule: rules.JupyterNoAuth, Severity: rule.Critical, Arg: o.idx, Evidence: c.evidence(o),
 		Message: "JupyterHub uses the DummyAuthenticator: any user name and password logs in and gets a server",
 	}}
 }
@@ -199,7 +200,7 @@ func tensorboard(c *cmdline) []Match {
 
 func tbMatch(c *cmdline, o opt) Match {
 	return Match{
-		Rule: TensorBoardExposed, Severity: TensorBoardExposed.Severity, Arg: o.idx, Evidence: c.argv[o.idx],
+		Rule: rules.TensorBoard, Severity: rules.TensorBoard.Severity, Arg: o.idx, Evidence: c.argv[o.idx],
 		Message: "TensorBoard serves run logs, graphs and logged data samples on all interfaces without authentication",
 	}
 }
@@ -213,7 +214,7 @@ func torchserve(c *cmdline) []Match {
 	if c.has("--enable-model-api") {
 		msg = "TorchServe runs with token authorization disabled and the model API enabled: anyone reaching the management port can register a model, and so run its handler code"
 	}
-	return []Match{{Rule: ModelServerAdminExposed, Severity: ModelServerAdminExposed.Severity, Arg: o.idx, Evidence: c.argv[o.idx], Message: msg}}
+	return []Match{{Rule: rules.ModelServerAdmin, Severity: rules.ModelServerAdmin.Severity, Arg: o.idx, Evidence: c.argv[o.idx], Message: msg}}
 }
 
 func triton(c *cmdline) []Match {
@@ -231,7 +232,7 @@ func triton(c *cmdline) []Match {
 		}
 	}
 	return []Match{{
-		Rule: ModelServerAdminExposed, Severity: ModelServerAdminExposed.Severity, Arg: mode.idx, Evidence: c.evidence(mode),
+		Rule: rules.ModelServerAdmin, Severity: rules.ModelServerAdmin.Severity, Arg: mode.idx, Evidence: c.evidence(mode),
 		Message: "Triton runs with explicit model control and no restricted model-repository API: anyone reaching it can load or unload models",
 	}}
 }

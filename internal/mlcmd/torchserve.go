@@ -3,6 +3,8 @@ package mlcmd
 import (
 	"net/url"
 	"strings"
+
+	"github.com/mlsec/mlsec/internal/rules"
 )
 
 // maxPropertiesLines bounds how much of a properties text is read.
@@ -59,7 +61,7 @@ func TorchServeProperties(text string) []ShellMatch {
 		msg += "before TorchServe 0.11 it has no authentication and registers models from any URL (ShellTorch, CVE-2023-43654)"
 	}
 	return []ShellMatch{{
-		Match: Match{Rule: ModelServerAdminExposed, Severity: ModelServerAdminExposed.Severity, Arg: -1,
+		Match: Match{Rule: rules.ModelServerAdmin, Severity: rules.ModelServerAdmin.Severity, Arg: -1,
 			Evidence: "management_address=" + addr, Message: msg},
 		Line: lines["management_address"], Col: 1,
 	}}

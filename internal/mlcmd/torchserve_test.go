@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 )
 
 func TestTorchServeProperties(t *testing.T) {
@@ -35,7 +36,7 @@ func TestTorchServeProperties(t *testing.T) {
 				t.Fatalf("got %d matches, want 1", len(got))
 			}
 			m := got[0]
-			if m.Line != tc.line || m.Rule != ModelServerAdminExposed || m.Severity != rule.High || !strings.Contains(m.Message, tc.msg) {
+			if m.Line != tc.line || m.Rule != rules.ModelServerAdmin || m.Severity != rule.High || !strings.Contains(m.Message, tc.msg) {
 				t.Errorf("got line %d rule %s sev %s msg %q; want line %d, %q", m.Line, m.Rule.ID, m.Severity, m.Message, tc.line, tc.msg)
 			}
 		})

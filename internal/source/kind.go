@@ -11,6 +11,8 @@ import (
 	"bytes"
 	"path"
 	"strings"
+
+	"github.com/mlsec/mlsec/internal/format"
 )
 
 // Kind is what a file is, as far as the analyzers care.
@@ -201,21 +203,31 @@ func refineYAML(head []byte) Kind {
 	return YAML
 }
 
+// modelMagic are the formats whose magic bytes make a file a model file
+// whatever its name says. Zip is here because PyTorch checkpoints, .npz,
+// .keras and plain archives all go to the model analyzer. Left out, so that
+// a file named otherwise keeps its kind: the protocol 0/1 pickle, whose
+// test is a guess some text passes; the compressed streams, safetensors,
+// and joblib's ZF, which are recognised by name here.
+var modelMagic = []format.Format{
+	format.Pickle, // PROTO 2-5; this includes the legacy PyTorch file
+	format.NPY,
+	format.Zip,
+	format.SevenZip,
+	format.Tar,
+	format.HDF5,
+	format.GGUF,
+}
+
 // sniffBinary recognises model and archive formats by their magic bytes.
+// It asks each format's own test rather than format.Sniff: Sniff returns
+// the first match only, and a tar whose first member name starts like a
+// gzip stream is a gzip to Sniff but must still be a model file here.
 func sniffBinary(head []byte) Kind {
-	switch {
-	case len(head) >= 2 && head[0] == 0x80 && head[1] >= 2 && head[1] <= 5:
-		return Model // pickle protocol 2..5
-	case bytes.HasPrefix(head, []byte("\x93NUMPY")):
-		return Model
-	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte("PK\x05\x06")):
-		return Model // zip: PyTorch checkpoints, .npz, .keras and plain archives all go to the model analyzer
-	case bytes.HasPrefix(head, []byte("7z\xbc\xaf\x27\x1c")):
-		return Model
-	case len(head) >= 262 && string(head[257:262]) == "ustar":
-		return Model
-	case bytes.HasPrefix(head, []byte("\x89HDF\r\n\x1a\n")), bytes.HasPrefix(head, []byte("GGUF")):
-		return Model
+	for _, f := range modelMagic {
+		if f.Match(head) {
+			return Model
+		}
 	}
 	return Unknown
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/python"
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 )
 
 // verdict is what one check concluded about one call.
@@ -116,23 +117,23 @@ func (t *target) check(c *python.Call) {
 		// pickle.loads(pickle.dumps(x)) copies an object in-process: nothing
 		// from outside is read.
 	case pickleLoaders[name]:
-		t.report(c, verdict{rule: PickleLoad, message: fmt.Sprintf("%s deserializes a pickle stream, which can run arbitrary code", name)})
+		t.report(c, verdict{rule: rules.PickleLoad, message: fmt.Sprintf("%s deserializes a pickle stream, which can run arbitrary code", name)})
 	case joblibLoaders[name]:
-		t.report(c, verdict{rule: JoblibLoad, message: "joblib.load unpickles the file, which can run arbitrary code"})
+		t.report(c, verdict{rule: rules.JoblibLoad, message: "joblib.load unpickles the file, which can run arbitrary code"})
 	case torchLoaders[name]:
 		t.torchLoad(c, name)
 	case numpyLoaders[name] > 0:
 		if a := argAt(c, "allow_pickle", numpyLoaders[name]); a.IsTrue() {
-			t.report(c, verdict{rule: NumpyAllowPickle, message: name + " with allow_pickle=True unpickles object arrays, which can run arbitrary code"})
+			t.report(c, verdict{rule: rules.NumpyAllowPickle, message: name + " with allow_pickle=True unpickles object arrays, which can run arbitrary code"})
 		}
 	case pandasLoaders[name]:
 		t.readPickle(c)
 	case isKerasLoadModel(name):
 		if a := argAt(c, "safe_mode", 3); a.IsFalse() {
-			t.report(c, verdict{rule: KerasUnsafeLoad, message: "load_model with safe_mode=False deserializes Lambda layers, which can run arbitrary code"})
+			t.report(c, verdict{rule: rules.KerasUnsafeLoad, message: "load_model with safe_mode=False deserializes Lambda layers, which can run arbitrary code"})
 		}
 	case isKerasUnsafeSwitch(name):
-		t.report(c, verdict{rule: KerasUnsafeLoad, message: "enable_unsafe_deserialization turns off Keras safe mode for every later load_model, so Lambda layers in a model file can run arbitrary code"})
+		t.report(c, verdict{rule: rules.KerasUnsafeLoad, message: "enable_unsafe_deserialization turns off Keras safe mode for every later load_model, so Lambda layers in a model file can run arbitrary code"})
 	case strings.HasPrefix(name, "yaml."):
 		t.yamlLoad(c, name)
 	case strings.HasPrefix(name, "ruamel.yaml."):
@@ -178,16 +179,16 @@ func (t *target) torchLoad(c *python.Call, name string) {
 	case a.IsTrue():
 		return
 	case a.IsFalse():
-		t.report(c, verdict{rule: TorchLoadUnsafe, confidence: rule.HighConfidence, confSet: true,
+		t.report(c, verdict{rule: rules.TorchLoadUnsafe, confidence: rule.HighConfidence, confSet: true,
 			message: fn + " with weights_only=False unpickles the checkpoint, which can run arbitrary code"})
 	case a != nil:
-		t.report(c, verdict{rule: TorchLoadUnsafe, confidence: rule.LowConfidence, confSet: true,
+		t.report(c, verdict{rule: rules.TorchLoadUnsafe, confidence: rule.LowConfidence, confSet: true,
 			message: fn + " with weights_only set from an expression: make sure it is always True, or a malicious checkpoint can run code"})
 	case c.HasStarStar():
-		t.report(c, verdict{rule: TorchLoadUnsafe, confidence: rule.LowConfidence, confSet: true,
+		t.report(c, verdict{rule: rules.TorchLoadUnsafe, confidence: rule.LowConfidence, confSet: true,
 			message: fn + " without an explicit weights_only=True (it may come from **kwargs); before PyTorch 2.6 the default unpickles arbitrary objects"})
 	default:
-		t.report(c, verdict{rule: TorchLoadUnsafe,
+		t.report(c, verdict{rule: rules.TorchLoadUnsafe,
 			message: fn + " without weights_only=True: PyTorch before 2.6 (or with TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD set) unpickles the checkpoint, which can run arbitrary code; pass weights_only=True explicitly"})
 	}
 }
@@ -200,10 +201,10 @@ func (t *target) lightningLoad(c *python.Call) {
 	switch {
 	case a.IsTrue():
 	case a.IsFalse():
-		t.report(c, verdict{rule: TorchLoadUnsafe, confidence: rule.HighConfidence, confSet: true,
+		t.report(c, verdict{rule: rules.TorchLoadUnsafe, confidence: rule.HighConfidence, confSet: true,
 			message: "load_from_checkpoint with weights_only=False unpickles the checkpoint with torch.load, which can run arbitrary code"})
 	default:
-		t.report(c, verdict{rule: TorchLoadUnsafe,
+		t.report(c, verdict{rule: rules.TorchLoadUnsafe,
 			message: "load_from_checkpoint reads the checkpoint with torch.load, which unpickles it unless weights_only=True is in force (PyTorch before 2.6, Lightning before 2.5); pass weights_only=True"})
 	}
 }
@@ -214,13 +215,13 @@ func (t *target) lightningLoad(c *python.Call) {
 func refRule(name string) *rule.Rule {
 	switch {
 	case pickleLoaders[name] && !strings.HasSuffix(name, "Unpickler") && !strings.HasSuffix(name, "Shelf"):
-		return PickleLoad
+		return rules.PickleLoad
 	case joblibLoaders[name]:
-		return JoblibLoad
+		return rules.JoblibLoad
 	case torchLoaders[name]:
-		return TorchLoadUnsafe
+		return rules.TorchLoadUnsafe
 	case pandasLoaders[name]:
-		return PandasReadPickle
+		return rules.PandasReadPickle
 	}
 	return nil
 }
@@ -243,7 +244,7 @@ func (t *target) loaderRefs(c *python.Call, name string) {
 		if r == nil {
 			continue
 		}
-		if r == TorchLoadUnsafe && (c.Arg("weights_only").IsTrue() || name == "torch.serialization.add_safe_globals") {
+		if r == rules.TorchLoadUnsafe && (c.Arg("weights_only").IsTrue() || name == "torch.serialization.add_safe_globals") {
 			continue // functools.partial(torch.load, weights_only=True)
 		}
 		t.reportAt(c, a.Start, a.Line, a.Col, verdict{rule: r,
@@ -257,7 +258,7 @@ func (t *target) readPickle(c *python.Call) {
 	if a := argAt(c, "filepath_or_buffer", 0); a != nil && a.Kind == python.StringLit && strings.Contains(a.Value, "://") {
 		msg = fmt.Sprintf("pandas.read_pickle fetches %s and unpickles it: whoever controls that location (or, over http, the network) runs code here", shorten(a.Value, 80))
 	}
-	t.report(c, verdict{rule: PandasReadPickle, message: msg})
+	t.report(c, verdict{rule: rules.PandasReadPickle, message: msg})
 }
 
 // isKerasUnsafeSwitch matches keras.config.enable_unsafe_deserialization,
@@ -314,9 +315,9 @@ func loaderOf(a *python.Arg) (int, string) {
 func (t *target) yamlLoad(c *python.Call, name string) {
 	switch name {
 	case "yaml.unsafe_load", "yaml.unsafe_load_all":
-		t.report(c, verdict{rule: YAMLUnsafeLoad, message: name + " constructs arbitrary Python objects from the document, which can run code; use yaml.safe_load"})
+		t.report(c, verdict{rule: rules.YAMLUnsafeLoad, message: name + " constructs arbitrary Python objects from the document, which can run code; use yaml.safe_load"})
 	case "yaml.full_load", "yaml.full_load_all":
-		t.report(c, verdict{rule: YAMLUnsafeLoad, severity: rule.Medium, sevSet: true,
+		t.report(c, verdict{rule: rules.YAMLUnsafeLoad, severity: rule.Medium, sevSet: true,
 			message: name + " uses FullLoader, which ran code before PyYAML 5.4 (CVE-2020-14343) and still builds Python objects; use yaml.safe_load"})
 	case "yaml.load", "yaml.load_all":
 		a := argAt(c, "Loader", 1)
@@ -324,15 +325,15 @@ func (t *target) yamlLoad(c *python.Call, name string) {
 			if c.HasStarStar() {
 				return
 			}
-			t.report(c, verdict{rule: YAMLUnsafeLoad, confidence: rule.MediumConfidence, confSet: true,
+			t.report(c, verdict{rule: rules.YAMLUnsafeLoad, confidence: rule.MediumConfidence, confSet: true,
 				message: name + " without Loader=: PyYAML before 5.1 uses the unsafe loader; pass Loader=yaml.SafeLoader or use yaml.safe_load"})
 			return
 		}
 		switch kind, cls := loaderOf(a); kind {
 		case unsafeLoader:
-			t.report(c, verdict{rule: YAMLUnsafeLoad, message: fmt.Sprintf("%s with Loader=%s constructs arbitrary Python objects, which can run code; use yaml.SafeLoader", name, cls)})
+			t.report(c, verdict{rule: rules.YAMLUnsafeLoad, message: fmt.Sprintf("%s with Loader=%s constructs arbitrary Python objects, which can run code; use yaml.SafeLoader", name, cls)})
 		case fullLoader:
-			t.report(c, verdict{rule: YAMLUnsafeLoad, severity: rule.Medium, sevSet: true,
+			t.report(c, verdict{rule: rules.YAMLUnsafeLoad, severity: rule.Medium, sevSet: true,
 				message: fmt.Sprintf("%s with Loader=%s ran code before PyYAML 5.4 (CVE-2020-14343) and still builds Python objects; use yaml.SafeLoader", name, cls)})
 		}
 	}
@@ -353,22 +354,22 @@ func (t *target) ruamelYAML(c *python.Call, name string) {
 			unsafe = strings.Contains(text, `"unsafe"`) || strings.Contains(text, `'unsafe'`)
 		}
 		if unsafe {
-			t.report(c, verdict{rule: YAMLUnsafeLoad, message: `ruamel.yaml YAML(typ="unsafe") constructs arbitrary Python objects from the document, which can run code; use typ="safe" or the default round-trip loader`})
+			t.report(c, verdict{rule: rules.YAMLUnsafeLoad, message: `ruamel.yaml YAML(typ="unsafe") constructs arbitrary Python objects from the document, which can run code; use typ="safe" or the default round-trip loader`})
 		}
 	case "ruamel.yaml.load", "ruamel.yaml.load_all", "ruamel.yaml.main.load", "ruamel.yaml.main.load_all":
 		a := argAt(c, "Loader", 1)
 		if a == nil {
 			if !c.HasStarStar() {
-				t.report(c, verdict{rule: YAMLUnsafeLoad, confidence: rule.MediumConfidence, confSet: true,
+				t.report(c, verdict{rule: rules.YAMLUnsafeLoad, confidence: rule.MediumConfidence, confSet: true,
 					message: name + " without Loader= uses the unsafe loader (ruamel.yaml before 0.18); use YAML(typ=\"safe\").load"})
 			}
 			return
 		}
 		if kind, cls := loaderOf(a); kind == unsafeLoader {
-			t.report(c, verdict{rule: YAMLUnsafeLoad, message: fmt.Sprintf("%s with Loader=%s constructs arbitrary Python objects, which can run code; use YAML(typ=\"safe\")", name, cls)})
+			t.report(c, verdict{rule: rules.YAMLUnsafeLoad, message: fmt.Sprintf("%s with Loader=%s constructs arbitrary Python objects, which can run code; use YAML(typ=\"safe\")", name, cls)})
 		}
 	case "ruamel.yaml.unsafe_load", "ruamel.yaml.unsafe_load_all":
-		t.report(c, verdict{rule: YAMLUnsafeLoad, message: name + " constructs arbitrary Python objects from the document, which can run code"})
+		t.report(c, verdict{rule: rules.YAMLUnsafeLoad, message: name + " constructs arbitrary Python objects from the document, which can run code"})
 	}
 }
 
@@ -402,7 +403,7 @@ func (t *target) trustRemoteCode(c *python.Call) {
 		what = repo
 	}
 	rev := c.Arg("revision")
-	v := verdict{rule: TrustRemoteCode, assets: assets}
+	v := verdict{rule: rules.TrustRemoteCode, assets: assets}
 	switch {
 	case rev == nil || rev.Kind == python.NoneLit:
 		v.message = fmt.Sprintf("trust_remote_code=True runs Python code from %s, and no revision= pins it: whoever can push to it runs code here", what)
@@ -432,7 +433,7 @@ func (t *target) torchHub(c *python.Call) {
 	}
 	a := argAt(c, "repo_or_dir", 0)
 	if a == nil || a.Kind != python.StringLit {
-		t.report(c, verdict{rule: TorchHubLoad, confidence: rule.MediumConfidence, confSet: true,
+		t.report(c, verdict{rule: rules.TorchHubLoad, confidence: rule.MediumConfidence, confSet: true,
 			message: "torch.hub.load runs hubconf.py from a GitHub repository chosen at run time" + trust})
 		return
 	}
@@ -441,7 +442,7 @@ func (t *target) torchHub(c *python.Call) {
 	if pytorchOwners[owner] {
 		return
 	}
-	v := verdict{rule: TorchHubLoad, assets: []string{finding.AssetID(finding.AssetExternal, "github:"+repo)}}
+	v := verdict{rule: rules.TorchHubLoad, assets: []string{finding.AssetID(finding.AssetExternal, "github:"+repo)}}
 	switch {
 	case commitSHA.MatchString(ref):
 		v.severity, v.sevSet = rule.Medium, true
@@ -487,7 +488,7 @@ func (t *target) fromPretrained(c *python.Call, method string) {
 	if sign == "" {
 		return
 	}
-	v := verdict{rule: FromPretrainedPickle,
+	v := verdict{rule: rules.FromPretrainedPickle,
 		message: fmt.Sprintf("%s loads pickle-based PyTorch weights (%s), which go through torch.load; use safetensors", method, sign)}
 	if repo := repoArg(c); repo != "" {
 		v.assets = []string{finding.AssetID(finding.AssetExternal, "hf:"+repo)}

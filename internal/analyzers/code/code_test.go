@@ -8,22 +8,6 @@ import (
 	"github.com/mlsec/mlsec/internal/finding"
 )
 
-func TestRulesValid(t *testing.T) {
-	seen := map[string]bool{}
-	for _, r := range Analyzer.Rules {
-		if err := r.Validate(); err != nil {
-			t.Error(err)
-		}
-		if r.Family() != Analyzer.Name {
-			t.Errorf("rule %s is not in family %s", r.ID, Analyzer.Name)
-		}
-		if seen[r.ID] {
-			t.Errorf("duplicate rule %s", r.ID)
-		}
-		seen[r.ID] = true
-	}
-}
-
 func TestPositives(t *testing.T) { analysistest.Run(t, "testdata/err", Analyzer) }
 
 func TestNegatives(t *testing.T) { analysistest.Run(t, "testdata/ok", Analyzer) }

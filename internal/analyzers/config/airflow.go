@@ -7,6 +7,7 @@ import (
 	"github.com/mlsec/mlsec/internal/analysis"
 	"github.com/mlsec/mlsec/internal/mlcmd/envsecret"
 	"github.com/mlsec/mlsec/internal/python"
+	"github.com/mlsec/mlsec/internal/rules"
 )
 
 // userTemplate matches Jinja expressions rendering values the DAG's
@@ -42,7 +43,7 @@ func runAirflow(p *analysis.Pass) error {
 		if a := c.Arg("env"); a != nil && a.End <= len(src) && a.Start < a.End {
 			for _, mm := range envPair.FindAllStringSubmatch(string(src[a.Start:a.End]), -1) {
 				if envsecret.Literal(mm[1], mm[2]) {
-					p.Reportf(AirflowSecretInCommand, p.Line(a.Line, a.Col), mm[1]+"="+envsecret.Mask(mm[2]),
+					p.Reportf(rules.CredentialInCommand, p.Line(a.Line, a.Col), mm[1]+"="+envsecret.Mask(mm[2]),
 						"BashOperator env sets %s to a literal credential written in the DAG file", mm[1])
 				}
 			}
@@ -67,18 +68,18 @@ func checkBashCommand(p *analysis.Pass, src []byte, a *python.Arg) {
 	raw := string(src[a.Start:a.End])
 	loc := p.Line(a.Line, a.Col)
 	if m := userTemplate.FindString(raw); m != "" && !strings.Contains(m, "quote") {
-		p.Reportf(AirflowBashInjection, loc, m,
+		p.Reportf(rules.AirflowCommandInjection, loc, m,
 			"bash_command renders %s unquoted into the shell command: whoever triggers the DAG can run commands on the worker", m)
 	}
 	if m := variableGet.FindStringSubmatch(raw); m != nil {
-		p.Reportf(AirflowSecretInCommand, loc, m[0],
+		p.Reportf(rules.CredentialInCommand, loc, m[0],
 			"bash_command inlines Variable %q into the command text, where it shows in the rendered template and logs", m[1])
 		return
 	}
 	if m := secretTemplate.FindStringSubmatch(raw); m != nil {
 		name := m[2] + m[3]
 		if strings.HasPrefix(m[1], "conn.") || envsecret.Name(name) {
-			p.Reportf(AirflowSecretInCommand, loc, m[0],
+			p.Reportf(rules.CredentialInCommand, loc, m[0],
 				"bash_command renders a secret (%s) into the command text, where it shows in the rendered template and logs", strings.TrimSpace(m[1]))
 			return
 		}
@@ -90,7 +91,7 @@ func checkBashCommand(p *analysis.Pass, src []byte, a *python.Arg) {
 		name, val, ok := strings.Cut(w, "=")
 		val = strings.Trim(val, `"'`)
 		if envsecret.Token(strings.Trim(w, `"'`)) || ok && strings.TrimLeft(name, "-") != "" && envsecret.Literal(strings.TrimLeft(name, "-"), val) {
-			p.Reportf(AirflowSecretInCommand, loc, w, "bash_command carries a literal credential written in the DAG file")
+			p.Reportf(rules.CredentialInCommand, loc, w, "bash_command carries a literal credential written in the DAG file")
 			return
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/mlsec/mlsec/internal/analysis"
 	"github.com/mlsec/mlsec/internal/mlcmd"
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/source"
 )
 
@@ -23,8 +24,8 @@ var Analyzer = &analysis.Analyzer{
 		"auth, ML servers started on all interfaces, and BashOperator command injection or secrets.",
 	Kinds: []source.Kind{source.DVCConfig, source.DVCPipeline, source.MLproject, source.JupyterConfig, source.Shell, source.Python, source.TorchServeConfig},
 	Rules: append([]*rule.Rule{
-		DVCCredentialsCommitted, DVCInsecureRemote, DVCStageRemoteCode, MLprojectRemoteCode,
-		AirflowBashInjection, AirflowSecretInCommand,
+		rules.DVCRemoteCredential, rules.InsecureDataRemote, rules.RemoteCodeExec,
+		rules.AirflowCommandInjection, rules.CredentialInCommand,
 	}, mlcmd.Rules...),
 	Run: run,
 }

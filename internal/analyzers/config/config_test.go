@@ -8,22 +8,6 @@ import (
 	"github.com/mlsec/mlsec/internal/analysistest"
 )
 
-func TestRulesValid(t *testing.T) {
-	seen := map[string]bool{}
-	for _, r := range Analyzer.Rules {
-		if err := r.Validate(); err != nil {
-			t.Error(err)
-		}
-		if r.Family() != "config" {
-			t.Errorf("%s: family %q, want config", r.ID, r.Family())
-		}
-		if seen[r.ID] {
-			t.Errorf("rule %s listed twice", r.ID)
-		}
-		seen[r.ID] = true
-	}
-}
-
 func TestErr(t *testing.T) { analysistest.Run(t, "testdata/err", Analyzer) }
 
 func TestOK(t *testing.T) { analysistest.Run(t, "testdata/ok", Analyzer) }

@@ -14,6 +14,7 @@ import (
 	"github.com/mlsec/mlsec/internal/mlcmd/envsecret"
 	"github.com/mlsec/mlsec/internal/mlcmd/shellrisk"
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/yamlutil"
 )
 
@@ -61,22 +62,22 @@ func runDVCConfig(p *analysis.Pass) error {
 		loc := p.Line(i+1, 1)
 		switch {
 		case dvcSecretKeys[key] && committed && val != "" && !envsecret.Placeholder(val):
-			p.Reportf(DVCCredentialsCommitted, loc, key+" = "+envsecret.Mask(val),
+			p.Reportf(rules.DVCRemoteCredential, loc, key+" = "+envsecret.Mask(val),
 				"remote %q keeps %s in the committed .dvc/config; use `dvc remote modify --local`", remote, key)
 		case key == "url":
 			id := finding.AssetID(finding.AssetDataStore, val)
 			p.AddAsset(finding.Asset{ID: id, Kind: finding.AssetDataStore, Name: val, Location: p.Line(remoteLine, 1),
 				Attrs: map[string]string{"dvc-remote": remote}})
 			if pw, ok := envsecret.URLPassword(val); ok && committed {
-				p.Reportf(DVCCredentialsCommitted, loc, "url = "+strings.Replace(val, pw, "****", 1),
+				p.Reportf(rules.DVCRemoteCredential, loc, "url = "+strings.Replace(val, pw, "****", 1),
 					"remote %q has a password in its URL in the committed .dvc/config", remote)
 			}
 			if strings.HasPrefix(strings.ToLower(val), "http://") || strings.HasPrefix(strings.ToLower(val), "webdav://") {
-				p.Reportf(DVCInsecureRemote, loc, "url = "+val, "remote %q transfers data over plain HTTP", remote)
+				p.Reportf(rules.InsecureDataRemote, loc, "url = "+val, "remote %q transfers data over plain HTTP", remote)
 			}
 		case key == "ssl_verify" || key == "verify":
 			if v := strings.ToLower(val); v == "false" || v == "0" || v == "no" {
-				p.Reportf(DVCInsecureRemote, loc, key+" = "+val, "remote %q does not verify the server's TLS certificate", remote)
+				p.Reportf(rules.InsecureDataRemote, loc, key+" = "+val, "remote %q does not verify the server's TLS certificate", remote)
 			}
 		}
 	}
@@ -103,10 +104,10 @@ func runDVCPipeline(p *analysis.Pass) error {
 			cmd := yamlutil.Get(body, "cmd")
 			if items := yamlutil.Items(cmd); items != nil {
 				for _, it := range items {
-					checkCommand(p, it, DVCStageRemoteCode, "stage "+k.Value)
+					checkCommand(p, it, rules.RemoteCodeExec, "stage "+k.Value)
 				}
 			} else if cmd != nil {
-				checkCommand(p, cmd, DVCStageRemoteCode, "stage "+k.Value)
+				checkCommand(p, cmd, rules.RemoteCodeExec, "stage "+k.Value)
 			}
 		})
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/mlsec/mlsec/internal/analysis"
 	"github.com/mlsec/mlsec/internal/mlcmd"
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 )
 
 // setting is one trait assignment in a Jupyter config file.
@@ -168,7 +169,7 @@ func checkJupyter(p *analysis.Pass, t map[string]setting) {
 		}
 	}
 	if tokSet && tok.literal && tok.value == "" && !pwSet {
-		m := mlcmd.Match{Rule: mlcmd.JupyterNoAuth, Severity: rule.High, Evidence: tok.text,
+		m := mlcmd.Match{Rule: rules.JupyterNoAuth, Severity: rule.High, Evidence: tok.text,
 			Message: "Jupyter token is empty and no password is set: anyone reaching it can run code"}
 		if all {
 			m.Severity = rule.Critical
@@ -178,7 +179,7 @@ func checkJupyter(p *analysis.Pass, t map[string]setting) {
 	}
 	insecure := func(name, why string, bad func(v string) bool) {
 		if s, ok := t[name]; ok && s.literal && bad(s.value) {
-			mlcmd.Match{Rule: mlcmd.JupyterInsecureOption, Severity: rule.Medium, Evidence: s.text, Message: "Jupyter " + why}.Report(p, p.Line(s.line, 1))
+			mlcmd.Match{Rule: rules.JupyterInsecureOption, Severity: rule.Medium, Evidence: s.text, Message: "Jupyter " + why}.Report(p, p.Line(s.line, 1))
 		}
 	}
 	isTrue := func(v string) bool { return v == "True" }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/mlsec/mlsec/internal/analysis"
 	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/yamlutil"
 )
 
@@ -19,7 +20,7 @@ func runMLproject(p *analysis.Pass) error {
 		yamlutil.Pairs(yamlutil.Get(doc, "entry_points"), func(k, v *yaml.Node) {
 			id := finding.AssetID(finding.AssetPipelineStep, "mlproject:"+name+"/"+k.Value)
 			p.AddAsset(finding.Asset{ID: id, Kind: finding.AssetPipelineStep, Name: "mlproject:" + name + "/" + k.Value, Location: p.Line(k.Line, k.Column)})
-			checkCommand(p, yamlutil.Get(v, "command"), MLprojectRemoteCode, "entry point "+k.Value)
+			checkCommand(p, yamlutil.Get(v, "command"), rules.RemoteCodeExec, "entry point "+k.Value)
 		})
 	}
 	return nil

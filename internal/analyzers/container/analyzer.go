@@ -11,6 +11,7 @@ import (
 	"github.com/mlsec/mlsec/internal/analysis"
 	"github.com/mlsec/mlsec/internal/mlcmd"
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/source"
 )
 
@@ -22,8 +23,8 @@ var Analyzer = &analysis.Analyzer{
 		"base images, root images, extra pip indexes, and ML services exposed without auth or with default credentials.",
 	Kinds: []source.Kind{source.Dockerfile, source.Compose},
 	Rules: append([]*rule.Rule{
-		SecretInEnv, CurlPipeShell, AddRemoteURL, RunsAsRoot, UnpinnedBaseImage, PipExtraIndexURL,
-		PipInsecureIndex, ModelDownloadNoChecksum, MLServiceExposed, DefaultCredentials,
+		rules.CredentialInEnv, rules.RemoteCodeExec, rules.RemoteAddNoChecksum, rules.RunsAsRoot, rules.ImageNotPinned, rules.ExtraIndexURL,
+		rules.InsecureIndex, rules.ModelFetchUnverified, rules.ServicePublished, rules.DefaultCredentials,
 	}, mlcmd.Rules...),
 	Run: run,
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/mlsec/mlsec/internal/mlcmd"
 	"github.com/mlsec/mlsec/internal/mlcmd/envsecret"
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/yamlutil"
 )
 
@@ -270,7 +271,7 @@ func checkExposure(p *analysis.Pass, s *service, kind mlKind, cmd []mlcmd.Match)
 	ev := "ports: " + portText(port)
 	loc := p.Line(port.Line, port.Column)
 	report := func(sev rule.Severity, msg string) {
-		p.ReportFinding(finding.Finding{Rule: MLServiceExposed, Severity: sev, Confidence: MLServiceExposed.Confidence,
+		p.ReportFinding(finding.Finding{Rule: rules.ServicePublished, Severity: sev, Confidence: rules.ServicePublished.Confidence,
 			Location: loc, Evidence: ev, Message: msg})
 	}
 	cmdline := strings.Join(s.argv, " ")
@@ -283,7 +284,7 @@ func checkExposure(p *analysis.Pass, s *service, kind mlKind, cmd []mlcmd.Match)
 		report(rule.Critical, fmt.Sprintf("Ray service %q is published on all interfaces: its dashboard job API runs any command without authentication", s.name))
 	case jupyterService:
 		for _, m := range cmd {
-			if m.Rule == mlcmd.JupyterNoAuth {
+			if m.Rule == rules.JupyterNoAuth {
 				report(rule.Critical, fmt.Sprintf("Jupyter service %q is published on all interfaces and its token was emptied, so anyone who reaches it can run code", s.name))
 				return
 			}
@@ -321,7 +322,7 @@ func checkTorchServeExposure(p *analysis.Pass, s *service) {
 		} else if v, ok := torchserveVersion(s.image); ok && v < 11 {
 			sev, why = rule.Critical, "this TorchServe version has no authentication and registers models from any URL (ShellTorch, CVE-2023-43654)"
 		}
-		p.ReportFinding(finding.Finding{Rule: MLServiceExposed, Severity: sev, Confidence: MLServiceExposed.Confidence,
+		p.ReportFinding(finding.Finding{Rule: rules.ServicePublished, Severity: sev, Confidence: rules.ServicePublished.Confidence,
 			Location: p.Line(port.Line, port.Column), Evidence: "ports: " + portText(port),
 			Message: fmt.Sprintf("TorchServe service %q publishes its management API (port %s) on all interfaces: %s", s.name, target, why)})
 		return
@@ -392,11 +393,11 @@ func checkEnv(p *analysis.Pass, s *service, kind mlKind, exposed bool) {
 		pw, inURL := envsecret.URLPassword(val)
 		switch {
 		case envsecret.Name(e.name) && envsecret.Weak(val), inURL && envsecret.Weak(pw):
-			p.ReportFinding(finding.Finding{Rule: DefaultCredentials, Severity: sev, Confidence: DefaultCredentials.Confidence,
+			p.ReportFinding(finding.Finding{Rule: rules.DefaultCredentials, Severity: sev, Confidence: rules.DefaultCredentials.Confidence,
 				Location: loc, Evidence: e.name + "=" + envsecret.Mask(val),
 				Message: fmt.Sprintf("service %q sets %s to a well-known default password%s", s.name, e.name, suffix)})
 		case envsecret.Literal(e.name, val):
-			p.Reportf(SecretInEnv, loc, e.name+"="+envsecret.Mask(val), "service %q has a literal credential in %s, committed with the compose file", s.name, e.name)
+			p.Reportf(rules.CredentialInEnv, loc, e.name+"="+envsecret.Mask(val), "service %q has a literal credential in %s, committed with the compose file", s.name, e.name)
 		}
 	}
 	if kind == minioService && !s.envFile {
@@ -407,7 +408,7 @@ func checkEnv(p *analysis.Pass, s *service, kind mlKind, exposed bool) {
 				}
 			}
 		}
-		p.ReportFinding(finding.Finding{Rule: DefaultCredentials, Severity: sev, Confidence: DefaultCredentials.Confidence,
+		p.ReportFinding(finding.Finding{Rule: rules.DefaultCredentials, Severity: sev, Confidence: rules.DefaultCredentials.Confidence,
 			Location: p.Line(s.node.Line, s.node.Column), Evidence: "image: " + s.image,
 			Message: fmt.Sprintf("MinIO service %q sets no root password, so it runs with minioadmin:minioadmin%s", s.name, suffix)})
 	}

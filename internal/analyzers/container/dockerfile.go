@@ -13,6 +13,7 @@ import (
 	"github.com/mlsec/mlsec/internal/mlcmd"
 	"github.com/mlsec/mlsec/internal/mlcmd/envsecret"
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 )
 
 // stage is one FROM … section of a Dockerfile.
@@ -216,13 +217,13 @@ func (d *dockerfile) checkBase(n *parser.Node, ref string) {
 	_, tag, hasTag := strings.Cut(name, ":")
 	if !hasTag || tag == "latest" {
 		d.pass.ReportFinding(finding.Finding{
-			Rule: UnpinnedBaseImage, Severity: rule.Medium, Confidence: UnpinnedBaseImage.Confidence,
+			Rule: rules.ImageNotPinned, Severity: rule.Medium, Confidence: rules.ImageNotPinned.Confidence,
 			Location: d.pass.Line(n.StartLine, 1), Evidence: "FROM " + ref,
 			Message: "base image " + ref + " follows a moving tag (latest or none) and has no digest",
 		})
 		return
 	}
-	d.pass.Reportf(UnpinnedBaseImage, d.pass.Line(n.StartLine, 1), "FROM "+ref, "base image %s is pinned by tag only, not by digest", ref)
+	d.pass.Reportf(rules.ImageNotPinned, d.pass.Line(n.StartLine, 1), "FROM "+ref, "base image %s is pinned by tag only, not by digest", ref)
 }
 
 func (d *dockerfile) arg(n *parser.Node) {
@@ -236,7 +237,7 @@ func (d *dockerfile) arg(n *parser.Node) {
 			d.cur.set(name, val)
 		}
 		if hasDefault && envsecret.Literal(name, val) {
-			d.pass.Reportf(SecretInEnv, d.pass.Line(n.StartLine, 1), "ARG "+name+"="+envsecret.Mask(val),
+			d.pass.Reportf(rules.CredentialInEnv, d.pass.Line(n.StartLine, 1), "ARG "+name+"="+envsecret.Mask(val),
 				"build argument %s has a secret default value; build arguments are recorded in the image history", name)
 		}
 	}
@@ -251,14 +252,14 @@ func (d *dockerfile) env(n *parser.Node) {
 		}
 		switch {
 		case envsecret.Literal(name, val):
-			d.pass.Reportf(SecretInEnv, d.pass.Line(n.StartLine, 1), "ENV "+name+"="+envsecret.Mask(val),
+			d.pass.Reportf(rules.CredentialInEnv, d.pass.Line(n.StartLine, 1), "ENV "+name+"="+envsecret.Mask(val),
 				"ENV %s holds a literal credential, stored in the image configuration", name)
 		case name == "PIP_TRUSTED_HOST" && val != "",
 			(name == "PIP_INDEX_URL" || name == "PIP_EXTRA_INDEX_URL") && strings.HasPrefix(val, "http://"):
-			d.pass.Reportf(PipInsecureIndex, d.pass.Line(n.StartLine, 1), "ENV "+name+"="+val,
+			d.pass.Reportf(rules.InsecureIndex, d.pass.Line(n.StartLine, 1), "ENV "+name+"="+val,
 				"ENV %s makes pip fetch packages without TLS verification", name)
 		case name == "PIP_EXTRA_INDEX_URL" && val != "":
-			d.pass.Reportf(PipExtraIndexURL, d.pass.Line(n.StartLine, 1), "ENV "+name+"="+val,
+			d.pass.Reportf(rules.ExtraIndexURL, d.pass.Line(n.StartLine, 1), "ENV "+name+"="+val,
 				"ENV PIP_EXTRA_INDEX_URL makes pip resolve packages from a second index, %s: a public package of the same name can win", val)
 		}
 		if k.Next.Next == nil {
@@ -289,7 +290,7 @@ func (d *dockerfile) add(n *parser.Node) {
 	}
 	for _, s := range srcs[:len(srcs)-1] {
 		if strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") {
-			d.pass.Reportf(AddRemoteURL, d.pass.Line(n.StartLine, 1), "ADD "+s, "ADD fetches %s at build time without --checksum", s)
+			d.pass.Reportf(rules.RemoteAddNoChecksum, d.pass.Line(n.StartLine, 1), "ADD "+s, "ADD fetches %s at build time without --checksum", s)
 		}
 	}
 }
@@ -323,12 +324,12 @@ func (d *dockerfile) checkUser(st *stage) {
 		if img == "" || strings.EqualFold(img, "scratch") {
 			return
 		}
-		d.pass.Reportf(RunsAsRoot, d.pass.Line(st.fromLine, 1), "FROM "+img, "the final stage sets no USER, so it runs as root")
+		d.pass.Reportf(rules.RunsAsRoot, d.pass.Line(st.fromLine, 1), "FROM "+img, "the final stage sets no USER, so it runs as root")
 		return
 	}
 	u, _, _ := strings.Cut(user, ":")
 	if u == "root" || u == "0" {
-		d.pass.Reportf(RunsAsRoot, d.pass.Line(line, 1), "USER "+user, "the final stage switches to USER %s", user)
+		d.pass.Reportf(rules.RunsAsRoot, d.pass.Line(line, 1), "USER "+user, "the final stage switches to USER %s", user)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/mlcmd"
 	"github.com/mlsec/mlsec/internal/mlcmd/shellrisk"
+	"github.com/mlsec/mlsec/internal/rules"
 )
 
 // script is the shell text of a RUN, CMD or ENTRYPOINT instruction, laid
@@ -111,20 +112,20 @@ func (d *dockerfile) checkRun(f *syntax.File, sc *script, depth int) {
 	p := d.pass
 	at := func(pos syntax.Pos) finding.Location { return sc.loc(p, int(pos.Line()), int(pos.Col())) }
 	for _, h := range shellrisk.RemoteExec(f) {
-		p.Reportf(CurlPipeShell, at(h.Pos), h.Evidence, "RUN: %s", h.What)
+		p.Reportf(rules.RemoteCodeExec, at(h.Pos), h.Evidence, "RUN: %s", h.What)
 	}
 	for _, h := range shellrisk.DownloadThenRun(f) {
-		p.Reportf(CurlPipeShell, at(h.Pos), h.Evidence, "RUN: %s, without a checksum", h.What)
+		p.Reportf(rules.RemoteCodeExec, at(h.Pos), h.Evidence, "RUN: %s, without a checksum", h.What)
 	}
 	for _, h := range shellrisk.PipIndexes(f) {
-		r := PipExtraIndexURL
+		r := rules.ExtraIndexURL
 		if h.Insecure {
-			r = PipInsecureIndex
+			r = rules.InsecureIndex
 		}
 		p.Reportf(r, at(h.Pos), h.Evidence, "RUN: %s", h.What)
 	}
 	for _, h := range shellrisk.ModelDownloadsWith(f, d.lookup) {
-		p.Reportf(ModelDownloadNoChecksum, at(h.Pos), h.Evidence, "RUN: %s", h.What)
+		p.Reportf(rules.ModelFetchUnverified, at(h.Pos), h.Evidence, "RUN: %s", h.What)
 	}
 	if depth > 0 {
 		return

@@ -8,6 +8,7 @@ import (
 	"github.com/mlsec/mlsec/internal/analysis"
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 )
 
 // checker holds one file's pass; the per-format readers turn their input
@@ -47,7 +48,7 @@ func (c *checker) index(ix indexRef) {
 		// A named conda channel or a local find-links directory: nothing to
 		// intercept, but a named extra source can still confuse.
 		if ix.extra != "" {
-			c.pass.Reportf(ExtraIndexURL, ix.loc, ix.role+" "+ix.url, "%s %s %s", ix.role, ix.url, ix.extra)
+			c.pass.Reportf(rules.ExtraIndexURL, ix.loc, ix.role+" "+ix.url, "%s %s %s", ix.role, ix.url, ix.extra)
 		}
 		return
 	}
@@ -63,7 +64,7 @@ func (c *checker) index(ix indexRef) {
 		c.extraIndex(ix, u)
 	}
 	if u.plaintext() && !u.loopback() {
-		c.pass.Reportf(InsecureIndex, ix.loc, u.redacted(),
+		c.pass.Reportf(rules.InsecureIndex, ix.loc, u.redacted(),
 			"%s %s is fetched over %s: anyone on the network path can serve modified packages, which run code at install time",
 			ix.role, u.redacted(), u.scheme)
 	}
@@ -81,9 +82,9 @@ func (c *checker) index(ix indexRef) {
 func (c *checker) extraIndex(ix indexRef, u pkgURL) {
 	if u.hostname() == "download.pytorch.org" {
 		c.pass.ReportFinding(finding.Finding{
-			Rule:       ExtraIndexURL,
+			Rule:       rules.ExtraIndexURL,
 			Severity:   rule.Low,
-			Confidence: ExtraIndexURL.Confidence,
+			Confidence: rules.ExtraIndexURL.Confidence,
 			Location:   ix.loc,
 			Evidence:   u.redacted(),
 			Message: ix.role + " " + u.redacted() + " " + ix.extra + "; this is PyTorch's own index, whose package names PyTorch also holds on PyPI " +
@@ -91,7 +92,7 @@ func (c *checker) extraIndex(ix indexRef, u pkgURL) {
 		})
 		return
 	}
-	c.pass.Reportf(ExtraIndexURL, ix.loc, u.redacted(),
+	c.pass.Reportf(rules.ExtraIndexURL, ix.loc, u.redacted(),
 		"%s %s %s; whoever publishes one of its package names on another index can get their package installed instead (dependency confusion)",
 		ix.role, u.redacted(), ix.extra)
 }
@@ -105,7 +106,7 @@ func (c *checker) insecureHost(host, setting string, loc finding.Location) {
 	if u, ok := parseURL("https://" + strings.TrimPrefix(strings.TrimPrefix(host, "https://"), "http://")); ok && u.loopback() {
 		return
 	}
-	c.pass.Reportf(InsecureIndex, loc, setting+" "+host,
+	c.pass.Reportf(rules.InsecureIndex, loc, setting+" "+host,
 		"%s %s turns off TLS certificate checks for that host: a machine in the middle can serve modified packages", setting, host)
 }
 
@@ -113,7 +114,7 @@ func (c *checker) insecureHost(host, setting string, loc finding.Location) {
 func (c *checker) credentials(u pkgURL, loc finding.Location, role string) {
 	if ok, what := u.credential(); ok {
 		host := u.scheme + "://" + u.host
-		c.pass.Reportf(CredentialsInIndexURL, loc, host,
+		c.pass.Reportf(rules.CredentialInIndexURL, loc, host,
 			"%s for %s has %s: anyone who can read this repository can use it", role, host, what)
 	}
 }
@@ -146,7 +147,7 @@ func (c *checker) directURL(name, raw string, loc finding.Location, hashed bool)
 	switch {
 	case u.scheme == "file" || u.loopback():
 	case u.plaintext() && (u.vcs != "" || !(hashed || u.fragmentHash())):
-		c.pass.Reportf(InsecureDirectURL, loc, u.redacted(),
+		c.pass.Reportf(rules.InsecureDirectURL, loc, u.redacted(),
 			"%s is installed from %s over %s: anyone on the network path can replace the code that is built and installed",
 			what, u.redacted(), u.scheme)
 	case u.vcs != "" && !isCommit(u.vcsRef()):
@@ -162,9 +163,9 @@ func (c *checker) vcsUnpinned(what, url, ref string, loc finding.Location) {
 		at = "the moving ref " + ref
 	}
 	c.pass.ReportFinding(finding.Finding{
-		Rule:       InsecureDirectURL,
+		Rule:       rules.InsecureDirectURL,
 		Severity:   rule.Medium,
-		Confidence: InsecureDirectURL.Confidence,
+		Confidence: rules.InsecureDirectURL.Confidence,
 		Location:   loc,
 		Evidence:   url,
 		Message:    what + " is installed from " + at + " of " + url + " rather than a full commit hash: a push to the repository changes what every new environment installs",
@@ -180,7 +181,7 @@ func (c *checker) unpinned(name, spec string, loc finding.Location) {
 	if spec = strings.TrimSpace(spec); spec != "" && spec != "*" {
 		got = spec
 	}
-	c.pass.Reportf(UnpinnedMLPackage, loc, name+" "+got,
+	c.pass.Reportf(rules.UnpinnedMLPackage, loc, name+" "+got,
 		"%s is not pinned to an exact version (%s): each new environment installs whatever release is newest", name, got)
 }
 

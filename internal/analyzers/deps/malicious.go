@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/rules"
 )
 
 // maliciousEntry is one documented incident. Each entry must carry a public
@@ -45,7 +46,7 @@ func (c *checker) malicious(name, spec string, loc finding.Location) {
 		if name == "torchtriton" && c.pytorchOnly {
 			return
 		}
-		c.pass.Reportf(KnownMaliciousPackage, loc, name, "%s (see %s)", e.what, e.reference)
+		c.pass.Reportf(rules.KnownMaliciousPackage, loc, name, "%s (see %s)", e.what, e.reference)
 		return
 	}
 	for _, clause := range strings.Split(spec, ",") {
@@ -55,7 +56,7 @@ func (c *checker) malicious(name, spec string, loc finding.Location) {
 		}
 		for _, bad := range e.versions {
 			if v == bad {
-				c.pass.Reportf(KnownMaliciousPackage, loc, name+"=="+v, e.what+" (see %s)", v, e.reference)
+				c.pass.Reportf(rules.KnownMaliciousPackage, loc, name+"=="+v, e.what+" (see %s)", v, e.reference)
 				return
 			}
 		}

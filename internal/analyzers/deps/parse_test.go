@@ -8,6 +8,7 @@ import (
 	"github.com/mlsec/mlsec/internal/analysis"
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/source"
 )
 
@@ -158,7 +159,7 @@ func TestContinuationColumns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(fs) != 1 || fs[0].RuleID != InsecureIndex.ID || fs[0].Location.Line != 5 || fs[0].Location.Column != 4 {
+	if len(fs) != 1 || fs[0].RuleID != rules.InsecureIndex.ID || fs[0].Location.Line != 5 || fs[0].Location.Column != 4 {
 		t.Fatalf("findings = %+v, want one insecure-index at 5:4", fs)
 	}
 }
@@ -176,8 +177,8 @@ func TestExtraIndexSeverity(t *testing.T) {
 		t.Fatalf("findings = %+v, want two extra-index-url", fs)
 	}
 	for _, f := range fs {
-		if f.RuleID != ExtraIndexURL.ID || f.Severity != want[f.Location.Line] {
-			t.Errorf("line %d: %s %s, want %s %s", f.Location.Line, f.Severity, f.RuleID, want[f.Location.Line], ExtraIndexURL.ID)
+		if f.RuleID != rules.ExtraIndexURL.ID || f.Severity != want[f.Location.Line] {
+			t.Errorf("line %d: %s %s, want %s %s", f.Location.Line, f.Severity, f.RuleID, want[f.Location.Line], rules.ExtraIndexURL.ID)
 		}
 	}
 }
@@ -197,7 +198,7 @@ func TestLongContinuation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(fs) != 1 || fs[0].RuleID != InsecureIndex.ID || fs[0].Location.Line != n+2 || fs[0].Location.Column != 21 {
+	if len(fs) != 1 || fs[0].RuleID != rules.InsecureIndex.ID || fs[0].Location.Line != n+2 || fs[0].Location.Column != 21 {
 		t.Fatalf("findings = %+v, want one insecure-index at %d:21", fs, n+2)
 	}
 }

@@ -9,7 +9,7 @@
 // module, see siblings.go): `var.*` resolves to the defaults of the
 // module's `variable` blocks and `local.*` to its `locals`; everything else
 // is a placeholder (see package tfeval). A rule whose deciding value stays
-// unresolved reports nothing and records an iac/unresolved note instead of
+// unresolved reports nothing and records an mlsec/unresolved note instead of
 // guessing. Resources of the module are linked by reference (`bucket =
 // aws_s3_bucket.training.id`) or by literal bucket name, so a bucket's
 // versioning or public access block may live in another file; only what the
@@ -26,6 +26,7 @@ import (
 	"github.com/mlsec/mlsec/internal/analysis"
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/source"
 	"github.com/mlsec/mlsec/internal/tfeval"
 )
@@ -120,7 +121,7 @@ func (c *checker) reportSev(r *rule.Rule, sev rule.Severity, at hcl.Range, evide
 // unresolved notes that v decides rule r for what (a resource address) and
 // could not be resolved.
 func (c *checker) unresolved(v tfeval.Value, r *rule.Rule, what string) {
-	c.report(Unresolved, v.Range(), v.Source(),
+	c.report(rules.Unresolved, v.Range(), v.Source(),
 		"%s: `%s` could not be resolved from this file or its directory (it depends on a variable without a default, a module, "+
 			"a data source or another resource); %s was not checked", what, v.Attr.Name, r.ID)
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/tfeval"
 )
 
@@ -42,7 +43,7 @@ func (c *checker) checkPAB(b *bucket) {
 				return // the account-wide block covers it
 			}
 		}
-		c.reportSev(BucketPublicAccessBlockOff, rule.Low, b.Res.Range(), "resource \""+b.Res.Type+"\" \""+b.Res.Name+"\"",
+		c.reportSev(rules.BucketPublicAccessBlockOff, rule.Low, b.Res.Range(), "resource \""+b.Res.Type+"\" \""+b.Res.Name+"\"",
 			fmt.Sprintf("%s holds training data or models (%s) and has no aws_s3_bucket_public_access_block in this directory's Terraform files", b.Title(), b.MLWhy),
 			assets)
 		return
@@ -59,7 +60,7 @@ func (c *checker) checkPAB(b *bucket) {
 				break
 			}
 		}
-		c.reportSev(BucketPublicAccessBlockOff, rule.Medium, at, ev,
+		c.reportSev(rules.BucketPublicAccessBlockOff, rule.Medium, at, ev,
 			fmt.Sprintf("%s leaves %s off for %s, which holds training data or models (%s)",
 				r.Addr(), strings.Join(off, ", "), b.Title(), b.MLWhy), assets)
 	}
@@ -78,7 +79,7 @@ func (c *checker) pabOff(r *tfeval.Resource) []string {
 		case ok:
 			off = append(off, f)
 		default:
-			c.unresolved(v, BucketPublicAccessBlockOff, r.Addr())
+			c.unresolved(v, rules.BucketPublicAccessBlockOff, r.Addr())
 		}
 	}
 	return off
@@ -90,7 +91,7 @@ func (c *checker) checkVersioning(b *bucket) bool {
 	body := b.Res.Body()
 	report := func(at hcl.Range, ev, why string) {
 		if b.ML {
-			c.report(BucketNoVersioning, at, ev, "%s holds training data or models (%s) but %s: an overwritten or deleted object cannot be recovered",
+			c.report(rules.BucketNoVersioning, at, ev, "%s holds training data or models (%s) but %s: an overwritten or deleted object cannot be recovered",
 				b.Title(), b.MLWhy, why)
 		}
 	}
@@ -106,7 +107,7 @@ func (c *checker) checkVersioning(b *bucket) bool {
 				return true
 			case v.Present() && !ok:
 				if b.ML {
-					c.unresolved(v, BucketNoVersioning, b.Key)
+					c.unresolved(v, rules.BucketNoVersioning, b.Key)
 				}
 				return false
 			case v.Present():
@@ -150,7 +151,7 @@ func (c *checker) checkVersioning(b *bucket) bool {
 					return false
 				case v.Present():
 					if b.ML {
-						c.unresolved(v, BucketNoVersioning, r.Addr())
+						c.unresolved(v, rules.BucketNoVersioning, r.Addr())
 					}
 					unresolved = true
 				}
@@ -169,7 +170,7 @@ func (c *checker) checkEncryption(b *bucket) {
 		len(c.companions(b, "aws_s3_bucket_server_side_encryption_configuration")) > 0 {
 		return
 	}
-	c.reportSev(BucketNoEncryption, BucketNoEncryption.Severity, b.Res.Range(), "resource \""+b.Res.Type+"\" \""+b.Res.Name+"\"",
+	c.reportSev(rules.BucketNoEncryption, rules.BucketNoEncryption.Severity, b.Res.Range(), "resource \""+b.Res.Type+"\" \""+b.Res.Name+"\"",
 		fmt.Sprintf("%s holds training data or models (%s) and has no server-side encryption configuration in this directory's Terraform files", b.Title(), b.MLWhy),
 		[]string{b.AssetID()})
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/tfeval"
 )
 
@@ -26,8 +27,8 @@ type grant struct {
 func (c *checker) checkBucketGrants() {
 	var gs []grant
 	note := func(at hcl.Range, ev, what, attrName string) {
-		c.report(Unresolved, at, ev, "%s: `%s` could not be resolved from this directory's Terraform files; %s was not checked",
-			what, attrName, BucketPublic.ID)
+		c.report(rules.Unresolved, at, ev, "%s: `%s` could not be resolved from this directory's Terraform files; %s was not checked",
+			what, attrName, rules.BucketPublic.ID)
 	}
 	for _, r := range c.m.Resources {
 		if r.Data {
@@ -132,7 +133,7 @@ func (c *checker) checkBucketGrants() {
 		if g.Write {
 			sev, what = rule.Critical, "writable"
 		}
-		c.reportSev(BucketPublic, sev, g.At, g.Evidence,
+		c.reportSev(rules.BucketPublic, sev, g.At, g.Evidence,
 			fmt.Sprintf("%s is %s by anyone: %s; it holds training data or models (%s)", g.B.Title(), what, g.How, g.B.MLWhy),
 			[]string{g.B.AssetID()})
 	}
@@ -169,8 +170,8 @@ func (c *checker) policyGrants(b *bucket, r *tfeval.Resource, a *hclsyntax.Attri
 	sts, ok := c.policyStatements(a)
 	if !ok {
 		if b.ML {
-			c.report(Unresolved, a.SrcRange, c.m.Source(a.SrcRange),
-				"%s: the `policy` document could not be read from this directory's Terraform files; %s was not checked", r.Addr(), BucketPublic.ID)
+			c.report(rules.Unresolved, a.SrcRange, c.m.Source(a.SrcRange),
+				"%s: the `policy` document could not be read from this directory's Terraform files; %s was not checked", r.Addr(), rules.BucketPublic.ID)
 		}
 		return nil
 	}
@@ -181,8 +182,8 @@ func (c *checker) policyGrants(b *bucket, r *tfeval.Resource, a *hclsyntax.Attri
 		}
 		if st.Unresolved {
 			if b.ML && (st.AnyoneCan || !st.Principal) {
-				c.report(Unresolved, st.At, "", "%s: a policy statement's effect, principal or actions could not be resolved; %s was not checked for it",
-					r.Addr(), BucketPublic.ID)
+				c.report(rules.Unresolved, st.At, "", "%s: a policy statement's effect, principal or actions could not be resolved; %s was not checked for it",
+					r.Addr(), rules.BucketPublic.ID)
 			}
 			continue
 		}

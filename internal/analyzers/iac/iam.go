@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/tfeval"
 )
 
@@ -84,7 +85,7 @@ func (c *checker) checkIdentityStatements(owner string, sts []statement) {
 		if len(targets) == 0 {
 			continue
 		}
-		c.reportSev(IAMWildcardOnMLBucket, IAMWildcardOnMLBucket.Severity, st.At, "Action: "+acts,
+		c.reportSev(rules.IAMWildcard, rules.IAMWildcard.Severity, st.At, "Action: "+acts,
 			fmt.Sprintf("%s allows %s on %s", owner, acts, strings.Join(dedupe(targets), "; ")), dedupe(assets))
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/tfeval"
 )
 
@@ -304,12 +305,12 @@ func (c *checker) judge(e *exposure) {
 	}
 	if !all && len(svcs) == 0 {
 		if e.SourceUnresolved == nil && e.PortsUnresolved != nil {
-			c.unresolved(*e.PortsUnresolved, PortOpenToWorld, e.Owner)
+			c.unresolved(*e.PortsUnresolved, rules.PortOpenToWorld, e.Owner)
 		}
 		return
 	}
 	if e.SourceUnresolved != nil {
-		c.unresolved(*e.SourceUnresolved, PortOpenToWorld, e.Owner)
+		c.unresolved(*e.SourceUnresolved, rules.PortOpenToWorld, e.Owner)
 		return
 	}
 	sev := rule.High
@@ -338,5 +339,5 @@ func (c *checker) judge(e *exposure) {
 	if sev == rule.Critical {
 		msg += "; Jupyter and the Ray dashboard run code for anyone who reaches them"
 	}
-	c.reportSev(PortOpenToWorld, sev, e.At, e.Evidence, msg, nil)
+	c.reportSev(rules.PortOpenToWorld, sev, e.At, e.Evidence, msg, nil)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/tfeval"
 )
 
@@ -166,9 +167,9 @@ func (c *checker) checkSageMaker() {
 		body := r.Body()
 		switch r.Type {
 		case "aws_sagemaker_notebook_instance":
-			c.defaultEnabled(r, "direct_internet_access", NotebookDirectInternet,
+			c.defaultEnabled(r, "direct_internet_access", rules.SageMakerNotebookDirectInternet,
 				"gives the notebook a route to the internet outside the VPC")
-			c.defaultEnabled(r, "root_access", NotebookRootAccess, "makes every notebook user root on the instance")
+			c.defaultEnabled(r, "root_access", rules.SageMakerNotebookRootAccess, "makes every notebook user root on the instance")
 			c.requireKey(r, "kms_key_id", "the notebook's ML storage volume")
 		case "aws_sagemaker_domain":
 			c.requireKey(r, "kms_key_id", "the domain's EFS home directories")
@@ -206,7 +207,7 @@ func (c *checker) requireKey(r *tfeval.Resource, name, what string) {
 	if tfeval.Attr(r.Body(), name) != nil {
 		return
 	}
-	c.report(SageMakerNoKMS, r.Range(), "resource \""+r.Type+"\" \""+r.Name+"\"",
+	c.report(rules.SageMakerNoKMS, r.Range(), "resource \""+r.Type+"\" \""+r.Name+"\"",
 		"%s has no %s: %s is encrypted with an AWS-managed key", r.Addr(), name, what)
 }
 
@@ -219,12 +220,12 @@ func (c *checker) checkIsolation(r *tfeval.Resource) {
 	s, ok := v.Str()
 	switch {
 	case !v.Present():
-		c.report(ModelNoNetworkIsolation, r.Range(), "resource \""+r.Type+"\" \""+r.Name+"\"",
+		c.report(rules.SageMakerNoNetworkIsolation, r.Range(), "resource \""+r.Type+"\" \""+r.Name+"\"",
 			"%s sets neither enable_network_isolation = true nor a vpc_config: its containers have outbound internet access", r.Addr())
 	case !ok:
-		c.unresolved(v, ModelNoNetworkIsolation, r.Addr())
+		c.unresolved(v, rules.SageMakerNoNetworkIsolation, r.Addr())
 	case s != "true":
-		c.report(ModelNoNetworkIsolation, v.Range(), v.Source(),
+		c.report(rules.SageMakerNoNetworkIsolation, v.Range(), v.Source(),
 			"%s sets enable_network_isolation = %s and has no vpc_config: its containers have outbound internet access", r.Addr(), s)
 	}
 }
@@ -247,7 +248,7 @@ func (c *checker) checkModelSource(r *tfeval.Resource, body *hclsyntax.Body) {
 		lower := strings.ToLower(raw)
 		switch {
 		case strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://"):
-			c.reportSev(ModelPublicSource, ModelPublicSource.Severity, v.Range(), v.Source(),
+			c.reportSev(rules.SageMakerModelPublicSource, rules.SageMakerModelPublicSource.Severity, v.Range(), v.Source(),
 				fmt.Sprintf("%s loads its model artifact from the web URL %s, outside the team's access control", r.Addr(), redactURL(raw)), nil)
 		case len(bs) > 0:
 			for _, b := range bs {
@@ -256,13 +257,13 @@ func (c *checker) checkModelSource(r *tfeval.Resource, body *hclsyntax.Body) {
 					if b.Write {
 						how = "writable"
 					}
-					c.reportSev(ModelPublicSource, ModelPublicSource.Severity, v.Range(), v.Source(),
+					c.reportSev(rules.SageMakerModelPublicSource, rules.SageMakerModelPublicSource.Severity, v.Range(), v.Source(),
 						fmt.Sprintf("%s loads its model artifact from %s, which this configuration makes publicly %s", r.Addr(), b.Title(), how),
 						[]string{b.AssetID()})
 				}
 			}
 		case !v.Resolved():
-			c.unresolved(v, ModelPublicSource, r.Addr())
+			c.unresolved(v, rules.SageMakerModelPublicSource, r.Addr())
 		}
 	}
 }
@@ -296,7 +297,7 @@ func (c *checker) checkWorkspaces() {
 		case "google_workbench_instance":
 			gce := tfeval.Block(body, "gce_setup")
 			if gce == nil {
-				c.report(WorkspacePublicNetwork, r.Range(), ev,
+				c.report(rules.WorkspacePublicNetwork, r.Range(), ev,
 					"%s has no gce_setup { disable_public_ip = true }: the instance gets a public IP address", r.Addr())
 				continue
 			}
@@ -306,12 +307,12 @@ func (c *checker) checkWorkspaces() {
 			s, ok := v.Str()
 			switch {
 			case !v.Present():
-				c.report(WorkspacePublicNetwork, r.Range(), ev,
+				c.report(rules.WorkspacePublicNetwork, r.Range(), ev,
 					"%s does not set public_network_access_enabled = false (the default is true): the workspace is reachable from any network", r.Addr())
 			case !ok:
-				c.unresolved(v, WorkspacePublicNetwork, r.Addr())
+				c.unresolved(v, rules.WorkspacePublicNetwork, r.Addr())
 			case s == "true":
-				c.report(WorkspacePublicNetwork, v.Range(), v.Source(),
+				c.report(rules.WorkspacePublicNetwork, v.Range(), v.Source(),
 					"%s sets public_network_access_enabled = true: the workspace is reachable from any network", r.Addr())
 			}
 		}
@@ -324,11 +325,11 @@ func (c *checker) mustBeTrue(r *tfeval.Resource, body *hclsyntax.Body, name stri
 	s, ok := v.Str()
 	switch {
 	case !v.Present():
-		c.report(WorkspacePublicNetwork, at, "resource \""+r.Type+"\" \""+r.Name+"\"",
+		c.report(rules.WorkspacePublicNetwork, at, "resource \""+r.Type+"\" \""+r.Name+"\"",
 			"%s does not set %s = true: the instance %s", r.Addr(), name, effect)
 	case !ok:
-		c.unresolved(v, WorkspacePublicNetwork, r.Addr())
+		c.unresolved(v, rules.WorkspacePublicNetwork, r.Addr())
 	case s != "true":
-		c.report(WorkspacePublicNetwork, v.Range(), v.Source(), "%s sets %s = %s: the instance %s", r.Addr(), name, s, effect)
+		c.report(rules.WorkspacePublicNetwork, v.Range(), v.Source(), "%s sets %s = %s: the instance %s", r.Addr(), name, s, effect)
 	}
 }

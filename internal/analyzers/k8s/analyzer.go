@@ -20,8 +20,8 @@ import (
 	"fmt"
 
 	"github.com/mlsec/mlsec/internal/analysis"
-	"github.com/mlsec/mlsec/internal/mlcmd"
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/source"
 	"github.com/mlsec/mlsec/internal/yamlutil"
 )
@@ -38,8 +38,8 @@ var Analyzer = &analysis.Analyzer{
 // sharedRules are the mlcmd rules this analyzer reports for container
 // command lines. Ray's and TensorBoard's bind-address rules are left out:
 // inside a pod every server must listen on all interfaces for its Service
-// to reach it, so exposure is judged on the Service instead (k8s/ray-exposed).
-var sharedRules = []*rule.Rule{mlcmd.MLflowNoAuth, mlcmd.JupyterNoAuth, mlcmd.JupyterInsecureOption, mlcmd.ModelServerAdminExposed}
+// to reach it, so exposure is judged on the Service instead (exposure/ray-dashboard).
+var sharedRules = []*rule.Rule{rules.MLflowNoAuth, rules.JupyterNoAuth, rules.JupyterInsecureOption, rules.ModelServerAdmin}
 
 func allRules() []*rule.Rule {
 	out := append([]*rule.Rule{}, OwnRules...)

@@ -6,6 +6,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/yamlutil"
 )
 
@@ -70,7 +71,7 @@ func (f *file) checkCloudRole(p *pod, asset string) {
 	if p.role == roleNotebook {
 		what = "notebook"
 	}
-	f.report(SATokenCloudRole, at, ann+": "+role,
+	f.report(rules.CloudRoleToken, at, ann+": "+role,
 		fmt.Sprintf("%s pod %s %s runs as ServiceAccount %s, bound to cloud identity %s, with its token mounted: code execution in it yields those cloud credentials", what, p.obj.kind, p.obj.name, name, role),
 		asset, finding.AssetID(finding.AssetCredential, "k8s:"+sa.ref()))
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mlsec/mlsec/internal/mlcmd"
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/yamlutil"
 )
 
@@ -86,10 +87,10 @@ func (f *file) shared(p *pod, m mlcmd.Match, line, col int, asset string) {
 	}
 	msg := m.Message
 	var e exposure
-	if m.Rule != mlcmd.JupyterInsecureOption || sev == rule.Critical {
+	if m.Rule != rules.JupyterInsecureOption || sev == rule.Critical {
 		e = f.exposureOf(p) // the only call that may read sibling manifests
 	}
-	if e.level > exposedNone && m.Rule != mlcmd.JupyterInsecureOption {
+	if e.level > exposedNone && m.Rule != rules.JupyterInsecureOption {
 		msg += "; the pod is exposed outside the cluster through " + e.via
 		if e.level == exposedPublic {
 			sev = rule.Critical

@@ -7,6 +7,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/yamlutil"
 )
 
@@ -38,14 +39,14 @@ func (f *file) envValue(p *pod, name string, vn *yaml.Node, asset string) {
 			f.defaultCred(p, vn, name, scheme+"://"+user+":"+pw+"@", d, asset)
 			return
 		}
-		f.report(PlaintextCredentialEnv, vn, name+"="+scheme+"://"+user+":"+redactValue(pw)+"@…",
+		f.report(rules.CredentialInEnv, vn, name+"="+scheme+"://"+user+":"+redactValue(pw)+"@…",
 			fmt.Sprintf("env %s of %s %s holds a %s URI with its password written in the manifest", name, p.obj.kind, p.obj.name, scheme), asset)
 		return
 	}
 	if !isCredName(name) || isPlaceholder(value) || strings.HasPrefix(value, "/") || isNumberLike(value) {
 		return
 	}
-	f.report(PlaintextCredentialEnv, vn, name+"="+redactValue(value),
+	f.report(rules.CredentialInEnv, vn, name+"="+redactValue(value),
 		fmt.Sprintf("env %s of %s %s is set to a literal credential; use valueFrom.secretKeyRef", name, p.obj.kind, p.obj.name), asset)
 }
 
@@ -74,6 +75,6 @@ func (f *file) defaultCred(p *pod, n *yaml.Node, name, value string, d *defaultC
 	if p != nil {
 		kind, objName = p.obj.kind+" ", p.obj.name
 	}
-	f.reportSev(DefaultCredentials, sev, n, name+"="+value,
+	f.reportSev(rules.DefaultCredentials, sev, n, name+"="+value,
 		fmt.Sprintf("%s%s uses the %s default credential %s=%s%s", kind, objName, d.product, name, value, where), asset)
 }

@@ -29,16 +29,16 @@ func TestExampleProject(t *testing.T) {
 	}
 	sort.Strings(got)
 	want := []string{
-		"kserve-inferenceservice.yaml:22 k8s/sa-token-cloud-role medium",
-		"kserve-inferenceservice.yaml:44 k8s/insecure-storage-uri high",
-		"minio.yaml:13 k8s/default-credentials critical",
-		"mlflow.yaml:25 k8s/image-without-digest medium",
-		"mlflow.yaml:28 config/mlflow-no-auth high",
-		"mlflow.yaml:38 k8s/plaintext-credential-env high",
-		"notebook.yaml:20 k8s/sa-token-cloud-role medium",
-		"notebook.yaml:27 k8s/image-without-digest low",
-		"notebook.yaml:31 config/jupyter-no-auth high", // a Notebook CR is reached through the Kubeflow gateway, not published: high
-		"raycluster.yaml:13 k8s/ray-exposed critical",
+		"kserve-inferenceservice.yaml:22 workload/cloud-role-token medium",
+		"kserve-inferenceservice.yaml:44 supply-chain/model-fetch-unverified high",
+		"minio.yaml:13 secret/default-credentials critical",
+		"mlflow.yaml:25 supply-chain/image-not-pinned medium",
+		"mlflow.yaml:28 exposure/mlflow-no-auth high",
+		"mlflow.yaml:38 secret/credential-in-env high",
+		"notebook.yaml:20 workload/cloud-role-token medium",
+		"notebook.yaml:27 supply-chain/image-not-pinned low",
+		"notebook.yaml:31 exposure/jupyter-no-auth high", // a Notebook CR is reached through the Kubeflow gateway, not published: high
+		"raycluster.yaml:13 exposure/ray-dashboard critical",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -8,6 +8,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/yamlutil"
 )
 
@@ -265,13 +266,13 @@ func (f *file) checkExposedPort(s *service, sp svcPort, lvl int, via string, at 
 	for _, n := range ports {
 		what, ok := rayPorts[n]
 		if ok && (ray || n == 8265) {
-			f.reportSev(RayExposed, sevFor(lvl), at, fmt.Sprintf("%s port %d", s.obj.name, n),
+			f.reportSev(rules.RayDashboard, sevFor(lvl), at, fmt.Sprintf("%s port %d", s.obj.name, n),
 				fmt.Sprintf("Ray %s (port %d) is reachable from outside the cluster through %s; Ray has no authentication", what, n, via), f.assetOfService(s))
 			return
 		}
 	}
 	if srv := f.adminServer(s, ports); srv != "" {
-		f.reportSev(ModelServerAdminExposed, ModelServerAdminExposed.Severity, at, fmt.Sprintf("%s port %d", s.obj.name, sp.port),
+		f.reportSev(rules.ModelServerAdmin, rules.ModelServerAdmin.Severity, at, fmt.Sprintf("%s port %d", s.obj.name, sp.port),
 			fmt.Sprintf("%s is reachable from outside the cluster through %s", srv, via), f.assetOfService(s))
 	}
 }
@@ -317,7 +318,7 @@ func (f *file) checkUnknownBackend(ing *object, b ingressBackend) {
 		what, ok = "Ray "+b.portName, true
 	}
 	if ok {
-		f.reportSev(RayExposed, rule.Critical, b.node, fmt.Sprintf("%s port %d%s", b.svc, b.port, b.portName),
+		f.reportSev(rules.RayDashboard, rule.Critical, b.node, fmt.Sprintf("%s port %d%s", b.svc, b.port, b.portName),
 			fmt.Sprintf("Ingress %s routes to the Ray %s of Service %s; Ray has no authentication", ing.name, what, b.svc))
 	}
 }
@@ -331,12 +332,12 @@ func (f *file) checkRayService(o *object) {
 			if st := yamlutil.Get(head, "serviceType"); st != nil {
 				lvl := map[string]int{"loadbalancer": exposedPublic, "nodeport": exposedNodePort}[strings.ToLower(st.Value)]
 				if lvl > exposedNone {
-					f.reportSev(RayExposed, sevFor(lvl), st, "serviceType: "+st.Value,
+					f.reportSev(rules.RayDashboard, sevFor(lvl), st, "serviceType: "+st.Value,
 						fmt.Sprintf("%s %s exposes its head Service as %s: the Ray dashboard/job API (8265), client (10001) and GCS (6379) ports have no authentication%s", o.kind, o.name, st.Value, dashboardNote(head)), asset)
 				}
 			}
 			if ei := yamlutil.Get(head, "enableIngress"); isTrue(ei) {
-				f.reportSev(RayExposed, rule.Critical, ei, "enableIngress: true",
+				f.reportSev(rules.RayDashboard, rule.Critical, ei, "enableIngress: true",
 					fmt.Sprintf("%s %s creates an Ingress for the Ray dashboard, whose job API runs any command without authentication", o.kind, o.name), asset)
 			}
 		}

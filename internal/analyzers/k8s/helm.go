@@ -8,6 +8,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/yamlutil"
 )
 
@@ -29,11 +30,11 @@ func (f *file) helmValues(root *yaml.Node) {
 	}
 	sev, why := f.hubExposure(root)
 	if n := yamlutil.Path(hub, "config", "JupyterHub", "authenticator_class"); n != nil && isDummy(n.Value) {
-		f.reportSev(JupyterNoAuth, sev, n, "authenticator_class: "+n.Value,
+		f.reportSev(rules.JupyterNoAuth, sev, n, "authenticator_class: "+n.Value,
 			"JupyterHub uses the DummyAuthenticator: any user name logs in and gets a notebook server"+why)
 	}
 	if n := yamlutil.Path(root, "auth", "type"); n != nil && isDummy(n.Value) {
-		f.reportSev(JupyterNoAuth, sev, n, "auth.type: "+n.Value,
+		f.reportSev(rules.JupyterNoAuth, sev, n, "auth.type: "+n.Value,
 			"JupyterHub (chart < 0.11 auth.type) uses the DummyAuthenticator: any user name logs in and gets a notebook server"+why)
 	}
 	yamlutil.Pairs(yamlutil.Get(hub, "extraConfig"), func(_, v *yaml.Node) {
@@ -45,7 +46,7 @@ func (f *file) helmValues(root *yaml.Node) {
 			if v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
 				line++
 			}
-			f.reportAt(JupyterNoAuth, sev, f.pass.Line(line, 0), strings.TrimSpace(v.Value[m[0]:m[1]]),
+			f.reportAt(rules.JupyterNoAuth, sev, f.pass.Line(line, 0), strings.TrimSpace(v.Value[m[0]:m[1]]),
 				"hub.extraConfig selects the DummyAuthenticator: any user name logs in and gets a notebook server"+why)
 		}
 	})

@@ -7,6 +7,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 )
 
 // imageTag splits an image reference: its tag ("" if none) and whether it
@@ -38,10 +39,10 @@ func (f *file) checkImage(n *yaml.Node, ref, asset string) {
 	switch {
 	case digest:
 	case tag == "" || tag == "latest":
-		f.reportSev(ImageWithoutDigest, rule.Medium, n, ref,
+		f.reportSev(rules.ImageNotPinned, rule.Medium, n, ref,
 			fmt.Sprintf("image %s uses a moving tag (%s): what runs changes with every push", ref, orLatest(tag)), asset)
 	default:
-		f.report(ImageWithoutDigest, n, ref, fmt.Sprintf("image %s is pinned by tag, not by digest", ref), asset)
+		f.report(rules.ImageNotPinned, n, ref, fmt.Sprintf("image %s is pinned by tag, not by digest", ref), asset)
 	}
 }
 

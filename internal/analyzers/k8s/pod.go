@@ -9,6 +9,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/yamlutil"
 )
 
@@ -35,7 +36,7 @@ func (f *file) checkPod(p *pod) {
 // checkPodLevel checks the fields of one pod-level spec node.
 func (f *file) checkPodLevel(p *pod, spec *yaml.Node, asset string) {
 	if n := yamlutil.Get(spec, "hostNetwork"); isTrue(n) {
-		f.report(HostNetwork, n, "hostNetwork: true",
+		f.report(rules.HostNetwork, n, "hostNetwork: true",
 			fmt.Sprintf("%s %s shares the node's network namespace: its ports listen on the node and NetworkPolicy does not apply", p.obj.kind, p.obj.name), asset)
 	}
 	for _, v := range limit(yamlutil.Items(yamlutil.Get(spec, "volumes"))) {
@@ -64,25 +65,25 @@ func (f *file) hostPath(p *pod, hp string, n *yaml.Node, asset string) {
 	clean := path.Clean("/" + strings.TrimSpace(hp))
 	for _, s := range runtimeSockets {
 		if strings.HasSuffix(clean, "/"+s) {
-			f.reportSev(HostPathMount, rule.Critical, n, "hostPath: "+hp,
+			f.reportSev(rules.HostPath, rule.Critical, n, "hostPath: "+hp,
 				fmt.Sprintf("%s %s mounts the container runtime socket %s: any code in the pod can start privileged containers on the node", p.obj.kind, p.obj.name, hp), asset)
 			return
 		}
 	}
 	switch clean {
 	case "/", "/var/run", "/run", "/var/run/docker", "/run/containerd", "/var/lib/docker", "/var/lib/containerd", "/var/lib/kubelet", "/etc", "/proc", "/root", "/home":
-		f.reportSev(HostPathMount, rule.Critical, n, "hostPath: "+hp,
+		f.reportSev(rules.HostPath, rule.Critical, n, "hostPath: "+hp,
 			fmt.Sprintf("%s %s mounts the node's %s, which holds the container runtime, kubelet or host credentials", p.obj.kind, p.obj.name, hp), asset)
 		return
 	}
 	for _, mc := range modelCaches {
 		if clean == mc || strings.HasPrefix(clean, mc+"/") || strings.HasSuffix(clean, mc) {
-			f.report(HostPathMount, n, "hostPath: "+hp,
+			f.report(rules.HostPath, n, "hostPath: "+hp,
 				fmt.Sprintf("%s %s mounts the node's model cache %s: every pod on the node shares it, so one workload can replace the models others load", p.obj.kind, p.obj.name, hp), asset)
 			return
 		}
 	}
-	f.report(HostPathMount, n, "hostPath: "+hp,
+	f.report(rules.HostPath, n, "hostPath: "+hp,
 		fmt.Sprintf("%s %s mounts the node directory %s", p.obj.kind, p.obj.name, hp), asset)
 }
 
@@ -112,7 +113,7 @@ func rootSetting(sc *yaml.Node) (root, nonRoot bool, at *yaml.Node) {
 func (f *file) podRoot(p *pod, spec *yaml.Node, asset string) {
 	if root, _, at := rootSetting(yamlutil.Get(spec, "securityContext")); root {
 		kv := keyValue(yamlutil.Get(spec, "securityContext"), at)
-		f.report(RunAsRoot, at, kv, fmt.Sprintf("%s %s runs its containers as root (%s)", p.obj.kind, p.obj.name, kv), asset)
+		f.report(rules.RunsAsRoot, at, kv, fmt.Sprintf("%s %s runs its containers as root (%s)", p.obj.kind, p.obj.name, kv), asset)
 	}
 }
 
@@ -125,7 +126,7 @@ func (f *file) containerRoot(p *pod, c *yaml.Node, asset string) {
 	cRoot, cNonRoot, at := rootSetting(sc)
 	if cRoot {
 		kv := keyValue(sc, at)
-		f.report(RunAsRoot, at, kv, fmt.Sprintf("container %s runs as root (%s)", containerName(c), kv), asset)
+		f.report(rules.RunsAsRoot, at, kv, fmt.Sprintf("container %s runs as root (%s)", containerName(c), kv), asset)
 		return
 	}
 	if cNonRoot {
@@ -145,7 +146,7 @@ func (f *file) containerRoot(p *pod, c *yaml.Node, asset string) {
 	if n := keyNode(c, "name"); n != nil {
 		at = n
 	}
-	f.reportSev(RunAsRoot, rule.Low, at, "",
+	f.reportSev(rules.RunsAsRoot, rule.Low, at, "",
 		fmt.Sprintf("container %s never sets runAsNonRoot: true or a non-zero runAsUser, so it runs as the image's user, root for most ML images", containerName(c)), asset)
 }
 
@@ -183,17 +184,17 @@ var defaultCaps = map[string]bool{
 func (f *file) checkContainer(p *pod, c *yaml.Node, asset string) {
 	sc := yamlutil.Get(c, "securityContext")
 	if n := yamlutil.Get(sc, "privileged"); isTrue(n) {
-		f.report(PrivilegedContainer, n, "privileged: true",
+		f.report(rules.Privileged, n, "privileged: true",
 			fmt.Sprintf("container %s of %s %s is privileged: code running in it is root on the node", containerName(c), p.obj.kind, p.obj.name), asset)
 	}
 	for _, capN := range limit(yamlutil.Items(yamlutil.Path(sc, "capabilities", "add"))) {
 		capName := strings.TrimPrefix(strings.ToUpper(yamlutil.Str(capN)), "CAP_")
 		switch {
 		case severeCaps[capName]:
-			f.reportSev(AddedCapabilities, rule.High, capN, capName,
+			f.reportSev(rules.AddedCapabilities, rule.High, capN, capName,
 				fmt.Sprintf("container %s adds %s, which is close to privileged", containerName(c), capName), asset)
 		case capName != "" && !defaultCaps[capName]:
-			f.report(AddedCapabilities, capN, capName, fmt.Sprintf("container %s adds the capability %s", containerName(c), capName), asset)
+			f.report(rules.AddedCapabilities, capN, capName, fmt.Sprintf("container %s adds the capability %s", containerName(c), capName), asset)
 		}
 	}
 	f.containerRoot(p, c, asset)

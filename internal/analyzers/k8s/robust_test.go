@@ -10,6 +10,7 @@ import (
 	"github.com/mlsec/mlsec/internal/analysis"
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/source"
 )
 
@@ -71,7 +72,7 @@ func TestAliasBomb(t *testing.T) {
 	// The one container node is checked once however many aliases point at it.
 	n := 0
 	for _, f := range fs {
-		if f.RuleID == PlaintextCredentialEnv.ID {
+		if f.RuleID == rules.CredentialInEnv.ID {
 			n++
 		}
 	}
@@ -129,7 +130,7 @@ apiVersion: v1
 kind: Service
 metadata: {name: minio}
 spec: {type: NodePort, selector: {app: minio}, ports: [{port: 9000}]}
-`, DefaultCredentials.ID, rule.Critical},
+`, rules.DefaultCredentials.ID, rule.Critical},
 		{"secret default, reader exposed by ingress", `apiVersion: v1
 kind: Secret
 metadata: {name: mlflow-db}
@@ -161,34 +162,34 @@ spec:
     - http:
         paths:
           - {path: /, pathType: Prefix, backend: {service: {name: mlflow, port: {number: 5000}}}}
-`, DefaultCredentials.ID, rule.Critical},
+`, rules.DefaultCredentials.ID, rule.Critical},
 		{"ray nodeport", `apiVersion: ray.io/v1
 kind: RayCluster
 metadata: {name: r}
 spec:
   headGroupSpec:
     serviceType: NodePort
-`, RayExposed.ID, rule.High},
+`, rules.RayDashboard.ID, rule.High},
 		{"containerd socket", `apiVersion: v1
 kind: Pod
 metadata: {name: p}
 spec:
   securityContext: {runAsNonRoot: true}
   volumes: [{name: s, hostPath: {path: /run/containerd/containerd.sock}}]
-`, HostPathMount.ID, rule.Critical},
+`, rules.HostPath.ID, rule.Critical},
 		{"missing runAsNonRoot", `apiVersion: v1
 kind: Pod
 metadata: {name: p}
 spec:
   containers: [{name: c, image: "busybox@sha256:ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb"}]
-`, RunAsRoot.ID, rule.Low},
+`, rules.RunsAsRoot.ID, rule.Low},
 		{"latest image", `apiVersion: v1
 kind: Pod
 metadata: {name: p}
 spec:
   securityContext: {runAsNonRoot: true}
   containers: [{name: c, image: "busybox:latest"}]
-`, ImageWithoutDigest.ID, rule.Medium},
+`, rules.ImageNotPinned.ID, rule.Medium},
 	}
 	for _, tt := range tests {
 		fs, _, _, err := runOn(t, tt.content, source.Kubernetes)

@@ -11,6 +11,7 @@ import (
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/mlcmd"
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/yamlutil"
 )
 
@@ -68,7 +69,7 @@ func (f *file) checkSecret(o *object) {
 	if len(keys) > 5 {
 		keys = append(keys[:5], "…")
 	}
-	f.report(SecretInManifest, first, "Secret "+o.name+": "+strings.Join(keys, ", "),
+	f.report(rules.SecretManifest, first, "Secret "+o.name+": "+strings.Join(keys, ", "),
 		fmt.Sprintf("Secret %s commits literal values for %s; base64 is not encryption", o.name, strings.Join(keys, ", ")), id)
 }
 
@@ -86,7 +87,7 @@ func (f *file) secretDefault(o *object, key string, k, v *yaml.Node, value strin
 	if v.Line != k.Line {
 		at = k
 	}
-	f.reportSev(DefaultCredentials, sev, at, k.Value+"="+value,
+	f.reportSev(rules.DefaultCredentials, sev, at, k.Value+"="+value,
 		fmt.Sprintf("Secret %s holds the %s default credential %s=%s%s", o.name, d.product, k.Value, value, where), id)
 }
 
@@ -123,7 +124,7 @@ func (f *file) checkConfigMap(o *object) {
 		if v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
 			line++
 		}
-		f.reportAt(DefaultCredentials, rule.High, f.pass.Line(line, 0), "user@example.com",
+		f.reportAt(rules.DefaultCredentials, rule.High, f.pass.Line(line, 0), "user@example.com",
 			fmt.Sprintf("ConfigMap %s keeps Kubeflow's default Dex static user user@example.com (password 12341234)", o.name))
 	})
 }

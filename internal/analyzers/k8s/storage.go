@@ -10,6 +10,7 @@ import (
 
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/yamlutil"
 )
 
@@ -97,11 +98,11 @@ func (f *file) checkStorageURI(n *yaml.Node, asset string) {
 			host = u.Hostname()
 		}
 		if internalHost(host) {
-			f.reportSev(InsecureStorageURI, rule.Medium, n, raw,
+			f.reportSev(rules.ModelFetchUnverified, rule.Medium, n, raw,
 				fmt.Sprintf("the model is downloaded over plain HTTP from the cluster-internal host %s: anyone on the pod network can swap it in transit", host), asset)
 			return
 		}
-		f.reportSev(InsecureStorageURI, rule.High, n, raw,
+		f.reportSev(rules.ModelFetchUnverified, rule.High, n, raw,
 			"the model is downloaded over plain HTTP: anyone on the path can replace it, and pickle-based models run code when loaded", asset)
 	case strings.HasPrefix(lower, "https://"):
 		u, err := url.Parse(raw)
@@ -111,14 +112,14 @@ func (f *file) checkStorageURI(n *yaml.Node, asset string) {
 		h := strings.ToLower(u.Hostname())
 		if h == "storage.googleapis.com" || strings.HasSuffix(h, ".s3.amazonaws.com") || (strings.HasPrefix(h, "s3.") || strings.HasPrefix(h, "s3-")) && strings.HasSuffix(h, ".amazonaws.com") ||
 			strings.HasSuffix(h, ".storage.googleapis.com") {
-			f.report(InsecureStorageURI, n, raw,
+			f.report(rules.ModelFetchUnverified, n, raw,
 				"the model is fetched from an anonymous public object URL: the bucket is world-readable and outside the serving identity's access control", asset)
 		}
 	case strings.HasPrefix(lower, "hf://"):
 		repo := raw[len("hf://"):]
 		_, rev, ok := strings.Cut(repo, ":")
 		if !ok || rev == "" || rev == "main" || rev == "master" {
-			f.report(InsecureStorageURI, n, raw,
+			f.report(rules.ModelFetchUnverified, n, raw,
 				"the Hugging Face model is not pinned to a revision: whatever is pushed to the repository is served at the next restart", asset)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/siblings"
 	"github.com/mlsec/mlsec/internal/source"
 	"github.com/mlsec/mlsec/internal/yamlutil"
@@ -176,7 +177,7 @@ func (f *file) checkSiblingPort(s *service, sp svcPort, via string, at *yaml.Nod
 	if at == nil || !f.first(fmt.Sprintf("admin-exposed:%d:%d", at.Line, at.Column)) {
 		return // one finding per management port, however many routes reach it
 	}
-	f.reportSev(ModelServerAdminExposed, ModelServerAdminExposed.Severity, at, fmt.Sprintf("%s port %d", s.obj.name, sp.port),
+	f.reportSev(rules.ModelServerAdmin, rules.ModelServerAdmin.Severity, at, fmt.Sprintf("%s port %d", s.obj.name, sp.port),
 		fmt.Sprintf("%s is reachable from outside the cluster through %s", srv, via), f.assetOfService(s))
 }
 

@@ -24,16 +24,16 @@ func TestCrossFile(t *testing.T) {
 		sev       rule.Severity
 		msg       string // in the message
 	}{
-		{"mlflow-lb", "config/mlflow-no-auth", rule.Critical, "Service mlflow (LoadBalancer) in service.yaml"},
-		{"jupyter-ingress", "config/jupyter-no-auth", rule.Critical, "Ingress lab in ingress.yaml"},
-		{"minio-nodeport", "k8s/default-credentials", rule.Critical, "Service minio-console (NodePort) in service.yaml"},
-		{"torchserve-lb", "config/model-server-admin-exposed", rule.Critical, "Service fraud-scorer (LoadBalancer) in service.json"},
+		{"mlflow-lb", "exposure/mlflow-no-auth", rule.Critical, "Service mlflow (LoadBalancer) in service.yaml"},
+		{"jupyter-ingress", "exposure/jupyter-no-auth", rule.Critical, "Ingress lab in ingress.yaml"},
+		{"minio-nodeport", "secret/default-credentials", rule.Critical, "Service minio-console (NodePort) in service.yaml"},
+		{"torchserve-lb", "exposure/model-server-admin", rule.Critical, "token authorization disabled"},
 		// Negatives: a ClusterIP sibling, and public Services that select
 		// other labels or another namespace, expose nothing.
-		{"clusterip", "config/mlflow-no-auth", rule.High, ""},
-		{"other-labels", "config/jupyter-no-auth", rule.High, "no Service or Ingress in this file or its directory"},
+		{"clusterip", "exposure/mlflow-no-auth", rule.High, ""},
+		{"other-labels", "exposure/jupyter-no-auth", rule.High, "no Service or Ingress in this file or its directory"},
 		// The management port itself, reached only through a sibling Service.
-		{"torchserve-lb", "k8s/model-server-admin-exposed", rule.High, "TorchServe management API (port 8081) is reachable from outside the cluster through Service fraud-scorer (LoadBalancer) in service.json"},
+		{"torchserve-lb", "exposure/model-server-admin", rule.High, "TorchServe management API (port 8081) is reachable from outside the cluster through Service fraud-scorer (LoadBalancer) in service.json"},
 	}
 	// A public Service for predictions and a ClusterIP one for management:
 	// the fixture's exact findings (none) are the assertion.
@@ -41,7 +41,7 @@ func TestCrossFile(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.dir+"/"+c.rule, func(t *testing.T) {
 			res := analysistest.Run(t, filepath.Join("testdata/xfile", c.dir), Analyzer)
-			f := only(t, res.Findings, c.rule)
+			f := only(t, res.Findings, c.rule, c.msg)
 			if f == nil {
 				return
 			}
@@ -59,11 +59,12 @@ func TestCrossFile(t *testing.T) {
 }
 
 // only returns the one finding of rule id, failing when there is not one.
-func only(t *testing.T, fs []finding.Finding, id string) *finding.Finding {
+// only returns the one finding of rule id whose message contains msg.
+func only(t *testing.T, fs []finding.Finding, id, msg string) *finding.Finding {
 	t.Helper()
 	var out *finding.Finding
 	for i := range fs {
-		if fs[i].RuleID == id {
+		if fs[i].RuleID == id && strings.Contains(fs[i].Message, msg) {
 			if out != nil {
 				t.Errorf("%s reported twice: %s and %s", id, out.Location.Path, fs[i].Location.Path)
 			}
@@ -115,7 +116,7 @@ func mlflowSeverity(t *testing.T, dir string) rule.Severity {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f := only(t, res.Findings, "config/mlflow-no-auth"); f != nil {
+	if f := only(t, res.Findings, "exposure/mlflow-no-auth", ""); f != nil {
 		return f.Severity
 	}
 	return rule.Info

@@ -12,16 +12,15 @@ import (
 
 	"github.com/bodgit/sevenzip"
 	"github.com/mlsec/mlsec/internal/archive"
-	"github.com/mlsec/mlsec/internal/npy"
-	"github.com/mlsec/mlsec/internal/pickle"
+	"github.com/mlsec/mlsec/internal/format"
 	"github.com/mlsec/mlsec/internal/rule"
 )
 
 // container opens an archive or compressed stream and scans its members
 // one level deeper.
-func (s *scanner) container(c archive.Format, in input) {
+func (s *scanner) container(c format.Format, in input) {
 	switch c {
-	case archive.FormatZip, archive.Format7z:
+	case format.Zip, format.SevenZip:
 		at, size := in.at, in.size
 		if at == nil || size < 0 {
 			var cleanup func()
@@ -35,18 +34,18 @@ func (s *scanner) container(c archive.Format, in input) {
 				return
 			}
 		}
-		if c == archive.FormatZip {
+		if c == format.Zip {
 			s.scanZip(at, size, in.member, in.depth+1)
 		} else {
 			s.scan7z(at, size, in.member, in.depth+1)
 		}
-	case archive.FormatTar:
+	case format.Tar:
 		r := in.r
 		if in.at != nil && in.size >= 0 {
 			r = io.NewSectionReader(in.at, 0, in.size) // seekable: tar skips members without reading them
 		}
 		s.scanTar(r, in.member, in.depth+1)
-	case archive.FormatGzip, archive.FormatBzip2, archive.FormatXZ, archive.FormatZlib, archive.FormatLZMA, archive.FormatJoblibZF:
+	case format.Gzip, format.Bzip2, format.XZ, format.Zlib, format.LZMA, format.JoblibZF:
 		// joblib.load and tarfile open all of these by their magic bytes.
 		cnt := &archive.Counter{R: in.r}
 		dec, name, err := archive.Decompress(c, cnt)
@@ -230,9 +229,11 @@ func (s *scanner) scanZipMember(z *archive.Zip, e *archive.Entry, name string, d
 }
 
 // recognised reports whether head is a format the scanner reads: used to
-// tell a member that only claims to be encrypted from one that is.
+// tell a member that only claims to be encrypted from one that is. Every
+// format that can hold a pickle sniffs before every one that cannot, so
+// this is true whenever any of their tests matches.
 func recognised(head []byte) bool {
-	return pickle.LooksLikePickle(head) || npy.IsNPY(head) || archive.SniffContainer(head) != archive.NotContainer
+	return format.Sniff(head).HoldsPickle()
 }
 
 func (s *scanner) scan7z(at io.ReaderAt, size int64, member string, depth int) {

@@ -9,6 +9,7 @@ import (
 	"github.com/mlsec/mlsec/internal/archive"
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 )
 
 // maxKerasConfig bounds the config.json a .keras file may carry.
@@ -41,7 +42,7 @@ func (s *scanner) scanKerasConfig(z *archive.Zip, e *archive.Entry, name string)
 		}
 		seen[msg] = true
 		s.pass.ReportFinding(finding.Finding{
-			Rule: KerasCode, Severity: KerasCode.Severity, Confidence: KerasCode.Confidence,
+			Rule: rules.KerasCode, Severity: rules.KerasCode.Severity, Confidence: rules.KerasCode.Confidence,
 			Location: finding.Location{Path: s.pass.File.Path, Member: name},
 			Message:  msg, Evidence: ev,
 		})

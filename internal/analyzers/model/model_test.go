@@ -14,29 +14,8 @@ import (
 	"github.com/mlsec/mlsec/internal/engine"
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 )
-
-func TestRules(t *testing.T) {
-	atlas, _ := os.ReadFile("../../../../shared/atlas/ATLAS.yaml")
-	seen := map[string]bool{}
-	for _, r := range Analyzer.Rules {
-		if err := r.Validate(); err != nil {
-			t.Error(err)
-		}
-		if r.Family() != Analyzer.Name || seen[r.ID] {
-			t.Errorf("%s: wrong family or duplicate", r.ID)
-		}
-		seen[r.ID] = true
-		if atlas == nil {
-			continue
-		}
-		for _, id := range append(append([]string{}, r.Techniques...), r.Mitigations...) {
-			if !strings.Contains(string(atlas), "id: "+id+"\n") {
-				t.Errorf("%s: %s is not in ATLAS.yaml", r.ID, id)
-			}
-		}
-	}
-}
 
 func TestOK(t *testing.T) {
 	res := analysistest.Run(t, "testdata/ok", Analyzer)
@@ -57,7 +36,7 @@ func TestOK(t *testing.T) {
 func TestErr(t *testing.T) {
 	res := analysistest.Run(t, "testdata/err", Analyzer)
 	for _, f := range res.Findings {
-		if f.RuleID == PickleDangerousCall.ID && (f.Evidence == "" && !strings.Contains(f.Location.Path, "truncated") || !f.Location.HasOff) {
+		if f.RuleID == rules.PickleDangerousCall.ID && (f.Evidence == "" && !strings.Contains(f.Location.Path, "truncated") || !f.Location.HasOff) {
 			t.Errorf("%s: dangerous call without evidence or offset: %+v", f.Location, f)
 		}
 	}
@@ -80,7 +59,7 @@ func TestModelAllow(t *testing.T) {
 		}
 		return res.Findings
 	}
-	if fs := run(); len(fs) != 1 || fs[0].RuleID != PickleUnknownGlobal.ID {
+	if fs := run(); len(fs) != 1 || fs[0].RuleID != rules.PickleUnknownGlobal.ID {
 		t.Fatalf("without allowlist: %+v", fs)
 	}
 	if fs := run("acme.layers.Gate"); len(fs) != 0 {
@@ -196,7 +175,7 @@ func TestOverlappingMembers(t *testing.T) {
 	for _, f := range res.Findings {
 		count[f.RuleID]++
 	}
-	if count[PickleDangerousCall.ID] != 1 || count[ArchiveAnomaly.ID] < 3 {
+	if count[rules.PickleDangerousCall.ID] != 1 || count[rules.ArchiveAnomaly.ID] < 3 {
 		t.Fatalf("findings: %v", count)
 	}
 }

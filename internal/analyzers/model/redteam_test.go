@@ -15,6 +15,7 @@ import (
 	"github.com/mlsec/mlsec/internal/engine"
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 )
 
 // payload is GLOBAL posix.system called with an inert string, as bytes.
@@ -134,7 +135,7 @@ func TestOverlapWithSkippedMember(t *testing.T) {
 	z := handZip([]blob{{"archive/data.pkl", 0, payload}, {"archive/version", 0, []byte("3\n")}},
 		[]zipEntry{{"archive/data/0", 0, 0}, {"archive/data.pkl", 0, 0}, {"archive/version", 0, 1}})
 	fs := scanFiles(t, map[string][]byte{"model.pt": z})
-	if topSeverity(fs, PickleDangerousCall.ID) != rule.Critical {
+	if topSeverity(fs, rules.PickleDangerousCall.ID) != rule.Critical {
 		t.Fatalf("payload behind an overlapping storage entry missed: %+v", fs)
 	}
 }
@@ -146,7 +147,7 @@ func TestOverlapDifferentMethod(t *testing.T) {
 	z := handZip([]blob{{"archive/data.pkl", 8, payload}},
 		[]zipEntry{{"archive/extra.bin", 0, 0}, {"archive/data.pkl", 8, 0}})
 	fs := scanFiles(t, map[string][]byte{"model.pt": z})
-	if topSeverity(fs, PickleDangerousCall.ID) != rule.Critical {
+	if topSeverity(fs, rules.PickleDangerousCall.ID) != rule.Critical {
 		t.Fatalf("deflated payload behind a stored overlapping entry missed: %+v", fs)
 	}
 }
@@ -157,7 +158,7 @@ func TestEarlyStopInFrameIsHigh(t *testing.T) {
 	// PROTO 4, FRAME 3, NONE, STOP, NONE (rest of frame), then STOP.
 	p := []byte("\x80\x04\x95\x03\x00\x00\x00\x00\x00\x00\x00N.N.")
 	fs := scanFiles(t, map[string][]byte{"frame.pkl": p})
-	if topSeverity(fs, PickleMalformed.ID) != rule.High {
+	if topSeverity(fs, rules.PickleMalformed.ID) != rule.High {
 		t.Fatalf("findings: %+v", fs)
 	}
 }
@@ -185,7 +186,7 @@ func TestNPYObjectSpellings(t *testing.T) {
 	fs := scanFiles(t, files)
 	got := map[string]bool{}
 	for _, f := range fs {
-		if f.RuleID == PickleDangerousCall.ID && f.Severity == rule.Critical {
+		if f.RuleID == rules.PickleDangerousCall.ID && f.Severity == rule.Critical {
 			got[filepath.Base(f.Location.Path)] = true
 		}
 	}

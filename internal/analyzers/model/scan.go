@@ -2,9 +2,7 @@ package model
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -13,9 +11,11 @@ import (
 	"github.com/mlsec/mlsec/internal/analysis"
 	"github.com/mlsec/mlsec/internal/archive"
 	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/format"
 	"github.com/mlsec/mlsec/internal/npy"
 	"github.com/mlsec/mlsec/internal/pickle"
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 )
 
 // Limits on the work one file may cause.
@@ -30,10 +30,6 @@ const (
 	sniffLen     = 512
 	readBuf      = 64 << 10
 )
-
-// torchMagic is the first pickle of a legacy (non-zip) PyTorch file: the
-// LONG1 magic number 0x1950a86a20f9469cfc6c, protocol 2.
-var torchMagic = []byte("\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19\x2e")
 
 // legacyTorchPickles is how many stacked pickles torch.load reads from a
 // legacy file (magic, protocol, sys info, the object, storage keys); raw
@@ -122,13 +118,14 @@ func (s *scanner) scan(in input) {
 			s.limit(in.member, w.lim)
 		}
 	}()
-	if c := archive.SniffContainer(head); c != archive.NotContainer {
-		s.setFormat(in, c.String())
+	f := format.Sniff(head)
+	if f.IsContainer() {
+		s.setFormat(in, f.String())
 		if in.depth >= maxDepth {
-			s.inconclusive(in.member, rule.Medium, fmt.Sprintf("%s archive nested more than %d levels deep was not scanned", c, maxDepth))
+			s.inconclusive(in.member, rule.Medium, fmt.Sprintf("%s archive nested more than %d levels deep was not scanned", f, maxDepth))
 			return
 		}
-		s.container(c, in)
+		s.container(f, in)
 		return
 	}
 	if in.at != nil && in.size > 0 {
@@ -144,35 +141,27 @@ func (s *scanner) scan(in input) {
 			return
 		}
 	}
-	switch {
-	case npy.IsNPY(head):
+	switch f {
+	case format.NPY:
 		s.setFormat(in, "numpy")
 		s.scanNPY(in, w)
-	case pickle.LooksLikePickle(head):
-		legacy := bytes.HasPrefix(head, torchMagic)
+	case format.TorchLegacy, format.Pickle, format.PickleNoProto:
+		legacy := f == format.TorchLegacy
 		if legacy {
 			s.setFormat(in, "pytorch-legacy")
 		} else {
 			s.setFormat(in, "pickle")
 		}
-		s.scanPickle(in.r, w, in.member, 0, legacy, head[0] == 0x80)
-	case isSafetensors(head, in.size):
-		s.setFormat(in, "safetensors")
-	case bytes.HasPrefix(head, []byte("GGUF")):
+		s.scanPickle(in.r, w, in.member, 0, legacy, f != format.PickleNoProto)
+	case format.Safetensors:
+		if format.SafetensorsFits(head, in.size) {
+			s.setFormat(in, "safetensors")
+		}
+	case format.GGUF:
 		s.setFormat(in, "gguf")
-	case bytes.HasPrefix(head, []byte("\x89HDF\r\n\x1a\n")):
+	case format.HDF5:
 		s.setFormat(in, "hdf5")
 	}
-}
-
-// isSafetensors checks the 8-byte little-endian header length and the JSON
-// brace that follows it, and that the header fits in the file.
-func isSafetensors(head []byte, size int64) bool {
-	if len(head) < 10 || head[8] != '{' {
-		return false
-	}
-	n := binary.LittleEndian.Uint64(head)
-	return n >= 2 && n <= 100<<20 && (size < 0 || int64(n)+8 <= size)
 }
 
 func (s *scanner) scanNPY(in input, w *watch) {
@@ -194,8 +183,8 @@ func (s *scanner) scanNPY(in input, w *watch) {
 	case h.MaybeObject:
 		// An unclassified dtype: scan the data only if it reads as a pickle,
 		// so raw numbers do not turn into malformed-pickle noise.
-		if head, _ := br.Peek(sniffLen); pickle.LooksLikePickle(head) {
-			s.scanPickle(br, w, in.member, h.DataOffset, false, len(head) > 0 && head[0] == 0x80)
+		if head, _ := br.Peek(sniffLen); format.Pickle.Match(head) || format.PickleNoProto.Match(head) {
+			s.scanPickle(br, w, in.member, h.DataOffset, false, format.Pickle.Match(head))
 		}
 	}
 }
@@ -288,15 +277,15 @@ func (s *scanner) reportIssue(member string, base int64, is pickle.Issue) {
 	}
 	switch is.Class {
 	case pickle.ClassDangerousGlobal:
-		f.Rule, f.Severity = PickleDangerousCall, atLeast(is.Severity, rule.High)
+		f.Rule, f.Severity = rules.PickleDangerousCall, atLeast(is.Severity, rule.High)
 	case pickle.ClassCallOnCall, pickle.ClassStateOnClass, pickle.ClassDynamicType, pickle.ClassDunderAccess:
-		f.Rule, f.Severity = PickleGadget, atLeast(is.Severity, rule.High)
+		f.Rule, f.Severity = rules.PickleGadget, atLeast(is.Severity, rule.High)
 	case pickle.ClassMalformed, pickle.ClassLimit:
 		// High when the break is a deliberate desync (STOP inside a frame).
-		f.Rule, f.Severity, f.Inconclusive = PickleMalformed, atLeast(is.Severity, PickleMalformed.Severity), true
+		f.Rule, f.Severity, f.Inconclusive = rules.PickleMalformed, atLeast(is.Severity, rules.PickleMalformed.Severity), true
 		f.Message = is.Message + "; findings before the break are kept, and the file is NOT clean: the loader runs everything up to the break"
 	default:
-		f.Rule, f.Severity = PickleUnknownGlobal, atLeast(is.Severity, rule.Medium)
+		f.Rule, f.Severity = rules.PickleUnknownGlobal, atLeast(is.Severity, rule.Medium)
 	}
 	if f.Message == "" {
 		f.Message = fmt.Sprintf("pickle imports %s.%s", is.Module, is.Name)
@@ -310,9 +299,9 @@ func atLeast(s, floor rule.Severity) rule.Severity { return max(s, floor) }
 // inconclusive reports a part of the file that could not be checked.
 func (s *scanner) inconclusive(member string, sev rule.Severity, msg string) {
 	s.pass.ReportFinding(finding.Finding{
-		Rule:         ScanLimit,
+		Rule:         rules.ScanLimit,
 		Severity:     sev,
-		Confidence:   ScanLimit.Confidence,
+		Confidence:   rules.ScanLimit.Confidence,
 		Location:     finding.Location{Path: s.pass.File.Path, Member: member},
 		Message:      msg,
 		Inconclusive: true,
@@ -332,9 +321,9 @@ func (s *scanner) limit(member string, e *archive.LimitError) {
 
 func (s *scanner) anomaly(member, msg string) {
 	s.pass.ReportFinding(finding.Finding{
-		Rule:       ArchiveAnomaly,
-		Severity:   ArchiveAnomaly.Severity,
-		Confidence: ArchiveAnomaly.Confidence,
+		Rule:       rules.ArchiveAnomaly,
+		Severity:   rules.ArchiveAnomaly.Severity,
+		Confidence: rules.ArchiveAnomaly.Confidence,
 		Location:   finding.Location{Path: s.pass.File.Path, Member: member},
 		Message:    msg,
 	})

@@ -1,6 +1,6 @@
 # Serving image: entrypoint + cmd combined, shell-form start. (rayproject
 # images run as the ray user, so no runs-as-root.)
-# want-next: container/unpinned-base-image
+# want-next: supply-chain/image-not-pinned
 FROM rayproject/ray:latest
-# want-next: config/ray-dashboard-exposed
+# want-next: exposure/ray-dashboard
 ENTRYPOINT ray start --head --dashboard-host=0.0.0.0 --block

@@ -1,4 +1,4 @@
-resource "aws_s3_bucket" "embeddings" { # want: iac/ml-bucket-no-versioning iac/ml-bucket-no-encryption
+resource "aws_s3_bucket" "embeddings" { # want: cloud/bucket-no-versioning cloud/bucket-no-encryption
   bucket = "acme-search-embeddings-dataset"
 }
 
@@ -12,7 +12,7 @@ resource "aws_s3_bucket_public_access_block" "embeddings" {
 
 resource "aws_iam_policy" "trainer_admin" {
   name = "trainer-admin"
-  policy = jsonencode({ # want: iac/iam-wildcard-on-ml-bucket
+  policy = jsonencode({ # want: cloud/iam-wildcard
     Version = "2012-10-17"
     Statement = [{
       Effect   = "Allow"
@@ -32,7 +32,7 @@ data "aws_iam_policy_document" "embedding_writer" {
     ]
   }
 
-  statement { # want: iac/iam-wildcard-on-ml-bucket
+  statement { # want: cloud/iam-wildcard
     sid       = "Everything"
     actions   = ["s3:*"]
     resources = ["${aws_s3_bucket.embeddings.arn}/*"]
@@ -66,7 +66,7 @@ resource "aws_iam_role" "notebook" {
 
   inline_policy {
     name   = "data"
-    # want-next: iac/iam-wildcard-on-ml-bucket
+    # want-next: cloud/iam-wildcard
     policy = <<EOT
 {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::acme-training-corpus/*"}]}
 EOT

@@ -7,7 +7,7 @@ resource "aws_security_group" "ml_dev" {
     from_port   = 8888
     to_port     = 8888
     protocol    = "tcp"
-    cidr_blocks = ["0.0.0.0/0"] # want: iac/ml-port-open-to-world
+    cidr_blocks = ["0.0.0.0/0"] # want: exposure/port-open-to-world
   }
 
   ingress {
@@ -15,7 +15,7 @@ resource "aws_security_group" "ml_dev" {
     from_port        = 6006
     to_port          = 6006
     protocol         = "tcp"
-    ipv6_cidr_blocks = ["::/0"] # want: iac/ml-port-open-to-world
+    ipv6_cidr_blocks = ["::/0"] # want: exposure/port-open-to-world
   }
 
   ingress {
@@ -40,7 +40,7 @@ resource "aws_security_group_rule" "ray_dashboard" {
   from_port         = 8265
   to_port           = 8265
   protocol          = "tcp"
-  cidr_blocks       = ["0.0.0.0/0"] # want: iac/ml-port-open-to-world
+  cidr_blocks       = ["0.0.0.0/0"] # want: exposure/port-open-to-world
 }
 
 resource "aws_security_group_rule" "everything" {
@@ -49,12 +49,12 @@ resource "aws_security_group_rule" "everything" {
   from_port         = 0
   to_port           = 0
   protocol          = "-1"
-  cidr_blocks       = ["10.0.0.0/8", "0.0.0.0/0"] # want: iac/ml-port-open-to-world
+  cidr_blocks       = ["10.0.0.0/8", "0.0.0.0/0"] # want: exposure/port-open-to-world
 }
 
 resource "aws_vpc_security_group_ingress_rule" "triton" {
   security_group_id = aws_security_group.triton.id
-  cidr_ipv4         = "0.0.0.0/0" # want: iac/ml-port-open-to-world
+  cidr_ipv4         = "0.0.0.0/0" # want: exposure/port-open-to-world
   from_port         = 8000
   to_port           = 8002
   ip_protocol       = "tcp"
@@ -77,7 +77,7 @@ resource "google_compute_firewall" "mlflow" {
     ports    = ["5000", "9000-9001"]
   }
 
-  source_ranges = ["0.0.0.0/0"] # want: iac/ml-port-open-to-world
+  source_ranges = ["0.0.0.0/0"] # want: exposure/port-open-to-world
   target_tags   = ["mlflow"]
 }
 
@@ -101,7 +101,7 @@ resource "azurerm_network_security_rule" "gradio" {
   protocol                    = "Tcp"
   source_port_range           = "*"
   destination_port_range      = "7860"
-  source_address_prefix       = "Internet" # want: iac/ml-port-open-to-world
+  source_address_prefix       = "Internet" # want: exposure/port-open-to-world
   destination_address_prefix  = "*"
   resource_group_name         = "rg-ml"
   network_security_group_name = "nsg-demo"
@@ -120,7 +120,7 @@ resource "azurerm_network_security_group" "notebooks" {
     protocol                   = "Tcp"
     source_port_range          = "*"
     destination_port_ranges    = ["22", "8888"]
-    source_address_prefix      = "*" # want: iac/ml-port-open-to-world
+    source_address_prefix      = "*" # want: exposure/port-open-to-world
     destination_address_prefix = "*"
   }
 

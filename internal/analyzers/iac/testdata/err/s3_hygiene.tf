@@ -3,7 +3,7 @@ variable "env" {
   default = "staging"
 }
 
-resource "aws_s3_bucket" "train" { # want: iac/ml-bucket-no-encryption
+resource "aws_s3_bucket" "train" { # want: cloud/bucket-no-encryption
   bucket = "acme-recsys-${var.env}"
   tags = {
     Purpose = "training"
@@ -13,17 +13,17 @@ resource "aws_s3_bucket" "train" { # want: iac/ml-bucket-no-encryption
 resource "aws_s3_bucket_versioning" "train" {
   bucket = aws_s3_bucket.train.id
   versioning_configuration {
-    status = "Suspended" # want: iac/ml-bucket-no-versioning
+    status = "Suspended" # want: cloud/bucket-no-versioning
   }
 }
 
-resource "aws_s3_bucket_public_access_block" "train" { # want: iac/ml-bucket-public-access-block-off
+resource "aws_s3_bucket_public_access_block" "train" { # want: cloud/bucket-public-access-block-off
   bucket            = aws_s3_bucket.train.id
   block_public_acls = true
 }
 
 # The MLflow artifact store, declared with the legacy inline blocks.
-resource "aws_s3_bucket" "mlflow" { # want: iac/ml-bucket-public-access-block-off
+resource "aws_s3_bucket" "mlflow" { # want: cloud/bucket-public-access-block-off
   bucket = "acme-mlflow-artifacts"
 
   versioning {
@@ -40,7 +40,7 @@ resource "aws_s3_bucket" "mlflow" { # want: iac/ml-bucket-public-access-block-of
 }
 
 # Used by a SageMaker pipeline, so it holds ML data whatever its name.
-resource "aws_s3_bucket" "scratch" { # want: iac/ml-bucket-no-versioning iac/ml-bucket-no-encryption
+resource "aws_s3_bucket" "scratch" { # want: cloud/bucket-no-versioning cloud/bucket-no-encryption
   bucket = "acme-team-scratch"
 }
 

@@ -1,4 +1,4 @@
-resource "aws_sagemaker_model" "churn" { # want: iac/sagemaker-no-network-isolation
+resource "aws_sagemaker_model" "churn" { # want: cloud/sagemaker-no-network-isolation
   name               = "churn-xgb"
   execution_role_arn = aws_iam_role.inference.arn
 
@@ -11,22 +11,22 @@ resource "aws_sagemaker_model" "churn" { # want: iac/sagemaker-no-network-isolat
 resource "aws_sagemaker_model" "sentiment" {
   name                     = "sentiment-bert"
   execution_role_arn       = aws_iam_role.inference.arn
-  enable_network_isolation = false # want: iac/sagemaker-no-network-isolation
+  enable_network_isolation = false # want: cloud/sagemaker-no-network-isolation
 
   primary_container {
     image          = "763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-inference:2.1-transformers4.37-cpu-py310-ubuntu22.04"
-    model_data_url = "https://models.example-vendor.com/sentiment/bert-base.tar.gz?X-Amz-Signature=abc" # want: iac/sagemaker-model-public-source
+    model_data_url = "https://models.example-vendor.com/sentiment/bert-base.tar.gz?X-Amz-Signature=abc" # want: cloud/sagemaker-model-public-source
   }
 }
 
 # A bucket that the whole internet can write, feeding a production model.
-resource "aws_s3_bucket" "shared_models" { # want: iac/ml-bucket-public-access-block-off
+resource "aws_s3_bucket" "shared_models" { # want: cloud/bucket-public-access-block-off
   bucket = "acme-shared-models"
 }
 
 resource "aws_s3_bucket_acl" "shared_models" {
   bucket = aws_s3_bucket.shared_models.id
-  acl    = "public-read-write" # want: iac/ml-bucket-public
+  acl    = "public-read-write" # want: cloud/bucket-public
 }
 
 resource "aws_s3_bucket_versioning" "shared_models" {
@@ -52,6 +52,6 @@ resource "aws_sagemaker_model" "ranker" {
 
   container {
     image          = "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.1-cpu-py310"
-    model_data_url = "s3://${aws_s3_bucket.shared_models.bucket}/ranker/model.tar.gz" # want: iac/sagemaker-model-public-source
+    model_data_url = "s3://${aws_s3_bucket.shared_models.bucket}/ranker/model.tar.gz" # want: cloud/sagemaker-model-public-source
   }
 }

@@ -4,13 +4,13 @@ resource "aws_s3_bucket" "features" {
   bucket = local.features_bucket
 }
 
-resource "aws_s3_bucket" "datasets" { # want: iac/ml-bucket-no-versioning iac/ml-bucket-no-encryption
+resource "aws_s3_bucket" "datasets" { # want: cloud/bucket-no-versioning cloud/bucket-no-encryption
   bucket = "${var.project}-training-datasets"
 }
 
 resource "aws_s3_bucket_acl" "datasets" {
   bucket = aws_s3_bucket.datasets.id
-  acl    = var.dataset_acl # want: iac/ml-bucket-public
+  acl    = var.dataset_acl # want: cloud/bucket-public
 }
 
 resource "aws_sagemaker_notebook_instance" "research" {
@@ -19,5 +19,5 @@ resource "aws_sagemaker_notebook_instance" "research" {
   instance_type          = "ml.t3.medium"
   kms_key_id             = "arn:aws:kms:eu-west-1:111122223333:key/0c7f6a1e-2b7e-4c55-9a55-7f1c2d3e4f50"
   root_access            = "Disabled"
-  direct_internet_access = var.notebook_internet # want: iac/sagemaker-notebook-direct-internet
+  direct_internet_access = var.notebook_internet # want: cloud/sagemaker-notebook-direct-internet
 }
