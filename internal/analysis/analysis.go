@@ -15,6 +15,28 @@ import (
 	"github.com/mlsec/mlsec/internal/source"
 )
 
+// Expand returns the analyzers with everything they require, transitively,
+// each once and before whatever requires it, in a stable order.
+func Expand(as []*Analyzer) []*Analyzer {
+	var out []*Analyzer
+	seen := map[*Analyzer]bool{}
+	var visit func(a *Analyzer)
+	visit = func(a *Analyzer) {
+		if seen[a] {
+			return
+		}
+		seen[a] = true
+		for _, r := range a.Requires {
+			visit(r)
+		}
+		out = append(out, a)
+	}
+	for _, a := range as {
+		visit(a)
+	}
+	return out
+}
+
 // Analyzer is one input family's checks.
 type Analyzer struct {
 	Name  string        // short and unique, e.g. "code"
@@ -27,6 +49,10 @@ type Analyzer struct {
 	Binary bool
 	// Run analyzes one file. It may be nil for a project-only analyzer.
 	Run func(*Pass) error
+	// Requires lists analyzers whose result on the same file this one
+	// reads through Pass.ResultOf: a file is parsed once, whoever needs
+	// the parse. The engine runs them first, on every file this one reads.
+	Requires []*Analyzer
 	// Project, when set, runs once per scan after every file has been
 	// analyzed, over the index and the per-file results: checks about the
 	// project as a whole ("no lock file anywhere", "no signing step").
@@ -65,7 +91,11 @@ type Pass struct {
 	Reader   io.ReaderAt // the file, for binary analyzers
 	Size     int64
 	Settings Settings
+	// ResultOf holds the results of the analyzers this one Requires, on
+	// this file, as they set them with SetResult.
+	ResultOf map[*Analyzer]any
 
+	result any
 	index  *index.Index
 	self   *index.File
 	report func(finding.Finding)
@@ -157,6 +187,13 @@ func Build(d Diagnostic, path string) finding.Finding {
 	}
 	return f
 }
+
+// SetResult records this analyzer's result on the file for the analyzers
+// that require it.
+func (p *Pass) SetResult(v any) { p.result = v }
+
+// Result is what the analyzer set with SetResult, for the engine.
+func (p *Pass) Result() any { return p.result }
 
 // Line is a location on a line of this file.
 func (p *Pass) Line(line, col int) finding.Location {

@@ -91,6 +91,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 	start := time.Now()
+	opts.Analyzers = analysis.Expand(opts.Analyzers)
 	byKind := map[source.Kind][]*analysis.Analyzer{}
 	for _, a := range opts.Analyzers {
 		if a.Run == nil {
@@ -99,6 +100,10 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		for _, k := range a.Kinds {
 			byKind[k] = append(byKind[k], a)
 		}
+	}
+	// An analyzer's requirements run on every kind it reads, before it.
+	for k, as := range byKind {
+		byKind[k] = analysis.Expand(as)
 	}
 
 	res := &Result{Paths: opts.Paths}
@@ -404,7 +409,13 @@ func (s *scanner) runLimited(ctx context.Context, as []*analysis.Analyzer, f *in
 // runAnalyzers runs each analyzer on the file and returns a description of
 // the first failure, or "" when all finished.
 func (s *scanner) runAnalyzers(ctx context.Context, as []*analysis.Analyzer, f *index.File, kind source.Kind, content []byte, fh *os.File, col *collector) (problem string) {
+	results := map[*analysis.Analyzer]any{}
+	failed := map[*analysis.Analyzer]bool{}
 	for _, a := range as {
+		if slices.ContainsFunc(a.Requires, func(r *analysis.Analyzer) bool { return failed[r] }) {
+			failed[a] = true // its input is missing; the requirement's failure is reported
+			continue
+		}
 		msg := func() (msg string) {
 			defer func() {
 				if r := recover(); r != nil {
@@ -413,6 +424,13 @@ func (s *scanner) runAnalyzers(ctx context.Context, as []*analysis.Analyzer, f *
 			}()
 			p := analysis.NewPass(ctx, a, f.Entry, kind, s.index, f, col.sinks())
 			p.Settings = s.opts.Settings
+			if len(a.Requires) > 0 {
+				p.ResultOf = map[*analysis.Analyzer]any{}
+				for _, r := range a.Requires {
+					p.ResultOf[r] = results[r]
+				}
+			}
+			defer func() { results[a] = p.Result() }()
 			if a.Binary {
 				p.Reader = fh
 			} else {
@@ -423,8 +441,11 @@ func (s *scanner) runAnalyzers(ctx context.Context, as []*analysis.Analyzer, f *
 			}
 			return ""
 		}()
-		if msg != "" && problem == "" {
-			problem = msg
+		if msg != "" {
+			failed[a] = true
+			if problem == "" {
+				problem = msg
+			}
 		}
 		if ctx.Err() != nil {
 			break

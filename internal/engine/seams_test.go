@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -176,5 +177,42 @@ func TestSuppressionKeepsFingerprints(t *testing.T) {
 	}
 	if rb.Findings[0].Fingerprint != ra.Findings[1].Fingerprint {
 		t.Error("the unsuppressed finding took the suppressed one's fingerprint")
+	}
+}
+
+// An analyzer that requires another gets its result on the same file, and
+// the required one runs once per file even when two analyzers need it.
+func TestRequiresSharesOneParse(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "a.py", "x = 1\n")
+	write(t, dir, "b.py", "y = 2\n")
+	var parses atomic.Int32
+	parser := &analysis.Analyzer{
+		Name: "parse", Kinds: []source.Kind{source.Python},
+		Run: func(p *analysis.Pass) error {
+			parses.Add(1)
+			p.SetResult(strings.ToUpper(string(p.Content)))
+			return nil
+		},
+	}
+	var seen sync.Map
+	user := func(name string) *analysis.Analyzer {
+		return &analysis.Analyzer{
+			Name: name, Kinds: []source.Kind{source.Python}, Requires: []*analysis.Analyzer{parser},
+			Run: func(p *analysis.Pass) error {
+				seen.Store(name+":"+p.File.Rel, p.ResultOf[parser])
+				return nil
+			},
+		}
+	}
+	// The parser is not listed: requirements are added by the engine.
+	scan(t, Options{Paths: []string{dir}, Analyzers: []*analysis.Analyzer{user("one"), user("two")}})
+	if parses.Load() != 2 {
+		t.Errorf("parser ran %d times for 2 files, want 2", parses.Load())
+	}
+	for _, k := range []string{"one:a.py", "two:a.py"} {
+		if v, _ := seen.Load(k); v != "X = 1\n" {
+			t.Errorf("%s saw %q", k, v)
+		}
 	}
 }
