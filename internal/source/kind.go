@@ -146,8 +146,9 @@ func isRequirementsName(lower string) bool {
 }
 
 // Refine looks at the first bytes of a file whose name was not enough
-// and returns its kind. head is at most the first 512 bytes; for YAML the
-// caller may pass more (the first few KiB) so that apiVersion and kind are seen.
+// and returns its kind. head is the first few KiB of the file (the engine
+// passes up to 8 KiB): enough for format.HeadLen, and for YAML to show its
+// apiVersion and kind.
 func Refine(k Kind, head []byte) Kind {
 	switch k {
 	case YAML:

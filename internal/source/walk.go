@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -35,14 +36,18 @@ type Walker struct {
 	Excludes []string
 	// NoGitignore turns off .gitignore handling.
 	NoGitignore bool
+	// Fail, when set, receives what should have been walked and could not
+	// be (a directory that cannot be read, a path too long to open), so the
+	// scan is reported incomplete; otherwise those go to skip.
+	Fail func(Skip)
 }
 
 // Walk visits every file under root (a directory or a single file) and calls
 // file for each regular file to analyze and skip for each file or directory
 // passed over. Symbolic links are never followed: a link is reported as
 // skipped with where it points, so nothing outside root is ever read and a
-// link loop cannot trap the walk. display is the path prefix used in reports
-// (usually root as the user typed it).
+// link loop cannot trap the walk. Reports show paths as the root was typed
+// (cleaned), joined with each file's path below it.
 func (w *Walker) Walk(root string, file func(Entry), skip func(Skip)) error {
 	info, err := os.Lstat(root)
 	if err != nil {
@@ -65,51 +70,84 @@ func (w *Walker) Walk(root string, file func(Entry), skip func(Skip)) error {
 			skip(Skip{display, "not a regular file"})
 			return nil
 		}
-		k, needs := ClassifyName(filepath.ToSlash(root))
-		file(Entry{Path: display, Rel: filepath.Base(root), OS: root, Size: info.Size(), Kind: k, NeedsContent: needs})
+		// The name typed, not the link's target, says what the file is: a
+		// Hugging Face cache links model.pkl to a blob named by its hash.
+		k, needs := ClassifyName(absSlash(display))
+		file(Entry{Path: display, Rel: path.Base(display), OS: root, Size: info.Size(), Kind: k, NeedsContent: needs})
 		return nil
 	}
 	absRoot, err := filepath.Abs(root)
 	if err != nil {
 		return err
 	}
+	// Resolved, so that a link's target is compared with the real root
+	// even when a parent of the root (macOS /var) or a trailing slash on a
+	// linked root hides a link.
+	if r, err := filepath.EvalSymlinks(absRoot); err == nil {
+		absRoot = r
+	}
 	var patterns []gitignore.Pattern
 	for _, p := range w.Excludes {
 		patterns = append(patterns, gitignore.ParsePattern(p, nil))
 	}
 	excludes := gitignore.NewMatcher(patterns)
-	t := &treeWalk{w: w, absRoot: absRoot, display: display, excludes: excludes, file: file, skip: skip}
-	return t.dir(root, nil, nil)
+	fail := w.Fail
+	if fail == nil {
+		fail = skip
+	}
+	t := &treeWalk{w: w, absRoot: absRoot, classRoot: absSlash(display), display: display, excludes: excludes, file: file, skip: skip, fail: fail}
+	return t.dir(root, nil, nil, false)
 }
 
 type treeWalk struct {
-	w        *Walker
-	absRoot  string
-	display  string
-	excludes gitignore.Matcher
-	file     func(Entry)
-	skip     func(Skip)
+	w       *Walker
+	absRoot string
+	// classRoot is the root as typed, made absolute: files are classified
+	// by their full path, so scanning .github/workflows or .dvc directly
+	// classifies them as scanning the repository would.
+	classRoot string
+	display   string
+	excludes  gitignore.Matcher
+	file      func(Entry)
+	skip      func(Skip)
+	fail      func(Skip)
 }
 
 func (t *treeWalk) show(rel []string) string {
 	if len(rel) == 0 {
 		return t.display
 	}
-	return strings.TrimPrefix(t.display+"/"+strings.Join(rel, "/"), "./")
+	return strings.TrimPrefix(strings.TrimSuffix(t.display, "/")+"/"+strings.Join(rel, "/"), "./")
+}
+
+// absSlash makes a slash path absolute without resolving links.
+func absSlash(p string) string {
+	if a, err := filepath.Abs(filepath.FromSlash(p)); err == nil {
+		return filepath.ToSlash(a)
+	}
+	return p
 }
 
 // dir walks one directory. rel is its path below the root as components;
 // ignores holds the .gitignore patterns in force, outermost first.
-func (t *treeWalk) dir(osPath string, rel []string, ignores []gitignore.Pattern) error {
+//
+// Model files are scanned even where .gitignore leaves them out: downloaded
+// weights are usually gitignored, and they are exactly what a local scan
+// must look at. So a gitignored directory is still walked, in modelsOnly
+// mode: its model files are handed on, everything else in it is passed over
+// with the directory's one skip entry. Virtual environments and
+// node_modules are not walked at all: they hold dependencies' test data,
+// not the project's models. Only --exclude keeps a model file out.
+func (t *treeWalk) dir(osPath string, rel []string, ignores []gitignore.Pattern, modelsOnly bool) error {
 	entries, err := os.ReadDir(osPath)
 	if err != nil {
 		if len(rel) == 0 {
 			return fmt.Errorf("cannot read %s: %w", t.display, unwrapPathError(err))
 		}
-		t.skip(Skip{t.show(rel) + "/", "directory could not be read: " + unwrapPathError(err).Error()})
+		t.fail(Skip{t.show(rel) + "/", "directory could not be read: " + unwrapPathError(err).Error()})
 		return nil
 	}
-	if !t.w.NoGitignore {
+	if !t.w.NoGitignore && !modelsOnly {
 		ignores = append(ignores[:len(ignores):len(ignores)], readGitignore(filepath.Join(osPath, ".gitignore"), rel)...)
 	}
 	matcher := gitignore.NewMatcher(ignores)
@@ -122,35 +160,83 @@ func (t *treeWalk) dir(osPath string, rel []string, ignores []gitignore.Pattern)
 			continue // version control internals are not part of the project
 		}
 		if t.excludes.Match(childRel, isDir) {
-			t.skip(Skip{t.show(childRel) + dirSuffix(isDir), "excluded by configuration"})
-			continue
-		}
-		if matcher.Match(childRel, isDir) {
-			t.skip(Skip{t.show(childRel) + dirSuffix(isDir), "ignored by .gitignore"})
+			if !modelsOnly {
+				t.skip(Skip{t.show(childRel) + dirSuffix(isDir), "excluded by configuration"})
+			}
 			continue
 		}
 		typ := e.Type()
+		ignored := modelsOnly || matcher.Match(childRel, isDir)
+		if ignored && typ&fs.ModeSymlink == 0 {
+			switch {
+			case isDir && !modelsOnly:
+				if dependencyDir(childOS, name) {
+					t.skip(Skip{t.show(childRel) + "/", "ignored by .gitignore"})
+					continue
+				}
+				t.skip(Skip{t.show(childRel) + "/", "ignored by .gitignore; model files in it are still scanned"})
+				if err := t.dir(childOS, childRel, ignores, true); err != nil {
+					return err
+				}
+				continue
+			case isDir:
+				if !dependencyDir(childOS, name) {
+					if err := t.dir(childOS, childRel, ignores, true); err != nil {
+						return err
+					}
+				}
+				continue
+			case typ.IsRegular():
+				if k, _ := ClassifyName(name); k != Model {
+					if !modelsOnly {
+						t.skip(Skip{t.show(childRel), "ignored by .gitignore"})
+					}
+					continue
+				}
+			default:
+				continue
+			}
+		} else if ignored {
+			if !modelsOnly {
+				t.skip(Skip{t.show(childRel), "ignored by .gitignore"})
+			}
+			continue // a link is never followed
+		}
 		switch {
 		case typ&fs.ModeSymlink != 0:
 			t.skip(Skip{t.show(childRel), t.linkReason(childOS)})
 		case isDir:
-			if err := t.dir(childOS, childRel, ignores); err != nil {
+			if err := t.dir(childOS, childRel, ignores, false); err != nil {
 				return err
 			}
 		case typ.IsRegular():
 			info, err := e.Info()
 			if err != nil {
-				t.skip(Skip{t.show(childRel), "could not stat: " + unwrapPathError(err).Error()})
+				t.fail(Skip{t.show(childRel), "could not stat: " + unwrapPathError(err).Error()})
+				continue
+			}
+			if info.Size() == 0 {
+				t.skip(Skip{t.show(childRel), "empty file"})
 				continue
 			}
 			relSlash := strings.Join(childRel, "/")
-			k, needs := ClassifyName(relSlash)
+			k, needs := ClassifyName(path.Join(t.classRoot, relSlash))
 			t.file(Entry{Path: t.show(childRel), Rel: relSlash, OS: childOS, Size: info.Size(), Kind: k, NeedsContent: needs})
 		default:
 			t.skip(Skip{t.show(childRel), "not a regular file (" + typ.Type().String() + ")"})
 		}
 	}
 	return nil
+}
+
+// dependencyDir says a directory holds installed dependencies, not the
+// project: a virtual environment (it has pyvenv.cfg) or node_modules.
+func dependencyDir(osPath, name string) bool {
+	if name == "node_modules" || name == "site-packages" {
+		return true
+	}
+	_, err := os.Lstat(filepath.Join(osPath, "pyvenv.cfg"))
+	return err == nil
 }
 
 // linkReason explains why a symbolic link was not followed.
@@ -176,7 +262,12 @@ func dirSuffix(isDir bool) string {
 }
 
 // readGitignore reads one .gitignore; a missing or unreadable file adds nothing.
+// A .gitignore that is not a regular file is not read, as git does not: a
+// link could point outside the scan root or at a FIFO that never ends.
 func readGitignore(p string, domain []string) []gitignore.Pattern {
+	if info, err := os.Lstat(p); err != nil || !info.Mode().IsRegular() {
+		return nil
+	}
 	f, err := os.Open(p)
 	if err != nil {
 		return nil
@@ -184,8 +275,13 @@ func readGitignore(p string, domain []string) []gitignore.Pattern {
 	defer f.Close()
 	var ps []gitignore.Pattern
 	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20) // long lines are kept, not the rest of the file dropped
+	first := true
 	for sc.Scan() {
 		line := strings.TrimRight(sc.Text(), "\r")
+		if first {
+			line, first = strings.TrimPrefix(line, "\ufeff"), false // git skips a UTF-8 byte order mark
+		}
 		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
 			continue
 		}

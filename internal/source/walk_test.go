@@ -11,8 +11,10 @@ import (
 
 // Skip reasons the walker gives.
 const (
-	reasonExcluded = "excluded by configuration"
-	reasonIgnored  = "ignored by .gitignore"
+	reasonExcluded   = "excluded by configuration"
+	reasonIgnored    = "ignored by .gitignore"
+	reasonIgnoredDir = "ignored by .gitignore; model files in it are still scanned"
+	reasonEmpty      = "empty file"
 )
 
 // tempDir is t.TempDir with its symbolic links resolved, so that paths the
@@ -176,8 +178,8 @@ func TestWalkGitignore(t *testing.T) {
 			want{"sub/x.log", Unknown, false},
 		),
 		skipsUnder(d,
-			"build/", reasonIgnored,
-			"sub/deep/build/", reasonIgnored,
+			"build/", reasonIgnoredDir,
+			"sub/deep/build/", reasonIgnoredDir,
 			"sub/deep/y.log", reasonIgnored,
 			"sub/docs/a.md", reasonIgnored,
 			"sub/local.txt", reasonIgnored,
@@ -285,11 +287,10 @@ func TestWalkGitDirs(t *testing.T) {
 		check(t, got,
 			entriesUnder(d, root, files,
 				want{"not-git/.github/ci.yaml", YAML, true},
-				want{"not-git/.gitkeep", Unknown, false},
 				want{"vendor/lib/lib.py", Python, false},
 				want{"worktree/.git", Unknown, false},
 				want{"worktree/train.py", Python, false},
-			), nil)
+			), skipsUnder(d, "not-git/.gitkeep", reasonEmpty))
 	}
 }
 
@@ -336,7 +337,7 @@ func TestWalkRootForms(t *testing.T) {
 					want{"sub/b.pkl", Model, true},
 				),
 				skipsUnder(tc.display,
-					"cache/", reasonIgnored,
+					"cache/", reasonIgnoredDir,
 					"z.log", reasonIgnored,
 				))
 			// Rel is the same whatever the form: it is what findings and
@@ -386,5 +387,43 @@ func TestWalkMissingRoot(t *testing.T) {
 	err := (&Walker{}).Walk(root, func(Entry) { t.Error("entry") }, func(Skip) { t.Error("skip") })
 	if err == nil || err.Error() != "cannot scan "+root+": no such file or directory" {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// A directory root's files are classified by their path below the root,
+// so the root's own name is lost: scanning .github, .dvc or requirements
+// directly misclassifies what scanning the repository classifies right.
+func TestWalkClassifiesByRootName(t *testing.T) {
+	base := tempDir(t)
+	mkTree(t, base, map[string]string{
+		".github/workflows/ci.yml": "on: push\n",
+		".dvc/config":              "[core]\n",
+		"requirements/base.txt":    "torch\n",
+	})
+	t.Chdir(base)
+	for root, want := range map[string]Kind{".github": GitHubActions, ".github/workflows": GitHubActions, ".dvc": DVCConfig, "requirements": Requirements} {
+		got := walk(t, &Walker{}, root)
+		if len(got.entries) != 1 || got.entries[0].Kind != want {
+			t.Errorf("root %s: got %v, want one %s file", root, got.entries, want)
+		}
+	}
+}
+
+// git skips a UTF-8 byte order mark at the start of a .gitignore; the
+// walker must too, or the first pattern would match nothing.
+func TestWalkGitignoreBOM(t *testing.T) {
+	root := tempDir(t)
+	files := map[string]string{".gitignore": "\ufeffsecret.txt\n", "secret.txt": "s"}
+	mkTree(t, root, files)
+	d := filepath.ToSlash(root)
+	check(t, walk(t, &Walker{}, root), entriesUnder(d, root, files, want{".gitignore", Unknown, false}),
+		skipsUnder(d, "secret.txt", reasonIgnored))
+}
+
+// The root "/" shows its files as "//etc".
+func TestWalkSlashRoot(t *testing.T) {
+	tw := &treeWalk{display: "/"}
+	if got := tw.show([]string{"etc", "passwd"}); got != "/etc/passwd" {
+		t.Errorf("got %q", got)
 	}
 }
