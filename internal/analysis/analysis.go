@@ -108,6 +108,10 @@ type Settings struct {
 	// ModelAllow lists extra "module.name" globals the model analyzer should
 	// accept in pickles, from .mlsec.yaml.
 	ModelAllow []string
+	// TempDir is where analyzers spool what they cannot hold in memory;
+	// the command removes it when the scan ends, however it ends. Empty
+	// means the system's temporary directory.
+	TempDir string
 }
 
 // Sinks receive what passes report. The engine provides them; test

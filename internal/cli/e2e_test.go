@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/mlsec/mlsec/internal/report/reporttest"
 )
 
 const example = "../../examples/credit-risk"
@@ -110,6 +112,7 @@ type jsonDoc struct {
 func scanJSON(t *testing.T, args ...string) (int, jsonDoc) {
 	t.Helper()
 	code, out, stderr := run(t, append([]string{"scan", "-f", "json", "--no-progress"}, args...)...)
+	reporttest.JSON(t, []byte(out))
 	var doc jsonDoc
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatalf("JSON output: %v\nstderr: %s", err, stderr)
@@ -163,7 +166,7 @@ func TestExampleProject(t *testing.T) {
 
 func TestExampleTextAndSARIF(t *testing.T) {
 	code, out, _ := run(t, "scan", "--no-progress", example)
-	if code != ExitFindings || !strings.Contains(out, "── Design / Setup (design)") || !strings.Contains(out, "ATLAS: AML.T") {
+	if code != ExitFindings || !strings.Contains(out, "ATLAS: AML.T") || !strings.Contains(out, "exit 1: ") {
 		t.Errorf("text: exit %d\n%s", code, out)
 	}
 	sarif := filepath.Join(t.TempDir(), "out.sarif")
@@ -181,6 +184,7 @@ func TestExampleTextAndSARIF(t *testing.T) {
 			Results []json.RawMessage `json:"results"`
 		} `json:"runs"`
 	}
+	reporttest.SARIF(t, b)
 	if err := json.Unmarshal(b, &log); err != nil || log.Version != "2.1.0" || len(log.Runs[0].Results) != len(exampleFindings) {
 		t.Errorf("sarif: %v, version %q", err, log.Version)
 	}

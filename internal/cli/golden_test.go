@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"testing"
+
+	"github.com/mlsec/mlsec/internal/report/reporttest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -30,6 +32,11 @@ func TestGoldenReports(t *testing.T) {
 					t.Fatalf("no output; stderr: %s", stderr)
 				}
 				outs[i] = durationRE.ReplaceAll([]byte(out), []byte(`"duration_ms": 0`))
+			}
+			if format == "json" {
+				reporttest.JSON(t, outs[0])
+			} else {
+				reporttest.SARIF(t, outs[0])
 			}
 			if !bytes.Equal(outs[0], outs[1]) {
 				t.Fatalf("two runs on the same input gave different %s", format)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -19,6 +20,8 @@ const (
 	ExitClean    = 0 // nothing at or above --fail-on
 	ExitFindings = 1 // findings at or above --fail-on
 	ExitError    = 2 // usage error, or an incomplete scan
+	// ExitInterrupted is the shell's code for a process ended by SIGINT.
+	ExitInterrupted = 130
 )
 
 // version is set at build time with -ldflags "-X github.com/mlsec/mlsec/internal/cli.version=v1.2.3".
@@ -34,6 +37,25 @@ func Version() string {
 		return bi.Main.Version
 	}
 	return "devel"
+}
+
+// SemanticVersion is the version as SemVer, for SARIF's semanticVersion:
+// "1.4.0" for a release, "0.0.0-devel+abc123def456" for a build from a
+// checkout (the revision when the build recorded one).
+func SemanticVersion() string {
+	v := Version()
+	if strings.HasPrefix(v, "v") && len(v) > 1 && v[1] >= '0' && v[1] <= '9' {
+		return v[1:]
+	}
+	rev := ""
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				rev = "+" + s.Value[:12]
+			}
+		}
+	}
+	return "0.0.0-devel" + rev
 }
 
 // exitError carries an exit code through cobra.

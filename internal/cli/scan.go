@@ -2,13 +2,16 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -41,6 +44,8 @@ type scanFlags struct {
 	maxFileSize   string
 	fileTimeout   time.Duration
 	color         string
+	strict        bool
+	compact       bool
 }
 
 func newScan(g *globals) *cobra.Command {
@@ -82,12 +87,14 @@ flags override it.`,
 	fl.StringSliceVar(&f.enable, "enable", nil, "run only these rules or rule families (comma-separated)")
 	fl.StringSliceVar(&f.disable, "disable", nil, "do not run these rules or rule families (comma-separated)")
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip paths matching this gitignore-style pattern (repeatable)")
-	fl.IntVarP(&f.jobs, "jobs", "j", 0, "files analyzed in parallel (default: one per CPU)")
+	fl.IntVarP(&f.jobs, "jobs", "j", 0, "files analyzed in parallel (0: one per CPU)")
 	fl.BoolVar(&f.noProgress, "no-progress", false, "do not show progress on standard error")
 	fl.BoolVar(&f.noGitignore, "no-gitignore", false, "scan files that .gitignore excludes")
 	fl.StringVar(&f.maxFileSize, "max-file-size", "50MiB", "largest text file to analyze; larger ones are reported as not analyzed")
 	fl.DurationVar(&f.fileTimeout, "file-timeout", engine.DefaultFileTimeout, "longest time to spend on one file")
 	fl.StringVar(&f.color, "color", "auto", "colour in text output: auto, always or never")
+	fl.BoolVar(&f.strict, "strict", false, "exit 2 also when a file was not analyzed because it does not parse or is a Git LFS pointer")
+	fl.BoolVar(&f.compact, "compact", false, "text output: one line per finding")
 	return cmd
 }
 
@@ -98,9 +105,23 @@ func runScan(cmd *cobra.Command, g *globals, f *scanFlags, args []string) error 
 	if !contains(report.Formats(), f.format) {
 		return usageErr("unknown format %q (want %s)", f.format, strings.Join(report.Formats(), ", "))
 	}
+	if f.color != "auto" && f.color != "always" && f.color != "never" {
+		return usageErr("--color: %q is not auto, always or never", f.color)
+	}
+	if f.jobs < 0 {
+		return usageErr("-j/--jobs: %d is not a number of workers (0 means one per CPU)", f.jobs)
+	}
+	for _, p := range f.exclude {
+		if err := config.ValidPattern(p); err != nil {
+			return usageErr("--exclude: %v", err)
+		}
+	}
 	cfg, err := loadConfig(f.config, args[0])
 	if err != nil {
 		return &exitError{code: ExitError, err: err}
+	}
+	for _, w := range cfg.Warnings {
+		fmt.Fprintf(g.stderr, "mlsec: warning: %s\n", w)
 	}
 	failOn, noFail, err := pick(cmd, "fail-on", f.failOn, cfg.FailOn, "high")
 	if err != nil {
@@ -112,17 +133,15 @@ func runScan(cmd *cobra.Command, g *globals, f *scanFlags, args []string) error 
 	}
 	enable := append(append([]string{}, cfg.Rules.Enable...), f.enable...)
 	disable := append(append([]string{}, cfg.Rules.Disable...), f.disable...)
-	for _, s := range append(append([]string{}, enable...), disable...) {
+	for _, s := range append(append([]string{}, f.enable...), f.disable...) {
 		if !rules.ValidSelector(s) {
 			return usageErr("unknown rule or family %q (see 'mlsec rules')", s)
 		}
-	}
-	overrides := cfg.SeverityOverrides()
-	for id := range overrides {
-		if rules.Lookup(id) == nil {
-			return usageErr("%s: rules.severity: unknown rule %q", cfg.Path(), id)
+		if d := rules.Deprecated(s); d != "" {
+			fmt.Fprintf(g.stderr, "mlsec: warning: --enable/--disable: %s\n", d)
 		}
 	}
+	overrides := cfg.SeverityOverrides() // validated, with lines, when the file was read
 	maxSize, err := parseSize(f.maxFileSize)
 	if err != nil {
 		return usageErr("--max-file-size: %v", err)
@@ -153,12 +172,25 @@ func runScan(cmd *cobra.Command, g *globals, f *scanFlags, args []string) error 
 		FileTimeout: f.fileTimeout,
 	}
 	opts.Settings.ModelAllow = cfg.Model.Allow
+	// Analyzers spool large archive members to disk; they all go in one
+	// directory that is removed however the scan ends, Ctrl-C included.
+	tmp, err := os.MkdirTemp("", "mlsec-scan-*")
+	if err != nil {
+		return &exitError{code: ExitError, err: fmt.Errorf("temporary directory: %w", err)}
+	}
+	defer os.RemoveAll(tmp)
+	opts.Settings.TempDir = tmp
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
 	stop := func() {}
 	if !f.noProgress && isTerminal(g.stderr) {
 		opts.Progress, stop = progress(g.stderr)
 	}
-	res, err := engine.Run(context.Background(), opts)
+	res, err := engine.Run(ctx, opts)
 	stop()
+	if ctx.Err() != nil {
+		return &exitError{code: ExitInterrupted, err: errors.New("interrupted; no report written")}
+	}
 	if err != nil {
 		return &exitError{code: ExitError, err: err}
 	}
@@ -166,28 +198,37 @@ func runScan(cmd *cobra.Command, g *globals, f *scanFlags, args []string) error 
 	res.Findings, res.Baselined = base.Filter(res.Findings)
 
 	rep := &report.Report{
-		Result: res, Rules: rules.All(), Version: Version(), FailOn: failOn, NoFail: noFail,
+		Result: res, Rules: rules.All(), Version: Version(), SemanticVersion: SemanticVersion(),
+		FailOn: failOn, NoFail: noFail, Strict: f.strict, WritingBaseline: f.writeBaseline != "", Compact: f.compact,
 		TechniqueName: func(id string) string { return objectName(cat, id) },
 	}
 	out := g.stdout
 	if f.output != "" {
 		file, err := os.Create(f.output)
 		if err != nil {
-			return &exitError{code: ExitError, err: err}
+			return &exitError{code: ExitError, err: fmt.Errorf("cannot write the report file (-o): %w", err)}
 		}
 		defer file.Close()
 		out = file
 	}
 	rep.Color = f.color == "always" || (f.color == "auto" && f.output == "" && f.format == "text" && isTerminal(out) && os.Getenv("NO_COLOR") == "")
+	if fd, ok := out.(*os.File); ok && isTerminal(out) {
+		if w, _, err := term.GetSize(int(fd.Fd())); err == nil {
+			rep.Width = w
+		}
+	}
 	if err := report.Write(out, f.format, rep); err != nil {
 		return &exitError{code: ExitError, err: err}
 	}
 	if f.output != "" || f.format != "text" {
 		fmt.Fprintln(g.stderr, report.Summary(rep))
 	}
-	if res.Incomplete() && f.format != "text" {
+	if f.format != "text" || f.output != "" {
 		for _, s := range res.Failed {
-			fmt.Fprintf(g.stderr, "mlsec: not fully analyzed: %s: %s\n", s.Path, s.Reason)
+			fmt.Fprintf(g.stderr, "mlsec: not fully analyzed: %s: %s\n", report.Escape(s.Path), report.Escape(s.Reason))
+		}
+		for _, s := range res.NotAnalyzed {
+			fmt.Fprintf(g.stderr, "mlsec: not analyzed: %s: %s\n", report.Escape(s.Path), report.Escape(s.Reason))
 		}
 	}
 	if f.writeBaseline != "" {
@@ -196,13 +237,8 @@ func runScan(cmd *cobra.Command, g *globals, f *scanFlags, args []string) error 
 		}
 		fmt.Fprintf(g.stderr, "mlsec: wrote %d findings to baseline %s\n", len(res.Findings), f.writeBaseline)
 	}
-	switch {
-	case res.Incomplete():
-		return &exitError{code: ExitError}
-	case f.writeBaseline != "":
-		return nil
-	case rep.Failing():
-		return &exitError{code: ExitFindings}
+	if code := rep.ExitCode(); code != ExitClean {
+		return &exitError{code: code}
 	}
 	return nil
 }

@@ -16,16 +16,17 @@ const JSONSchema = "mlsec/v1"
 // JSONDocument is the JSON output. It is complete: a consumer never needs
 // the text output.
 type JSONDocument struct {
-	Schema   string          `json:"schema"`
-	Tool     JSONTool        `json:"tool"`
-	Paths    []string        `json:"paths"`
-	Summary  JSONSummary     `json:"summary"`
-	Findings []JSONFinding   `json:"findings"`
-	Failed   []source.Skip   `json:"failed"`
-	Warnings []source.Skip   `json:"warnings"`
-	Skipped  []source.Skip   `json:"skipped"`
-	Assets   []finding.Asset `json:"assets"`
-	Edges    []finding.Edge  `json:"edges"`
+	Schema      string          `json:"schema"`
+	Tool        JSONTool        `json:"tool"`
+	Paths       []string        `json:"paths"`
+	Summary     JSONSummary     `json:"summary"`
+	Findings    []JSONFinding   `json:"findings"`
+	Failed      []source.Skip   `json:"failed"`
+	NotAnalyzed []source.Skip   `json:"not_analyzed"`
+	Warnings    []source.Skip   `json:"warnings"`
+	Skipped     []source.Skip   `json:"skipped"`
+	Assets      []finding.Asset `json:"assets"`
+	Edges       []finding.Edge  `json:"edges"`
 }
 
 // JSONTool names the scanner.
@@ -36,18 +37,20 @@ type JSONTool struct {
 
 // JSONSummary counts what the scan did.
 type JSONSummary struct {
-	Findings      int            `json:"findings"`
-	BySeverity    map[string]int `json:"by_severity"`
-	ByPhase       map[string]int `json:"by_phase"`
-	FilesAnalyzed int            `json:"files_analyzed"`
-	FilesFailed   int            `json:"files_failed"`
-	FilesSkipped  int            `json:"files_skipped"`
-	Suppressed    int            `json:"suppressed"`
-	Baselined     int            `json:"baselined"`
-	Incomplete    bool           `json:"incomplete"`
-	FailOn        string         `json:"fail_on"`
-	Failing       bool           `json:"failing"`
-	DurationMS    int64          `json:"duration_ms"`
+	Findings         int            `json:"findings"`
+	BySeverity       map[string]int `json:"by_severity"`
+	ByPhase          map[string]int `json:"by_phase"`
+	FilesAnalyzed    int            `json:"files_analyzed"`
+	FilesFailed      int            `json:"files_failed"`
+	FilesNotAnalyzed int            `json:"files_not_analyzed"`
+	FilesSkipped     int            `json:"files_skipped"`
+	Suppressed       int            `json:"suppressed"`
+	Baselined        int            `json:"baselined"`
+	Incomplete       bool           `json:"incomplete"`
+	FailOn           string         `json:"fail_on"`
+	Failing          bool           `json:"failing"`
+	ExitCode         int            `json:"exit_code"`
+	DurationMS       int64          `json:"duration_ms"`
 }
 
 // JSONFinding is a finding with its rule's title and fix inlined.
@@ -67,25 +70,28 @@ func WriteJSON(w io.Writer, r *Report) error {
 		Tool:   JSONTool{Name: "mlsec", Version: r.Version},
 		Paths:  res.Paths,
 		Summary: JSONSummary{
-			Findings:      len(res.Findings),
-			BySeverity:    map[string]int{},
-			ByPhase:       map[string]int{},
-			FilesAnalyzed: res.Analyzed,
-			FilesFailed:   len(res.Failed),
-			FilesSkipped:  len(res.Skipped),
-			Suppressed:    res.Suppressed,
-			Baselined:     res.Baselined,
-			Incomplete:    res.Incomplete(),
-			FailOn:        failOnName(r),
-			Failing:       r.Failing(),
-			DurationMS:    res.Duration.Milliseconds(),
+			Findings:         len(res.Findings),
+			BySeverity:       map[string]int{},
+			ByPhase:          map[string]int{},
+			FilesAnalyzed:    res.Analyzed,
+			FilesFailed:      len(res.Failed),
+			FilesNotAnalyzed: len(res.NotAnalyzed),
+			FilesSkipped:     len(res.Skipped),
+			Suppressed:       res.Suppressed,
+			Baselined:        res.Baselined,
+			Incomplete:       r.Incomplete(),
+			FailOn:           failOnName(r),
+			Failing:          r.Failing(),
+			ExitCode:         r.ExitCode(),
+			DurationMS:       res.Duration.Milliseconds(),
 		},
-		Findings: make([]JSONFinding, 0, len(res.Findings)),
-		Failed:   nonNil(res.Failed),
-		Warnings: nonNil(res.Warnings),
-		Skipped:  nonNil(res.Skipped),
-		Assets:   res.Assets,
-		Edges:    res.Edges,
+		Findings:    make([]JSONFinding, 0, len(res.Findings)),
+		Failed:      nonNil(res.Failed),
+		NotAnalyzed: nonNil(res.NotAnalyzed),
+		Warnings:    nonNil(res.Warnings),
+		Skipped:     nonNil(res.Skipped),
+		Assets:      res.Assets,
+		Edges:       res.Edges,
 	}
 	if doc.Assets == nil {
 		doc.Assets = []finding.Asset{}

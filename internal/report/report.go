@@ -49,11 +49,20 @@ type Report struct {
 	Result  *result.Result
 	Rules   []*rule.Rule // every rule the scan could report, for SARIF metadata
 	Version string
-	FailOn  rule.Severity
-	NoFail  bool // --fail-on none
+	// SemanticVersion is Version as SemVer ("1.4.0", "0.0.0-devel+abc1234").
+	SemanticVersion string
+	FailOn          rule.Severity
+	NoFail          bool // --fail-on none
+	// Strict makes files that were not analyzed (text that does not parse,
+	// Git LFS pointers) fail the scan as unreadable files do.
+	Strict bool
+	// WritingBaseline: the scan records a baseline and exits 0 on findings.
+	WritingBaseline bool
 	// TechniqueName resolves an ATLAS ID to its name; nil prints IDs alone.
 	TechniqueName func(id string) string
 	Color         bool // text only: ANSI colours
+	Compact       bool // text only: one line per finding
+	Width         int  // text only: wrap at this many columns; 0 does not wrap
 }
 
 // Write renders r in the named format ("" is text).
@@ -75,6 +84,32 @@ func Counts(r *result.Result) map[rule.Severity]int {
 		m[f.Severity]++
 	}
 	return m
+}
+
+// Exit codes.
+const (
+	ExitClean      = 0 // no finding at or above --fail-on
+	ExitFindings   = 1 // findings at or above --fail-on
+	ExitIncomplete = 2 // usage error, or a file that should have been analyzed could not be
+)
+
+// Incomplete reports whether the verdict is incomplete: a file that should
+// have been analyzed could not be (with Strict, or was not analyzed).
+func (r *Report) Incomplete() bool {
+	return r.Result.Incomplete() || r.Strict && len(r.Result.NotAnalyzed) > 0
+}
+
+// ExitCode is the exit code the scan ends with.
+func (r *Report) ExitCode() int {
+	switch {
+	case r.Incomplete():
+		return ExitIncomplete
+	case r.WritingBaseline:
+		return ExitClean
+	case r.Failing():
+		return ExitFindings
+	}
+	return ExitClean
 }
 
 // Failing reports whether any finding is at or above the fail-on threshold.

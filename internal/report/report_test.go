@@ -7,8 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mlsec/mlsec/internal/engine"
 	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/report/reporttest"
+	"github.com/mlsec/mlsec/internal/result"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/source"
 )
@@ -22,7 +23,7 @@ var (
 )
 
 func sample() *Report {
-	res := &engine.Result{
+	res := &result.Result{
 		Paths: []string{"proj"},
 		Findings: []finding.Finding{
 			{Rule: modelRule, RuleID: modelRule.ID, Severity: rule.Critical, Phase: rule.Development, Techniques: modelRule.Techniques,
@@ -37,7 +38,7 @@ func sample() *Report {
 		Analyzed: 3,
 		Duration: 12 * time.Millisecond,
 	}
-	return &Report{Result: res, Rules: []*rule.Rule{pickleRule, modelRule}, Version: "test", FailOn: rule.High,
+	return &Report{Result: res, Rules: []*rule.Rule{pickleRule, modelRule}, Version: "test", SemanticVersion: "0.0.0-test", FailOn: rule.High,
 		TechniqueName: func(id string) string { return map[string]string{"AML.T0011.000": "Unsafe AI Artifacts"}[id] }}
 }
 
@@ -113,7 +114,7 @@ func TestSARIFStructure(t *testing.T) {
 			t.Errorf("result %s: location %+v fingerprints %v", r.RuleID, loc, r.PartialFingerprints)
 		}
 	}
-	if got := run.Results[0]; got.Level != "error" || got.Locations[0].PhysicalLocation.ArtifactLocation.URI != "proj/model.pt" ||
+	if got := run.Results[0]; got.Level != "error" || got.Locations[0].PhysicalLocation.ArtifactLocation.URI != "model.pt" ||
 		!strings.Contains(got.Message.Text, "model.pt!archive/data.pkl@0x1f") {
 		t.Errorf("binary result: %+v", got)
 	}
@@ -166,19 +167,20 @@ func TestJSONDocument(t *testing.T) {
 	}
 }
 
-func TestTextGroupsByPhase(t *testing.T) {
+// Text output orders findings by severity across phases, the phase shown on
+// each, and the summary line says why the exit code is what it is.
+func TestTextOrderAndVerdict(t *testing.T) {
 	var buf bytes.Buffer
 	if err := WriteText(&buf, sample()); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
 	for _, want := range []string{
-		"── Model Development & Evaluation (development) ── 2 findings",
-		"CRITICAL model/pickle-dangerous-call  proj/model.pt!archive/data.pkl@0x1f",
+		"CRITICAL model/pickle-dangerous-call  proj/model.pt!archive/data.pkl@0x1f  development",
 		"ATLAS: AML.T0011.000 Unsafe AI Artifacts",
 		"proj/nb.ipynb:33:16 (cell 2, line 2)",
 		"Not fully analyzed (the scan is incomplete):\n  proj/broken.ipynb: invalid notebook JSON at line 1",
-		"2 findings (1 critical, 1 high) in 3 files analyzed, 1 not fully analyzed, 1 skipped",
+		"2 findings (1 critical, 1 high) in 3 files analyzed, 1 not fully analyzed, 1 skipped · 0.01s · exit 2: 1 file could not be fully analyzed",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("text output lacks %q:\n%s", want, out)
@@ -189,5 +191,88 @@ func TestTextGroupsByPhase(t *testing.T) {
 	}
 	if strings.Index(out, "CRITICAL") > strings.Index(out, "HIGH") {
 		t.Error("most severe first")
+	}
+}
+
+// The JSON report validates against docs/schema/mlsec-v1.schema.json.
+func TestJSONValidatesAgainstTheSchema(t *testing.T) {
+	var buf bytes.Buffer
+	r := sample()
+	r.Result.NotAnalyzed = []source.Skip{{Path: "proj/broken.yaml", Reason: "could not be parsed: line 3: mapping values are not allowed here"}}
+	r.Result.Findings[0].Related = []finding.Related{{Location: finding.Location{Path: "proj/x.py", Line: 2}, Message: "loaded here"}}
+	r.Result.Findings[0].Fingerprint = "0123456789abcdef0123456789abcdef"
+	r.Result.Findings[1].Fingerprint = "fedcba9876543210fedcba9876543210"
+	if err := WriteJSON(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	reporttest.JSON(t, buf.Bytes())
+	var doc JSONDocument
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Summary.ExitCode != ExitIncomplete || doc.Summary.FilesNotAnalyzed != 1 {
+		t.Errorf("summary %+v", doc.Summary)
+	}
+}
+
+// Terminal escape sequences in file names, archive members and messages are
+// shown escaped, never sent to the terminal.
+func TestTextEscapesControlCharacters(t *testing.T) {
+	r := sample()
+	r.Result.Findings[0].Location.Path = "proj/\x1b[2J\x1b]0;pwned\x07model.pt"
+	r.Result.Findings[0].Location.Member = "archive/\u202edata.pkl"
+	r.Result.Findings[1].Message = "pickle.load of \rHIDDEN"
+	r.Result.Failed = []source.Skip{{Path: "proj/\x1b[31mred.ipynb", Reason: "bad\x1b[0m"}}
+	for _, compact := range []bool{false, true} {
+		r.Compact = compact
+		var buf bytes.Buffer
+		if err := WriteText(&buf, r); err != nil {
+			t.Fatal(err)
+		}
+		out := buf.String()
+		for _, bad := range []string{"\x1b", "\x07", "\u202e", "\r"} {
+			if strings.Contains(out, bad) {
+				t.Errorf("compact=%v: raw %q reached the terminal:\n%q", compact, bad, out)
+			}
+		}
+		for _, want := range []string{`proj/\x1b[2J\x1b]0;pwned\amodel.pt`, `\u202edata.pkl`, `pickle.load of \rHIDDEN`} {
+			if compact && strings.Contains(want, `\r`) {
+				want = "pickle.load of HIDDEN" // one line: white space is folded
+			}
+			if !strings.Contains(out, want) {
+				t.Errorf("compact=%v: output lacks %q:\n%s", compact, want, out)
+			}
+		}
+	}
+}
+
+// --compact prints one line per finding; a width wraps the long form.
+func TestTextCompactAndWrap(t *testing.T) {
+	r := sample()
+	r.Compact = true
+	var buf bytes.Buffer
+	if err := WriteText(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(buf.String(), "\n")
+	if lines[0] != "CRITICAL model/pickle-dangerous-call proj/model.pt!archive/data.pkl@0x1f calls os.system" ||
+		!strings.HasPrefix(lines[1], "HIGH     code/pickle-load proj/nb.ipynb:33:16") {
+		t.Errorf("compact output:\n%s", buf.String())
+	}
+	r.Compact, r.Width = false, 40
+	r.Result.Findings[1].Message = strings.Repeat("word ", 30)
+	buf.Reset()
+	if err := WriteText(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(buf.String(), "\n") {
+		if strings.HasPrefix(l, "  word") || strings.HasPrefix(l, "  ") && strings.Contains(l, "word") {
+			if len([]rune(l)) > 40 {
+				t.Errorf("line longer than the width: %q", l)
+			}
+		}
+	}
+	if !strings.Contains(buf.String(), "\n  word word") {
+		t.Errorf("wrapped lines keep their indentation:\n%s", buf.String())
 	}
 }

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"os"
 	"path"
+	"path/filepath"
 	"strings"
 
 	"github.com/mlsec/mlsec/internal/finding"
@@ -31,9 +33,14 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool        sarifTool         `json:"tool"`
-	Invocations []sarifInvocation `json:"invocations"`
-	Results     []sarifResult     `json:"results"`
+	Tool               sarifTool                    `json:"tool"`
+	Invocations        []sarifInvocation            `json:"invocations"`
+	OriginalURIBaseIDs map[string]sarifArtifactBase `json:"originalUriBaseIds,omitempty"`
+	Results            []sarifResult                `json:"results"`
+}
+
+type sarifArtifactBase struct {
+	URI string `json:"uri"`
 }
 
 type sarifTool struct {
@@ -41,10 +48,11 @@ type sarifTool struct {
 }
 
 type sarifDriver struct {
-	Name           string      `json:"name"`
-	Version        string      `json:"version,omitempty"`
-	InformationURI string      `json:"informationUri"`
-	Rules          []sarifRule `json:"rules"`
+	Name            string      `json:"name"`
+	Version         string      `json:"version,omitempty"`
+	SemanticVersion string      `json:"semanticVersion,omitempty"`
+	InformationURI  string      `json:"informationUri"`
+	Rules           []sarifRule `json:"rules"`
 }
 
 type sarifText struct {
@@ -142,41 +150,77 @@ func precision(c rule.Confidence) string {
 
 func init() { register("sarif", WriteSARIF) }
 
+// MaxSARIFResults is the most results one SARIF run carries: GitHub code
+// scanning rejects uploads with more than 25,000 results per run. The most
+// severe are kept, and a notification says how many were left out.
+const MaxSARIFResults = 25000
+
 // WriteSARIF writes the scan as a SARIF 2.1.0 log. Suppressed and baselined
 // findings are not in the result, so they are left out, not marked.
+//
+// GitHub reads the severity it shows from the rule's security-severity, not
+// from the result. A rule reported at a severity other than its default
+// (raised or lowered by what the evidence shows, or by rules.severity in the
+// configuration) is therefore given a child rule, with SARIF's hierarchical
+// ID "family/slug/severity", carrying that severity; its results point at
+// it. Code scanning then shows the severity mlsec reported.
+//
+// Artifact URIs are relative to the scan root they were found under, with
+// uriBaseId SRCROOT (ROOT2, ROOT3… for further roots) resolved in
+// originalUriBaseIds, whatever form the path argument had.
 func WriteSARIF(w io.Writer, r *Report) error {
 	index := map[string]int{}
 	var rules []sarifRule
-	addRule := func(rl *rule.Rule) {
-		if _, ok := index[rl.ID]; ok {
-			return
+	addRule := func(rl *rule.Rule, sev rule.Severity) string {
+		id := rl.ID
+		if sev != rl.Severity {
+			id += "/" + sev.String()
 		}
-		index[rl.ID] = len(rules)
-		rules = append(rules, sarifRuleFor(rl, r))
+		if _, ok := index[id]; !ok {
+			index[id] = len(rules)
+			sr := sarifRuleFor(rl, r)
+			if sev != rl.Severity {
+				sr.ID, sr.Name = id, sr.Name+strings.ToUpper(sev.String()[:1])+sev.String()[1:]
+				sr.ShortDescription.Text += " (" + sev.String() + ")"
+				sr.DefaultConfiguration.Level = sarifLevel(sev)
+				sr.Properties.SecuritySeverity = securitySeverity(sev)
+			}
+			rules = append(rules, sr)
+		}
+		return id
 	}
 	for _, rl := range r.Rules {
-		addRule(rl)
+		addRule(rl, rl.Severity)
 	}
+	roots := newRoots(r.Result.Paths)
 	run := sarifRun{
-		Tool:    sarifTool{Driver: sarifDriver{Name: "mlsec", Version: r.Version, InformationURI: toolURI}},
-		Results: []sarifResult{},
+		Tool: sarifTool{Driver: sarifDriver{Name: "mlsec", Version: r.Version, SemanticVersion: r.SemanticVersion,
+			InformationURI: toolURI}},
+		OriginalURIBaseIDs: roots.bases(),
+		Results:            []sarifResult{},
 	}
-	for _, f := range r.Result.Findings {
-		if f.Rule != nil {
-			addRule(f.Rule)
-		}
-		idx, ok := index[f.RuleID]
-		if !ok {
+	findings := r.Result.Findings // sorted most severe first
+	capped := 0
+	if len(findings) > MaxSARIFResults {
+		capped = len(findings) - MaxSARIFResults
+		findings = findings[:MaxSARIFResults]
+	}
+	for _, f := range findings {
+		if f.Rule == nil {
 			return fmt.Errorf("sarif: finding of unknown rule %s", f.RuleID)
 		}
+		id := addRule(f.Rule, f.Severity)
 		msg := f.Message
 		if f.Location.Member != "" || f.Location.HasOff {
 			msg += " (at " + f.Location.String() + ")"
 		}
+		if f.SeverityReason != "" {
+			msg += "\nSeverity " + f.Severity.String() + ": " + f.SeverityReason
+		}
 		if f.Evidence != "" {
 			msg += "\nEvidence: " + oneLine(f.Evidence, 300)
 		}
-		props := map[string]any{"severity": f.Severity.String(), "mlops-phase": string(f.Phase), "atlas-techniques": f.Techniques}
+		props := map[string]any{"severity": f.Severity.String(), "mlops-phase": string(f.Phase), "atlas-techniques": nonNilStrings(f.Techniques)}
 		if f.Location.Member != "" {
 			props["archive-member"] = f.Location.Member
 		}
@@ -188,28 +232,42 @@ func WriteSARIF(w io.Writer, r *Report) error {
 		}
 		var related []sarifLocation
 		for i, rel := range f.Related {
-			l := sarifLoc(rel.Location)
+			l := roots.loc(rel.Location)
 			l.ID, l.Message = i+1, &sarifText{Text: rel.Message}
 			related = append(related, l)
 		}
 		run.Results = append(run.Results, sarifResult{
-			RuleID:              f.RuleID,
-			RuleIndex:           idx,
+			RuleID:              id,
+			RuleIndex:           index[id],
 			Level:               sarifLevel(f.Severity),
 			Message:             sarifText{Text: msg},
-			Locations:           []sarifLocation{sarifLoc(f.Location)},
+			Locations:           []sarifLocation{roots.loc(f.Location)},
 			RelatedLocations:    related,
 			PartialFingerprints: map[string]string{fingerprintKey: f.Fingerprint},
 			Properties:          props,
 		})
 	}
 	run.Tool.Driver.Rules = rules
-	inv := sarifInvocation{ExecutionSuccessful: !r.Result.Incomplete()}
+	inv := sarifInvocation{ExecutionSuccessful: !r.Incomplete()}
+	if capped > 0 {
+		inv.Notifications = append(inv.Notifications, sarifNotification{
+			Level: "warning",
+			Message: sarifText{Text: fmt.Sprintf("%d less severe results were left out: a SARIF run holds at most %d (GitHub code scanning's limit); use -f json for all %d",
+				capped, MaxSARIFResults, len(r.Result.Findings))},
+		})
+	}
 	for _, s := range r.Result.Failed {
 		inv.Notifications = append(inv.Notifications, sarifNotification{
 			Level:     "error",
 			Message:   sarifText{Text: "not fully analyzed: " + s.Reason},
-			Locations: []sarifLocation{sarifLoc(finding.Location{Path: s.Path})},
+			Locations: []sarifLocation{roots.loc(finding.Location{Path: s.Path})},
+		})
+	}
+	for _, s := range r.Result.NotAnalyzed {
+		inv.Notifications = append(inv.Notifications, sarifNotification{
+			Level:     "warning",
+			Message:   sarifText{Text: "not analyzed: " + s.Reason},
+			Locations: []sarifLocation{roots.loc(finding.Location{Path: s.Path})},
 		})
 	}
 	run.Invocations = []sarifInvocation{inv}
@@ -273,15 +331,78 @@ func ruleName(id string) string {
 	return b.String()
 }
 
-// sarifLoc makes an artifact location: relative paths against %SRCROOT%,
-// absolute ones as file URIs. Binary files get line 1, since GitHub needs a
-// region to show an alert; the member and offset are in the message.
-func sarifLoc(l finding.Location) sarifLocation {
-	art := sarifArtifact{URI: uriPath(l.Path), URIBaseID: "%SRCROOT%"}
+// scanRoots maps report paths back to the scan root they were found under.
+type scanRoots struct {
+	display []string // each root as reports show it (cleaned, slash-separated)
+	dirs    []string // each root's directory, absolute: the root itself, or a file root's parent
+	files   []bool   // the root is a single file
+}
+
+func newRoots(paths []string) *scanRoots {
+	r := &scanRoots{}
+	for _, p := range paths {
+		d := filepath.ToSlash(filepath.Clean(p))
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			abs = p
+		}
+		info, err := os.Stat(p)
+		file := err == nil && !info.IsDir()
+		if file {
+			abs = filepath.Dir(abs)
+		}
+		r.display, r.dirs, r.files = append(r.display, d), append(r.dirs, filepath.ToSlash(abs)), append(r.files, file)
+	}
+	return r
+}
+
+func baseID(i int) string {
+	if i == 0 {
+		return "SRCROOT"
+	}
+	return fmt.Sprintf("ROOT%d", i+1)
+}
+
+// bases resolves each uriBaseId to its root directory as a file URI.
+func (r *scanRoots) bases() map[string]sarifArtifactBase {
+	if len(r.dirs) == 0 {
+		return nil
+	}
+	out := map[string]sarifArtifactBase{}
+	for i, d := range r.dirs {
+		out[baseID(i)] = sarifArtifactBase{URI: (&url.URL{Scheme: "file", Path: strings.TrimSuffix(d, "/") + "/"}).String()}
+	}
+	return out
+}
+
+// loc makes an artifact location relative to the root the path is under.
+// Binary files get line 1, since GitHub needs a region to show an alert;
+// the member and offset are in the message.
+func (r *scanRoots) loc(l finding.Location) sarifLocation {
+	reg := &sarifRegion{StartLine: max(l.Line, 1), StartColumn: l.Column}
+	for i, d := range r.display {
+		var rel string
+		switch {
+		case r.files[i] && l.Path == d:
+			rel = path.Base(d)
+		case d == ".":
+			rel = strings.TrimPrefix(l.Path, "./")
+			if path.IsAbs(rel) || strings.HasPrefix(rel, "../") {
+				continue
+			}
+		case strings.HasPrefix(l.Path, d+"/"):
+			rel = strings.TrimPrefix(l.Path, d+"/")
+		case l.Path == d:
+			rel = ""
+		default:
+			continue
+		}
+		return sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: uriPath(rel), URIBaseID: baseID(i)}, Region: reg}}
+	}
+	art := sarifArtifact{URI: uriPath(l.Path), URIBaseID: "SRCROOT"}
 	if path.IsAbs(l.Path) {
 		art = sarifArtifact{URI: (&url.URL{Scheme: "file", Path: l.Path}).String()}
 	}
-	reg := &sarifRegion{StartLine: max(l.Line, 1), StartColumn: l.Column}
 	return sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: art, Region: reg}}
 }
 

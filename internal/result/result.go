@@ -15,17 +15,21 @@ import (
 
 // Result is a finished scan.
 type Result struct {
-	Paths      []string          `json:"paths"`
-	Findings   []finding.Finding `json:"findings"`
-	Assets     []finding.Asset   `json:"assets"`
-	Edges      []finding.Edge    `json:"edges"`
-	Skipped    []source.Skip     `json:"skipped"`
-	Failed     []source.Skip     `json:"failed"`   // should have been analyzed and could not be
-	Warnings   []source.Skip     `json:"warnings"` // analyzed, with something to note
-	Analyzed   int               `json:"analyzed"`
-	Suppressed int               `json:"suppressed"` // by inline ignores
-	Baselined  int               `json:"baselined"`
-	Duration   time.Duration     `json:"-"`
+	Paths    []string          `json:"paths"`
+	Findings []finding.Finding `json:"findings"`
+	Assets   []finding.Asset   `json:"assets"`
+	Edges    []finding.Edge    `json:"edges"`
+	Skipped  []source.Skip     `json:"skipped"`
+	Failed   []source.Skip     `json:"failed"` // should have been analyzed and could not be
+	// NotAnalyzed are files not analyzed for a reason that does not by
+	// itself make the scan incomplete (text that does not parse, Git LFS
+	// pointers); --strict makes them count.
+	NotAnalyzed []source.Skip `json:"not_analyzed"`
+	Warnings    []source.Skip `json:"warnings"` // analyzed, with something to note
+	Analyzed    int           `json:"analyzed"`
+	Suppressed  int           `json:"suppressed"` // by inline ignores
+	Baselined   int           `json:"baselined"`
+	Duration    time.Duration `json:"-"`
 }
 
 // Incomplete reports whether some file could not be fully analyzed, which
@@ -35,7 +39,7 @@ func (r *Result) Incomplete() bool { return len(r.Failed) > 0 }
 // Finish sorts everything into a stable order and merges duplicate assets
 // and edges: output must not depend on which worker finished first.
 func (r *Result) Finish() {
-	for _, l := range [][]source.Skip{r.Skipped, r.Failed, r.Warnings} {
+	for _, l := range [][]source.Skip{r.Skipped, r.Failed, r.NotAnalyzed, r.Warnings} {
 		sort.SliceStable(l, func(i, j int) bool {
 			if l[i].Path != l[j].Path {
 				return l[i].Path < l[j].Path

@@ -84,6 +84,21 @@ func (c Confidence) String() string {
 // MarshalText writes the confidence's name.
 func (c Confidence) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
 
+// UnmarshalText reads a confidence's name.
+func (c *Confidence) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "low":
+		*c = LowConfidence
+	case "medium":
+		*c = MediumConfidence
+	case "high":
+		*c = HighConfidence
+	default:
+		return fmt.Errorf("unknown confidence %q (want high, medium or low)", b)
+	}
+	return nil
+}
+
 // Phase is one of the three MLOps phases of ml-ops.org, as the paper
 // "Towards Secure MLOps" uses them.
 type Phase string
