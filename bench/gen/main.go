@@ -19,7 +19,13 @@ func main() {
 	flag.IntVar(&t.Manifests, "yaml", 0, "Kubernetes manifests")
 	flag.IntVar(&t.Terraform, "tf", 0, "Terraform files")
 	flag.IntVar(&t.Dockerfiles, "docker", 0, "Dockerfiles")
+	flag.IntVar(&t.Pipelines, "pipelines", 0, "Argo pipeline workflows")
+	flag.IntVar(&t.Docs, "docs", 0, "Markdown and CSV files")
+	repo := flag.Bool("repo", false, "the shape of a real 4,400-file ML repository (overrides the counts)")
 	flag.Parse()
+	if *repo {
+		t = benchgen.Repo
+	}
 	if *out == "" {
 		log.Fatal("gen: -out is required")
 	}

@@ -15,7 +15,16 @@ import (
 // Tree says how many files of each kind to write.
 type Tree struct {
 	Python, Notebooks, Manifests, Terraform, Dockerfiles int
+	// Pipelines are Argo workflows of several steps, each step running a
+	// container image by tag, as real ML repositories have by the hundred.
+	Pipelines int
+	// Docs are Markdown and CSV files no analyzer reads.
+	Docs int
 }
+
+// Repo is the shape of a real 4,400-file ML repository: mostly Python and
+// pipeline definitions, with manifests, images, infrastructure and docs.
+var Repo = Tree{Python: 1500, Notebooks: 100, Manifests: 700, Pipelines: 1200, Terraform: 300, Dockerfiles: 200, Docs: 400}
 
 // Write creates the tree under dir.
 func Write(dir string, t Tree) error {
@@ -40,6 +49,20 @@ func Write(dir string, t Tree) error {
 	}
 	for i := range t.Terraform {
 		if err := put(dir, fmt.Sprintf("infra/stack%02d/resources_%03d.tf", i%10, i), terraform(i)); err != nil {
+			return err
+		}
+	}
+	for i := range t.Pipelines {
+		if err := put(dir, fmt.Sprintf("pipelines/team%d/workflow_%04d.yaml", i%8, i), pipeline(i)); err != nil {
+			return err
+		}
+	}
+	for i := range t.Docs {
+		name, body := fmt.Sprintf("docs/page_%03d.md", i), "# Notes\n\nSee the training guide.\n"
+		if i%2 == 1 {
+			name, body = fmt.Sprintf("data/sample_%03d.csv", i), "id,label\n1,0\n2,1\n"
+		}
+		if err := put(dir, name, body); err != nil {
 			return err
 		}
 	}
@@ -372,4 +395,47 @@ USER app
 EXPOSE 8080
 CMD ["uvicorn", "service_%d.main:app", "--host", "0.0.0.0", "--port", "8080"]
 `, i, i, i)
+}
+
+// stepImages are the images pipeline steps run: pinned, tagged and latest,
+// as found in real repositories.
+var stepImages = []string{
+	"python:3.10-slim",
+	"ghcr.io/acme/ml/train:latest",
+	"pytorch/pytorch:2.1.0-cuda12.1-cudnn8-runtime",
+	"ghcr.io/acme/ml/features:1.8.2",
+	"ghcr.io/acme/ml/evaluate@sha256:" + strings.Repeat("ab", 32),
+	"ghcr.io/acme/ml/serve",
+}
+
+func pipeline(i int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata:
+  generateName: retrain-%d-
+  namespace: ml-pipelines
+spec:
+  entrypoint: main
+  serviceAccountName: pipeline-runner
+  templates:
+    - name: main
+      steps:
+`, i)
+	steps := []string{"ingest", "validate", "features", "train", "evaluate", "register"}
+	for _, s := range steps {
+		fmt.Fprintf(&b, "        - - name: %s\n            template: %s\n", s, s)
+	}
+	for j, s := range steps {
+		img := stepImages[(i+j)%len(stepImages)]
+		fmt.Fprintf(&b, `    - name: %s
+      container:
+        image: %s
+        command: [python, -m, pipelines.%s]
+        args: ["--run-id", "{{workflow.uid}}", "--data", "s3://acme-ml-data/team%d/"]
+        resources:
+          limits: {cpu: "2", memory: 4Gi}
+`, s, img, s, i%8)
+	}
+	return b.String()
 }
