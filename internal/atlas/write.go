@@ -98,13 +98,27 @@ func WriteObject(w io.Writer, c *Catalog, id string, detectors []*rule.Rule) err
 
 // WriteSearch lists search results for `mlsec atlas WORDS`, one line a
 // match: ID, kind, name, and the former name when that is what matched.
-func WriteSearch(w io.Writer, c *Catalog, matches []Match) {
+//
+// Techniques that mlsec rules detect are marked with the number of rules,
+// and mitigations with the number of rules whose fix applies them, so a
+// search shows at once what the scanner covers.
+func WriteSearch(w io.Writer, c *Catalog, matches []Match, rules []*rule.Rule) {
 	bw := bufio.NewWriter(w)
 	defer bw.Flush()
 	if len(matches) == 0 {
 		fmt.Fprintln(bw, "No ATLAS tactic, technique or mitigation matches.")
 		return
 	}
+	uses := map[string]int{}
+	for _, r := range rules {
+		if r == nil {
+			continue
+		}
+		for _, id := range append(append([]string{}, r.Techniques...), r.Mitigations...) {
+			uses[id]++
+		}
+	}
+	marked := slices.ContainsFunc(matches, func(m Match) bool { return uses[m.ID] > 0 })
 	var t table
 	for _, m := range matches {
 		name := m.Name
@@ -114,9 +128,23 @@ func WriteSearch(w io.Writer, c *Catalog, matches []Match) {
 		if m.Alias != "" {
 			name += fmt.Sprintf("  (formerly %q)", m.Alias)
 		}
-		t.add(m.ID, m.Kind, name)
+		if !marked {
+			t.add(m.ID, m.Kind, name)
+			continue
+		}
+		mark := ""
+		if n := uses[m.ID]; n > 0 {
+			mark = fmt.Sprintf("%d rules", n)
+			if n == 1 {
+				mark = "1 rule"
+			}
+		}
+		t.add(m.ID, m.Kind, mark, name)
 	}
 	t.write(bw, "")
+	if marked {
+		fmt.Fprintln(bw, "\n\"N rules\": N mlsec rules detect the technique or apply the mitigation ('mlsec atlas ID' names them).")
+	}
 }
 
 // WriteSummary is bare `mlsec atlas`: the catalog's version and size, and

@@ -111,14 +111,21 @@ func TestWriteObjectUnknown(t *testing.T) {
 func TestWriteSearch(t *testing.T) {
 	c := Default()
 	var b bytes.Buffer
-	WriteSearch(&b, c, c.Search("ML supply chain"))
+	WriteSearch(&b, c, c.Search("ML supply chain"), nil)
 	got := b.String()
 	want := `AML.T0010  technique  AI Supply Chain Compromise  (formerly "ML Supply Chain Compromise")` + "\n"
 	if !strings.HasPrefix(got, want) || strings.Count(got, "\n") != 3 {
 		t.Errorf("WriteSearch =\n%s\nwant 3 lines starting\n%s", got, want)
 	}
+	// Techniques some rule detects are marked, with a legend.
 	b.Reset()
-	WriteSearch(&b, c, c.Search("zebra"))
+	r := &rule.Rule{ID: "model/x", Techniques: []string{"AML.T0010"}}
+	WriteSearch(&b, c, c.Search("ML supply chain"), []*rule.Rule{r, {ID: "model/y", Techniques: []string{"AML.T0010"}}})
+	if got := b.String(); !strings.HasPrefix(got, `AML.T0010  technique  2 rules  AI Supply Chain Compromise`) || !strings.Contains(got, "N mlsec rules detect") {
+		t.Errorf("marked WriteSearch =\n%s", got)
+	}
+	b.Reset()
+	WriteSearch(&b, c, c.Search("zebra"), nil)
 	if b.String() != "No ATLAS tactic, technique or mitigation matches.\n" {
 		t.Errorf("WriteSearch(none) = %q", b.String())
 	}

@@ -94,3 +94,25 @@ func TestRulesDocUpToDate(t *testing.T) {
 		t.Errorf("docs/RULES.md is out of date: run 'go run ./cmd/mlsec rules -f markdown > docs/RULES.md'")
 	}
 }
+
+// 'mlsec --version' and 'mlsec version' agree on the version.
+func TestVersionsAgree(t *testing.T) {
+	_, flag, _ := run(t, "--version")
+	_, cmd, _ := run(t, "version")
+	first, _, _ := strings.Cut(cmd, "\n")
+	if flag != first+"\n" || !strings.HasPrefix(flag, "mlsec ") {
+		t.Errorf("--version %q, version %q", flag, cmd)
+	}
+}
+
+// 'mlsec explain FAMILY' points at 'mlsec rules FAMILY'.
+func TestExplainFamily(t *testing.T) {
+	code, _, stderr := run(t, "explain", "exposure")
+	if code != ExitError || !strings.Contains(stderr, "'mlsec rules exposure'") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	code, out, stderr := run(t, "explain", "config/mlflow-no-auth")
+	if code != ExitClean || !strings.HasPrefix(out, "exposure/mlflow-no-auth") || !strings.Contains(stderr, "is now exposure/mlflow-no-auth") {
+		t.Errorf("former ID: exit %d, out %q, stderr %q", code, out[:min(len(out), 80)], stderr)
+	}
+}

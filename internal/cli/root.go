@@ -117,6 +117,8 @@ unpickled, and it makes no network connection.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: ExitError, err: fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
 	})
+	// --version prints what the first line of 'mlsec version' prints.
+	root.SetVersionTemplate("mlsec {{.Version}}\n")
 	return root
 }
 

@@ -131,7 +131,13 @@ func newExplain(g *globals) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			r := rules.Lookup(args[0])
 			if r == nil {
+				if contains(rules.Families(), args[0]) {
+					return usageErr("%s is a rule family; 'mlsec rules %s' lists its rules, 'mlsec explain %s/…' explains one", args[0], args[0], args[0])
+				}
 				return usageErr("unknown rule %q (see 'mlsec rules')", args[0])
+			}
+			if d := rules.Deprecated(args[0]); d != "" {
+				fmt.Fprintf(g.stderr, "mlsec: warning: %s\n", d)
 			}
 			cat, err := g.catalog()
 			if err != nil {
@@ -224,7 +230,7 @@ no argument, summarises which techniques mlsec's rules cover.`,
 			if len(matches) == 0 {
 				return usageErr("nothing in ATLAS data %s matches %q", cat.Version, q)
 			}
-			atlas.WriteSearch(g.stdout, cat, matches)
+			atlas.WriteSearch(g.stdout, cat, matches, list)
 			return nil
 		},
 	}

@@ -33,15 +33,15 @@ var MLflowNoAuth = &rule.Rule{
 // listen on every interface.
 var RayDashboard = &rule.Rule{
 	ID:          "exposure/ray-dashboard",
-	Title:       "Ray dashboard and job API on all interfaces",
+	Title:       "Ray dashboard, job or client port reachable without authentication",
 	Severity:    rule.Critical,
 	Confidence:  rule.HighConfidence,
 	Phase:       rule.Operations,
 	Techniques:  []string{"AML.T0049", "AML.T0050", "AML.T0034", "AML.T0025"},
 	Mitigations: []string{"AML.M0019"},
 	Summary:     "Ray's job submission API runs any command it is sent, without authentication, on every node of the cluster.",
-	Description: "`ray start --head --dashboard-host 0.0.0.0` publishes the Ray dashboard, whose job submission API accepts an entrypoint shell command and runs it on the cluster. Ray has no authentication by design and considers this intended behaviour; the ShadowRay campaign used exactly this to run cryptominers and steal cloud credentials, tokens and models from exposed clusters.\n\nRay's job submission API on the dashboard port executes any command it is given, and the client and GCS ports are equally unauthenticated; Ray's own documentation says they must never be exposed to untrusted networks. Attackers scan for them to mine cryptocurrency on GPU nodes and to steal cloud and model-hub credentials. A LoadBalancer Service or an Ingress is reported critical, a NodePort high. A Service is matched to Ray pods in its own file, or judged by its name, selector and ports when the pods are elsewhere.",
-	Fix:         "Keep the dashboard on 127.0.0.1 (the default) and reach it through `ray dashboard` / an SSH tunnel or kubectl port-forward, or put an authenticating proxy and a network policy in front of port 8265. Keep Ray Services ClusterIP (headGroupSpec.serviceType: ClusterIP), reach the dashboard with kubectl port-forward, and if remote access is needed put an authenticating proxy in front and restrict with NetworkPolicy.",
+	Description: "Ray has no authentication by design. Its dashboard port (8265) takes job submissions whose entrypoint is a shell command run on the cluster, and the client (10001) and GCS (6379) ports are as open; Ray's documentation says they must never face untrusted networks. The ShadowRay campaign used exactly this to mine cryptocurrency on GPU nodes and steal cloud credentials, hub tokens and models. Reported for `ray start --head --dashboard-host 0.0.0.0` in a command line, and for Ray head Services published outside a Kubernetes cluster (critical through a LoadBalancer or Ingress, high through a NodePort).",
+	Fix:         "Keep the dashboard on 127.0.0.1 (the default) and reach it through `ray dashboard`, an SSH tunnel or `kubectl port-forward`. In Kubernetes keep the head Service ClusterIP (`headGroupSpec.serviceType: ClusterIP`) and restrict it with a NetworkPolicy. If remote access is needed, put an authenticating proxy in front of port 8265.",
 	References:  []string{"https://docs.ray.io/en/latest/ray-security/index.html", "https://www.oligo.security/blog/shadowray-attack-ai-workloads-actively-exploited-in-the-wild", "https://docs.ray.io/en/latest/cluster/kubernetes/user-guides/config.html"},
 }
 
@@ -49,15 +49,15 @@ var RayDashboard = &rule.Rule{
 // password.
 var JupyterNoAuth = &rule.Rule{
 	ID:          "exposure/jupyter-no-auth",
-	Title:       "Jupyter server without token or password",
+	Title:       "Jupyter server without real authentication",
 	Severity:    rule.High,
 	Confidence:  rule.HighConfidence,
 	Phase:       rule.Development,
 	Techniques:  []string{"AML.T0049", "AML.T0050", "AML.T0055", "AML.T0012", "AML.T0034"},
 	Mitigations: []string{"AML.M0005", "AML.M0019"},
 	Summary:     "A Jupyter server with an empty token runs code for anyone who can reach it.",
-	Description: "Jupyter's only protection is its token or password. Setting the token to the empty string without a password (`--NotebookApp.token=''`, `c.ServerApp.token = ''`) lets anyone who reaches the port open a terminal or a kernel and run commands as the notebook user, with its cloud credentials, data and models. It is critical when the server also listens on every interface, and high otherwise (one port-forward or a local user away).\n\nJupyterHub's DummyAuthenticator (authenticator_class: dummy, or auth.type: dummy in old chart versions) accepts every user name, with a shared password at best; it is meant for testing. A Jupyter server is arbitrary code execution by design, so the hub's authenticator is the only barrier. Reported critical when the chart values also expose the proxy through a LoadBalancer, NodePort or Ingress.",
-	Fix:         "Remove the empty token so Jupyter generates one, or set a strong password hash; bind to 127.0.0.1 unless a proxy such as JupyterHub authenticates users in front of it. Configure a real authenticator (OAuthenticator with your identity provider, LDAP, or the native authenticator with sign-up disabled) and restrict allowed users.",
+	Description: "A Jupyter server runs code by design: whoever reaches it opens a terminal or a kernel as the notebook user, with its cloud credentials, data and models. Its only protection is the token, a password, or the authenticator of the JupyterHub in front of it. Reported for an empty token without a password (`--NotebookApp.token=''`, `c.ServerApp.token = ''`), critical when the server also listens on every interface; and for JupyterHub's DummyAuthenticator (`authenticator_class: dummy`), which accepts any user name and is meant for tests.",
+	Fix:         "Let Jupyter generate a token, or set a strong password hash, and bind to 127.0.0.1 unless an authenticating proxy is in front. For JupyterHub, configure a real authenticator (OAuthenticator with your identity provider, LDAP, or the native authenticator with sign-up disabled) and restrict the allowed users.",
 	References:  []string{"https://jupyter-server.readthedocs.io/en/latest/operators/security.html", "https://jupyter-notebook.readthedocs.io/en/stable/security.html", "https://z2jh.jupyter.org/en/stable/administrator/authentication.html", "https://jupyterhub.readthedocs.io/en/stable/reference/authenticators.html"},
 }
 
@@ -77,8 +77,9 @@ var JupyterInsecureOption = &rule.Rule{
 		"`allow_remote_access = True` turns off the Host-header check against DNS rebinding; " +
 		"`--allow-root` runs every kernel as root, so code run in a notebook owns the container. Each " +
 		"turns a visit to a hostile page or a single kernel compromise into more.",
-	Fix: "Drop the option; list the exact origins you need in `allow_origin`, keep the XSRF check on, and run " +
-		"Jupyter as an unprivileged user.",
+	Fix: "Remove the option the finding names. `allow_origin`: list the exact origins you need instead of '*'. " +
+		"`disable_check_xsrf`: leave the XSRF check on. `allow_remote_access`: leave it off unless an " +
+		"authenticating proxy is in front. `--allow-root` / `allow_root`: run Jupyter as an unprivileged user.",
 	References: []string{
 		"https://jupyter-server.readthedocs.io/en/latest/other/full-config.html",
 		"https://jupyter-server.readthedocs.io/en/latest/operators/security.html",
@@ -89,15 +90,15 @@ var JupyterInsecureOption = &rule.Rule{
 // model-control API is reachable without authentication.
 var ModelServerAdmin = &rule.Rule{
 	ID:          "exposure/model-server-admin",
-	Title:       "Model server management API without authentication",
+	Title:       "Model server management API reachable without authentication",
 	Severity:    rule.High,
 	Confidence:  rule.MediumConfidence,
 	Phase:       rule.Operations,
 	Techniques:  []string{"AML.T0049", "AML.T0018", "AML.T0011.000"},
 	Mitigations: []string{"AML.M0019", "AML.M0014"},
 	Summary:     "Whoever reaches the management API can load, replace or unload the models being served.",
-	Description: "TorchServe's management API registers models from a URL and Triton's explicit model control loads and unloads models on request; a model archive carries a handler or Python backend, so loading one is running its code (ShellTorch). TorchServe protects the API with a token unless `--disable-token-auth` is given; Triton has no authentication on its HTTP and gRPC ports, which listen on every interface by default, unless the model-repository API is restricted.\n\nTorchServe's management API (8081, gRPC 7071) registers models from arbitrary URLs (the ShellTorch attack chain) and has no authentication unless token auth is enabled. Triton started with --model-control-mode=explicit accepts load and unload requests on its HTTP (8000) and gRPC (8001) ports. A LoadBalancer or NodePort Service, or an Ingress, routing to those ports is reported, whether it is in the workload's file or in another manifest of its directory.",
-	Fix:         "TorchServe: keep token authorization on, leave `--enable-model-api` off and bind the management address to 127.0.0.1. Triton: use `--model-control-mode=none` in production or restrict the API with `--http-restricted-api=model-repository:<header>=<secret>` (and the gRPC equivalent). Expose only the inference port; keep the management API on a ClusterIP Service (or bound to localhost) reached by the deployment pipeline, and run Triton with --model-control-mode=none or poll in production.",
+	Description: "TorchServe's management API (8081, gRPC 7071) registers models from a URL and Triton's explicit model control loads and unloads models on request. A model archive carries a handler or a Python backend, so loading one runs its code (the ShellTorch chain), and unloading one takes production down. TorchServe guards the API with a token unless `--disable-token-auth` is given; Triton has no authentication on its HTTP and gRPC ports unless the model-repository API is restricted. Reported for the command line or configuration that opens the API, and for a management port published outside the cluster.",
+	Fix:         "TorchServe: keep token authorization on, leave `--enable-model-api` off and bind the management address to 127.0.0.1. Triton: run with `--model-control-mode=none` (or poll) in production, or restrict the API with `--http-restricted-api=model-repository:<header>=<secret>` and its gRPC equivalent. Publish only the inference port; keep the management API on a ClusterIP Service reached by the deployment pipeline.",
 	References:  []string{"https://pytorch.org/serve/token_authorization_api.html", "https://www.oligo.security/blog/shelltorch-explained-multiple-vulnerabilities-in-pytorch-model-server", "https://github.com/triton-inference-server/server/blob/main/docs/customization_guide/deploy.md", "https://pytorch.org/serve/management_api.html", "https://nvd.nist.gov/vuln/detail/CVE-2023-43654", "https://docs.nvidia.com/deeplearning/triton-inference-server/user-guide/docs/user_guide/model_management.html"},
 }
 
@@ -135,7 +136,7 @@ var ServicePublished = &rule.Rule{
 		"firewall rules bypass host firewalls such as ufw. MLflow, Ray, TensorBoard and Jupyter with an " +
 		"empty token have no authentication, and Label Studio lets anyone sign up: models, artifacts, " +
 		"data and, for Ray and Jupyter, command execution are open (critical for those two).",
-	Fix:        "Publish on 127.0.0.1 (`\"127.0.0.1:5000:5000\"`) and reach the service through a tunnel, or enable authentication and put a TLS proxy in front.",
+	Fix:        "Publish the service's port on the loopback address only (`\"127.0.0.1:PORT:PORT\"`, for example `\"127.0.0.1:8888:8888\"` for Jupyter or `\"127.0.0.1:5000:5000\"` for MLflow) and reach it through a tunnel, or enable the service's authentication and put a TLS proxy in front.",
 	References: []string{"https://docs.docker.com/engine/network/packet-filtering-firewalls/", "https://docs.docker.com/reference/compose-file/services/#ports"},
 }
 

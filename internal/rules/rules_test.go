@@ -47,10 +47,10 @@ func TestSelectors(t *testing.T) {
 		{"exposure", "exposure/mlflow-no-auth", true},
 		{"exposure/mlflow-no-auth", "exposure/mlflow-no-auth", true},
 		{"config/mlflow-no-auth", "exposure/mlflow-no-auth", true}, // former ID
-		{"k8s/run-as-root", "workload/runs-as-root", true},          // merged
-		{"container/runs-as-root", "workload/runs-as-root", true},   // merged
-		{"container", "workload/runs-as-root", true},                // former family
-		{"container", "workload/privileged", false},                 // was k8s only
+		{"k8s/run-as-root", "workload/runs-as-root", true},         // merged
+		{"container/runs-as-root", "workload/runs-as-root", true},  // merged
+		{"container", "workload/runs-as-root", true},               // former family
+		{"container", "workload/privileged", false},                // was k8s only
 		{"deps", "deps/extra-index-url", true},
 		{"deps", "secret/credential-in-index-url", false}, // moved out of deps: the current family wins
 		{"code", "model/pickle-gadget", false},

@@ -7,15 +7,15 @@ import "github.com/mlsec/mlsec/internal/rule"
 // CredentialInEnv is a credential written into an image or a compose file.
 var CredentialInEnv = &rule.Rule{
 	ID:          "secret/credential-in-env",
-	Title:       "Credential in an image's or service's environment",
+	Title:       "Credential written literally into an environment",
 	Severity:    rule.High,
 	Confidence:  rule.MediumConfidence,
 	Phase:       rule.Design,
 	Techniques:  []string{"AML.T0055", "AML.T0012"},
 	Mitigations: []string{"AML.M0012", "AML.M0005"},
 	Summary:     "The credential ships with the image or the repository to everyone who can pull or read it.",
-	Description: "A literal token, password or key in `ENV` is stored in the image configuration and visible to `docker inspect`; an `ARG` default (or any build argument) is recorded in the image history. In a compose file the value sits in the repository. Hugging Face, cloud and MLflow credentials found this way give write access to models and training data.\n\nEnv vars such as HF_TOKEN, WANDB_API_KEY, AWS_SECRET_ACCESS_KEY or MLFLOW_TRACKING_PASSWORD set with a literal value put the credential in Git history and in the pod spec that every user with get access to pods can read. A database URI with a password embedded is treated the same. Values referenced with valueFrom, placeholders and empty values are not reported.",
-	Fix:         "Pass secrets at run time (an orchestrator secret, `docker run --env-file` kept out of git, compose `secrets:`), or at build time with `RUN --mount=type=secret`. Rotate the exposed credential. Move the value into a Secret (created out of band, or from an external secret store) and reference it with valueFrom.secretKeyRef; rotate the exposed credential.",
+	Description: "A literal token, password or key in an environment variable (HF_TOKEN, WANDB_API_KEY, AWS_SECRET_ACCESS_KEY, MLFLOW_TRACKING_PASSWORD, a database URI with its password) sits in the repository, and wherever the environment is readable: a Dockerfile `ENV` in the image configuration (`docker inspect`), an `ARG` default in the image history, a compose file or a pod spec in Git and in the API server, readable by everyone who can get pods. Such credentials give write access to models and training data. Values taken from a secret store, placeholders and empty values are not reported.",
+	Fix:         "Take the value from a secret store at run time: a Kubernetes Secret referenced with `valueFrom.secretKeyRef`, compose `secrets:` or an `env_file` kept out of Git, `RUN --mount=type=secret` at build time. Then rotate the exposed credential.",
 	References:  []string{"https://docs.docker.com/build/building/secrets/", "https://docs.docker.com/compose/how-tos/use-secrets/", "https://kubernetes.io/docs/concepts/configuration/secret/", "https://kubernetes.io/docs/tasks/inject-data-application/distribute-credentials-secure/"},
 }
 
@@ -94,14 +94,14 @@ var CredentialInIndexURL = &rule.Rule{
 // DefaultCredentials is a well-known default password in a service's environment.
 var DefaultCredentials = &rule.Rule{
 	ID:          "secret/default-credentials",
-	Title:       "Default credentials for an ML stack service",
+	Title:       "Well-known default credentials for an ML stack service",
 	Severity:    rule.High,
 	Confidence:  rule.HighConfidence,
 	Phase:       rule.Design,
 	Techniques:  []string{"AML.T0012", "AML.T0055", "AML.T0025", "AML.T0018"},
 	Mitigations: []string{"AML.M0005"},
 	Summary:     "Default passwords such as minioadmin are the first thing an attacker tries.",
-	Description: "MinIO with `minioadmin`/`minio123` (or no root password at all), a Postgres backend for MLflow with password `password`, Label Studio admin defaults: these are published in every tutorial. With them an attacker reads and overwrites the artifact store and the model registry's database. Critical when the service is also published on all interfaces.\n\nThe manifest configures a service with a credential published in its vendor's documentation or default install. MinIO and the database behind MLflow hold datasets and model artifacts, so a default password gives read and write access to them. Reported critical when a LoadBalancer, NodePort or Ingress in the same file, or in another manifest of its directory, exposes the pod that uses it.",
-	Fix:         "Generate strong credentials, keep them out of the compose file (`env_file` excluded from git or compose `secrets:`), and rotate the defaults. Generate a random credential per installation, store it in a Secret created out of band (or an external secret manager), and rotate the default one out.",
+	Description: "MinIO with `minioadmin`/`minio123` (or no root password), the Kubeflow Pipelines MinIO defaults, a Postgres backend for MLflow with password `password`, Label Studio admin defaults: these are published in every tutorial and install guide. MinIO and the database behind MLflow hold datasets, artifacts and the model registry, so the default password is read and write access to them. Critical when the service is also published outside the host or cluster (a compose port on all interfaces, a LoadBalancer, NodePort or Ingress).",
+	Fix:         "Generate a random credential per installation, keep it in a secret store (a Kubernetes Secret created out of band, an external secret manager, compose `secrets:`), and rotate the default out.",
 	References:  []string{"https://min.io/docs/minio/container/operations/install-deploy-manage/deploy-minio-single-node-single-drive.html", "https://docs.docker.com/compose/how-tos/use-secrets/", "https://min.io/docs/minio/linux/reference/minio-server/settings/root-credentials.html", "https://github.com/kubeflow/manifests", "https://mlflow.org/docs/latest/auth/index.html"},
 }

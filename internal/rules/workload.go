@@ -63,8 +63,8 @@ var RunsAsRoot = &rule.Rule{
 	Techniques:  []string{"AML.T0105"},
 	Mitigations: []string{"AML.M0019"},
 	Summary:     "A container running as UID 0 turns any code execution (pickle model, notebook, job API) into root in the container and one kernel bug from the node.",
-	Description: "Explicit root (runAsUser: 0 or runAsNonRoot: false) is reported medium. A container whose pod and own securityContext never set runAsNonRoot: true or a non-zero runAsUser runs as whatever the image says, which for most ML images (pytorch, tensorflow, jupyter base images built as root) is root; that is reported low.\n\nThe final stage sets no USER or switches back to root. ML images often do, but a model server or notebook that runs as root turns a pickle payload or a kernel compromise into full control of the container and a shorter path to the host.",
-	Fix:         "Set securityContext.runAsNonRoot: true and a non-zero runAsUser at pod level, and build images with a USER. Create an unprivileged user and end the Dockerfile with `USER <name>` (or a numeric UID).",
+	Description: "A model server or notebook that runs as root turns a pickle payload or a kernel compromise into full control of the container and a shorter path to the host. Most ML base images (pytorch, tensorflow, jupyter) run as root unless told otherwise. Reported for a Dockerfile whose final stage sets no USER or switches back to root, and for a container whose pod and own securityContext never set `runAsNonRoot: true` or a non-zero `runAsUser`; explicit root (`runAsUser: 0`, `runAsNonRoot: false`) is raised to medium.",
+	Fix:         "End the Dockerfile with `USER <name>` (or a numeric UID) after creating an unprivileged user, and set `securityContext.runAsNonRoot: true` and a non-zero `runAsUser` at pod level.",
 	References:  []string{"https://kubernetes.io/docs/concepts/security/pod-security-standards/", "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/", "https://docs.docker.com/reference/dockerfile/#user"},
 	Peers:       []string{"CKV_K8S_23", "KSV012", "CKV_DOCKER_3", "CKV_DOCKER_8", "AVD-DS-0002"},
 }
