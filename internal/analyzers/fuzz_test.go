@@ -65,14 +65,27 @@ func FuzzAnalyzers(f *testing.F) {
 	f.Fuzz(func(t *testing.T, which byte, content []byte) {
 		kind := kinds[int(which)%len(kinds)]
 		e := source.Entry{Path: "fuzz/input", Rel: "input", OS: filepath.Join(t.TempDir(), "input"), Size: int64(len(content)), Kind: kind}
+		var as []*analysis.Analyzer
 		for _, a := range All() {
-			if a.Binary || !reads(a, kind) {
-				continue
+			if !a.Binary && reads(a, kind) {
+				as = append(as, a)
 			}
+		}
+		// As the engine does: requirements (the shared Python parse) first,
+		// their results handed to the analyzers that read them.
+		results := map[*analysis.Analyzer]any{}
+		for _, a := range analysis.Expand(as) {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			p := analysis.NewPass(ctx, a, e, kind, nil, nil, analysis.Sinks{})
 			p.Content = content
+			if len(a.Requires) > 0 {
+				p.ResultOf = map[*analysis.Analyzer]any{}
+				for _, r := range a.Requires {
+					p.ResultOf[r] = results[r]
+				}
+			}
 			_ = a.Run(p) // errors are fine: the engine reports the file as failed
+			results[a] = p.Result()
 			cancel()
 		}
 	})

@@ -80,7 +80,7 @@ var exampleFindings = []string{
 	"medium deps/extra-index-url requirements.txt:2",
 	"medium deps/insecure-direct-url requirements.txt:15",
 	"medium cloud/bucket-no-versioning infra/s3.tf:6",
-	"medium supply-chain/image-not-pinned deploy/mlflow.yaml:25",
+	"low supply-chain/image-not-pinned deploy/mlflow.yaml:25",
 	"medium workload/cloud-role-token deploy/kserve-inferenceservice.yaml:22",
 	"medium workload/cloud-role-token deploy/notebook.yaml:20",
 }

@@ -15,13 +15,19 @@ import (
 	"github.com/mlsec/mlsec/internal/rule"
 )
 
-// Match is one problem in an ML server's command line.
+// Match is one problem in an ML server's command line. mlcmd only
+// recognises command lines; the analyzer that met the command reports it
+// (see Diagnostic), adding what it knows: where the command sits, the
+// assets it touches, whether a Service publishes the pod.
 type Match struct {
-	Rule     *rule.Rule
-	Severity rule.Severity // the severity for this occurrence; may be above or below Rule.Severity
-	Arg      int           // index in argv of the offending word, -1 if the problem is an absent flag
-	Evidence string        // the offending words, as written
-	Message  string        // one sentence for the finding
+	Rule *rule.Rule
+	// Severity is this occurrence's: Rule.Severity unless SeverityReason
+	// says why the command line makes it worse or milder.
+	Severity       rule.Severity
+	SeverityReason string
+	Arg            int    // index in argv of the offending word, -1 if the problem is an absent flag
+	Evidence       string // the offending words, as written
+	Message        string // one sentence for the finding
 }
 
 // ShellMatch is a Match found in a shell script, with its place in the script.
@@ -39,20 +45,11 @@ const maxDepth = 4
 // checked too, with Arg the index of the script argument.
 func Check(argv []string) []Match { return check(argv, 0) }
 
-// Report records m as a finding at loc, with its own severity.
-func (m Match) Report(p *analysis.Pass, loc finding.Location) {
-	sev := m.Severity
-	if sev == rule.Info && m.Rule.Severity != rule.Info {
-		sev = m.Rule.Severity
-	}
-	p.ReportFinding(finding.Finding{
-		Rule:       m.Rule,
-		Severity:   sev,
-		Confidence: m.Rule.Confidence,
-		Location:   loc,
-		Message:    m.Message,
-		Evidence:   m.Evidence,
-	})
+// Diagnostic is the match as a diagnostic at loc, for the caller to
+// complete (Assets, Related) and report with Pass.Report.
+func (m Match) Diagnostic(loc finding.Location) analysis.Diagnostic {
+	return analysis.Diagnostic{Rule: m.Rule, Location: loc, Message: m.Message, Evidence: m.Evidence,
+		Severity: m.Severity, SeverityReason: m.SeverityReason}
 }
 
 func check(argv []string, depth int) []Match {

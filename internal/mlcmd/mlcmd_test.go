@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/rules"
 )
@@ -80,6 +82,11 @@ func TestCheck(t *testing.T) {
 			if m.Message == "" || m.Evidence == "" {
 				t.Errorf("%q: match without message or evidence: %+v", tt.argv, m)
 			}
+			// A severity other than the rule's must say why, and a reason
+			// must not decorate the rule's own severity.
+			if (m.Severity != m.Rule.Severity) != (m.SeverityReason != "") {
+				t.Errorf("%q: severity %s (rule %s) with reason %q", tt.argv, m.Severity, m.Rule.Severity, m.SeverityReason)
+			}
 		}
 		if g := strings.Join(got, ","); g != tt.want {
 			t.Errorf("Check(%q) = %q, want %q", tt.argv, g, tt.want)
@@ -137,9 +144,21 @@ func TestNestedShellBounded(t *testing.T) {
 
 func shQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
-func TestMatchSeverityDefault(t *testing.T) {
-	m := Match{Rule: rules.MLflowNoAuth}
-	if m.Severity != rule.Info {
-		t.Fatal("zero Match has a severity")
+// The finding built from a match keeps the match's severity and reason
+// when they differ from the rule's, and the rule's otherwise.
+func TestDiagnostic(t *testing.T) {
+	loc := finding.Location{Path: "start.sh", Line: 3, Column: 1}
+	crit := Check(strings.Split("jupyter|lab|--ip=0.0.0.0|--NotebookApp.token=", "|"))
+	plain := Check(strings.Split("mlflow|server|--host|0.0.0.0", "|"))
+	if len(crit) != 1 || len(plain) != 1 {
+		t.Fatalf("matches: %+v %+v", crit, plain)
+	}
+	f := analysis.Build(crit[0].Diagnostic(loc), "")
+	if f.RuleID != rules.JupyterNoAuth.ID || f.Severity != rule.Critical || f.SeverityReason == "" || f.Location != loc || f.Evidence != "--NotebookApp.token=" {
+		t.Errorf("jupyter: %+v", f)
+	}
+	f = analysis.Build(plain[0].Diagnostic(loc), "")
+	if f.Severity != rules.MLflowNoAuth.Severity || f.SeverityReason != "" || f.Message != plain[0].Message {
+		t.Errorf("mlflow: %+v", f)
 	}
 }

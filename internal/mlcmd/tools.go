@@ -153,14 +153,15 @@ func jupyter(defaultAll bool) tool {
 }
 
 func jupyterNoAuth(c *cmdline, o opt, all bool, why string) Match {
-	sev, where := rule.High, "on its bind address"
+	m := Match{
+		Rule: rules.JupyterNoAuth, Severity: rules.JupyterNoAuth.Severity, Arg: o.idx, Evidence: c.evidence(o),
+		Message: fmt.Sprintf("Jupyter %s: anyone reaching it on its bind address can run code", why),
+	}
 	if all {
-		sev, where = rule.Critical, "on all interfaces"
+		m.Severity, m.SeverityReason = rule.Critical, "the server also listens on all interfaces"
+		m.Message = fmt.Sprintf("Jupyter %s: anyone reaching it on all interfaces can run code", why)
 	}
-	return Match{
-		Rule: rules.JupyterNoAuth, Severity: sev, Arg: o.idx, Evidence: c.evidence(o),
-		Message: fmt.Sprintf("Jupyter %s: anyone reaching it %s can run code", why, where),
-	}
+	return m
 }
 
 func insecure(c *cmdline, o opt, what string) Match {
@@ -184,7 +185,8 @@ func jupyterhub(c *cmdline) []Match {
 	}
 	return []Match{{
 		Rule: rules.JupyterNoAuth, Severity: rule.Critical, Arg: o.idx, Evidence: c.evidence(o),
-		Message: "JupyterHub uses the DummyAuthenticator: any user name and password logs in and gets a server",
+		SeverityReason: "the DummyAuthenticator lets any user name and password log in",
+		Message:        "JupyterHub uses the DummyAuthenticator: any user name and password logs in and gets a server",
 	}}
 }
 

@@ -6,20 +6,9 @@ package redact
 import (
 	"regexp"
 	"strings"
-)
 
-// tokenPatterns match credentials that are recognisable on their own.
-var tokenPatterns = regexp.MustCompile(strings.Join([]string{
-	`hf_[A-Za-z0-9]{20,}`,                     // Hugging Face
-	`(?:AKIA|ASIA)[A-Z0-9]{16}`,               // AWS access key IDs
-	`gh[pousr]_[A-Za-z0-9]{30,}`,              // GitHub tokens
-	`github_pat_[A-Za-z0-9_]{40,}`,            // GitHub fine-grained tokens
-	`glpat-[A-Za-z0-9_\-]{20,}`,               // GitLab
-	`sk-(?:proj-|ant-)?[A-Za-z0-9_\-]{20,}`,   // OpenAI, Anthropic
-	`xox[abprs]-[A-Za-z0-9\-]{10,}`,           // Slack
-	`AIza[0-9A-Za-z_\-]{35}`,                  // Google API keys
-	`-----BEGIN [A-Z ]*PRIVATE KEY-----[^-]*`, // PEM private keys
-}, "|"))
+	"github.com/mlsec/mlsec/internal/secretlike"
+)
 
 // assignment matches "name = value" and "name: value" where the name says
 // the value is secret. The value is group 2.
@@ -35,11 +24,11 @@ func String(s string) string {
 	if s == "" {
 		return s
 	}
-	s = tokenPatterns.ReplaceAllStringFunc(s, mask)
+	s = secretlike.MaskTokens(s, mask)
 	s = urlCredentials.ReplaceAllString(s, "${1}****${3}")
 	s = assignment.ReplaceAllStringFunc(s, func(m string) string {
 		sub := assignment.FindStringSubmatch(m)
-		if isPlaceholder(sub[2]) {
+		if secretlike.Reference(sub[2]) {
 			return m
 		}
 		return sub[1] + mask(sub[2])
@@ -47,19 +36,11 @@ func String(s string) string {
 	return s
 }
 
+// mask hides a secret as secretlike.Mask does, leaving text that is
+// already masked as it is, so that redacting twice changes nothing.
 func mask(v string) string {
 	if strings.Contains(v, "****") {
 		return v
 	}
-	if len(v) <= 8 {
-		return "****"
-	}
-	return v[:4] + "****"
-}
-
-// isPlaceholder spots values that are references, not secrets: environment
-// and template expressions, and values already masked.
-func isPlaceholder(v string) bool {
-	return strings.HasPrefix(v, "$") || strings.HasPrefix(v, "{{") || strings.HasPrefix(v, "<") ||
-		strings.Contains(v, "****") || strings.HasPrefix(v, "os.environ") || strings.HasPrefix(v, "var.")
+	return secretlike.Mask(v)
 }

@@ -15,7 +15,9 @@ import (
 	"bytes"
 
 	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/analyzers/pyparse"
 	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/notebook"
 	"github.com/mlsec/mlsec/internal/python"
 	"github.com/mlsec/mlsec/internal/source"
 )
@@ -29,32 +31,39 @@ var Analyzer = &analysis.Analyzer{
 		"a model hub (trust_remote_code=True, torch.hub.load, pickled from_pretrained weights).",
 	Kinds: []source.Kind{source.Python, source.Notebook},
 	Rules: Rules,
-	Run:   run,
+	// A .py file's parse comes from pyparse, shared with the config
+	// analyzer; a notebook's code cells are parsed here.
+	Requires: []*analysis.Analyzer{pyparse.Analyzer},
+	Run:      run,
 }
 
 // target is the parsed code of one file and the way back to file positions.
 type target struct {
 	pass *analysis.Pass
 	mod  *python.Module
-	nb   *notebook // nil for a .py file
-	// lineStarts of the notebook file, for turning offsets into lines.
-	lineStarts []int
+	nb   *notebook.Notebook // nil for a .py file
 	// callAt indexes calls by their first byte, built when first needed.
 	callAt map[int]*python.Call
+	// assets are the IDs of the assets the call being checked touches,
+	// carried by every finding about it.
+	assets []string
 }
 
 func run(pass *analysis.Pass) error {
 	t := &target{pass: pass}
 	if pass.Kind == source.Notebook {
-		nb, err := parseNotebook(pass.Content)
+		nb, err := notebook.Parse(pass.Content)
 		if err != nil {
 			return err
 		}
 		t.nb = nb
-		t.mod = python.ParseChunks(nb.code, nb.ends)
-		t.lineStarts = lineStarts(pass.Content)
+		t.mod = python.ParseChunks(nb.Code, nb.Ends)
 	} else {
-		t.mod = python.Parse(pass.Content)
+		mod, err := pyparse.Module(pass)
+		if err != nil {
+			return err
+		}
+		t.mod = mod
 	}
 	for i := range t.mod.Calls {
 		if i%1024 == 0 && pass.Canceled() {
@@ -65,40 +74,20 @@ func run(pass *analysis.Pass) error {
 	return nil
 }
 
-func lineStarts(b []byte) []int {
-	starts := []int{0}
-	for i := 0; i < len(b); {
-		j := bytes.IndexByte(b[i:], '\n')
-		if j < 0 {
-			break
-		}
-		i += j + 1
-		starts = append(starts, i)
-	}
-	return starts
-}
-
 // location is where a finding at code offset off (line, col in the parsed
 // code) sits in the file.
 func (t *target) location(off, line, col int) finding.Location {
 	if t.nb == nil {
 		return t.pass.Line(line, col)
 	}
-	fileOff, cell, cellLine := t.nb.locate(off)
-	// The last line start at or before fileOff.
-	lo, hi := 0, len(t.lineStarts)
-	for hi-lo > 1 {
-		mid := (lo + hi) / 2
-		if t.lineStarts[mid] <= fileOff {
-			lo = mid
-		} else {
-			hi = mid
-		}
-	}
-	loc := t.pass.Line(lo+1, fileOff-t.lineStarts[lo]+1)
-	loc.Cell, loc.CellLine = cell, cellLine
+	p := t.nb.Locate(off)
+	loc := t.pass.Line(p.Line, p.Column)
+	loc.Cell, loc.CellLine = p.Cell, p.CellLine
 	return loc
 }
+
+// at is where a finding about call c sits: where its callee starts.
+func (t *target) at(c *python.Call) finding.Location { return t.location(c.Start, c.Line, c.Col) }
 
 // evidence is the call's text on one line, shortened to about 120 bytes.
 func (t *target) evidence(c *python.Call) string {

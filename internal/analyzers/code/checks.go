@@ -5,46 +5,11 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/analysis"
 	"github.com/mlsec/mlsec/internal/python"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/rules"
 )
-
-// verdict is what one check concluded about one call.
-type verdict struct {
-	rule       *rule.Rule
-	severity   rule.Severity   // used when sevSet (Info is the zero value, so a flag is needed)
-	sevSet     bool            // severity overrides the rule's
-	confidence rule.Confidence // used when confSet
-	confSet    bool
-	message    string
-	assets     []string
-}
-
-func (t *target) report(c *python.Call, v verdict) {
-	t.reportAt(c, c.Start, c.Line, c.Col, v)
-}
-
-// reportAt reports a finding about call c at code offset off (line, col).
-func (t *target) reportAt(c *python.Call, off, line, col int, v verdict) {
-	f := finding.Finding{
-		Rule:       v.rule,
-		Severity:   v.rule.Severity,
-		Confidence: v.rule.Confidence,
-		Location:   t.location(off, line, col),
-		Message:    v.message,
-		Evidence:   t.evidence(c),
-		Assets:     v.assets,
-	}
-	if v.sevSet {
-		f.Severity = v.severity
-	}
-	if v.confSet {
-		f.Confidence = v.confidence
-	}
-	t.pass.ReportFinding(f)
-}
 
 // pickleLoaders are the callables that unpickle their input.
 var pickleLoaders = map[string]bool{}
@@ -111,29 +76,35 @@ func callName(c *python.Call) string {
 // check runs every check on one call.
 func (t *target) check(c *python.Call) {
 	name := callName(c)
+	t.assets = t.callAssets(c, name)
 	switch {
 	case name == "":
 	case pickleLoaders[name] && t.roundTrip(c):
 		// pickle.loads(pickle.dumps(x)) copies an object in-process: nothing
 		// from outside is read.
 	case pickleLoaders[name]:
-		t.report(c, verdict{rule: rules.PickleLoad, message: fmt.Sprintf("%s deserializes a pickle stream, which can run arbitrary code", name)})
+		t.pass.Report(analysis.Diagnostic{Rule: rules.PickleLoad, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets,
+			Message: fmt.Sprintf("%s deserializes a pickle stream, which can run arbitrary code", name)})
 	case joblibLoaders[name]:
-		t.report(c, verdict{rule: rules.JoblibLoad, message: "joblib.load unpickles the file, which can run arbitrary code"})
+		t.pass.Report(analysis.Diagnostic{Rule: rules.JoblibLoad, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets,
+			Message: "joblib.load unpickles the file, which can run arbitrary code"})
 	case torchLoaders[name]:
 		t.torchLoad(c, name)
 	case numpyLoaders[name] > 0:
 		if a := argAt(c, "allow_pickle", numpyLoaders[name]); a.IsTrue() {
-			t.report(c, verdict{rule: rules.NumpyAllowPickle, message: name + " with allow_pickle=True unpickles object arrays, which can run arbitrary code"})
+			t.pass.Report(analysis.Diagnostic{Rule: rules.NumpyAllowPickle, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets,
+				Message: name + " with allow_pickle=True unpickles object arrays, which can run arbitrary code"})
 		}
 	case pandasLoaders[name]:
 		t.readPickle(c)
 	case isKerasLoadModel(name):
 		if a := argAt(c, "safe_mode", 3); a.IsFalse() {
-			t.report(c, verdict{rule: rules.KerasUnsafeLoad, message: "load_model with safe_mode=False deserializes Lambda layers, which can run arbitrary code"})
+			t.pass.Report(analysis.Diagnostic{Rule: rules.KerasUnsafeLoad, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets,
+				Message: "load_model with safe_mode=False deserializes Lambda layers, which can run arbitrary code"})
 		}
 	case isKerasUnsafeSwitch(name):
-		t.report(c, verdict{rule: rules.KerasUnsafeLoad, message: "enable_unsafe_deserialization turns off Keras safe mode for every later load_model, so Lambda layers in a model file can run arbitrary code"})
+		t.pass.Report(analysis.Diagnostic{Rule: rules.KerasUnsafeLoad, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets,
+			Message: "enable_unsafe_deserialization turns off Keras safe mode for every later load_model, so Lambda layers in a model file can run arbitrary code"})
 	case strings.HasPrefix(name, "yaml."):
 		t.yamlLoad(c, name)
 	case strings.HasPrefix(name, "ruamel.yaml."):
@@ -154,7 +125,6 @@ func (t *target) check(c *python.Call) {
 	if a := c.Arg("trust_remote_code"); a.IsTrue() {
 		t.trustRemoteCode(c)
 	}
-	t.hubAsset(c, name)
 }
 
 // argAt returns the keyword argument kw, or else the positional argument at
@@ -175,22 +145,24 @@ func (t *target) torchLoad(c *python.Call, name string) {
 		fn = "torch.load"
 	}
 	a := c.Arg("weights_only")
-	switch {
-	case a.IsTrue():
+	if a.IsTrue() {
 		return
-	case a.IsFalse():
-		t.report(c, verdict{rule: rules.TorchLoadUnsafe, confidence: rule.HighConfidence, confSet: true,
-			message: fn + " with weights_only=False unpickles the checkpoint, which can run arbitrary code"})
-	case a != nil:
-		t.report(c, verdict{rule: rules.TorchLoadUnsafe, confidence: rule.LowConfidence, confSet: true,
-			message: fn + " with weights_only set from an expression: make sure it is always True, or a malicious checkpoint can run code"})
-	case c.HasStarStar():
-		t.report(c, verdict{rule: rules.TorchLoadUnsafe, confidence: rule.LowConfidence, confSet: true,
-			message: fn + " without an explicit weights_only=True (it may come from **kwargs); before PyTorch 2.6 the default unpickles arbitrary objects"})
-	default:
-		t.report(c, verdict{rule: rules.TorchLoadUnsafe,
-			message: fn + " without weights_only=True: PyTorch before 2.6 (or with TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD set) unpickles the checkpoint, which can run arbitrary code; pass weights_only=True explicitly"})
 	}
+	d := analysis.Diagnostic{Rule: rules.TorchLoadUnsafe, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets}
+	switch {
+	case a.IsFalse():
+		d.Confidence, d.ConfidenceReason = rule.HighConfidence, "weights_only=False is written in the call"
+		d.Message = fn + " with weights_only=False unpickles the checkpoint, which can run arbitrary code"
+	case a != nil:
+		d.Confidence, d.ConfidenceReason = rule.LowConfidence, "weights_only is set from an expression whose value is not known statically"
+		d.Message = fn + " with weights_only set from an expression: make sure it is always True, or a malicious checkpoint can run code"
+	case c.HasStarStar():
+		d.Confidence, d.ConfidenceReason = rule.LowConfidence, "weights_only=True may be passed in **kwargs"
+		d.Message = fn + " without an explicit weights_only=True (it may come from **kwargs); before PyTorch 2.6 the default unpickles arbitrary objects"
+	default:
+		d.Message = fn + " without weights_only=True: PyTorch before 2.6 (or with TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD set) unpickles the checkpoint, which can run arbitrary code; pass weights_only=True explicitly"
+	}
+	t.pass.Report(d)
 }
 
 // lightningLoad checks Model.load_from_checkpoint, which Lightning (and
@@ -198,15 +170,16 @@ func (t *target) torchLoad(c *python.Call, name string) {
 // usually the project's own, so the callee is matched by method name.
 func (t *target) lightningLoad(c *python.Call) {
 	a := c.Arg("weights_only")
-	switch {
-	case a.IsTrue():
-	case a.IsFalse():
-		t.report(c, verdict{rule: rules.TorchLoadUnsafe, confidence: rule.HighConfidence, confSet: true,
-			message: "load_from_checkpoint with weights_only=False unpickles the checkpoint with torch.load, which can run arbitrary code"})
-	default:
-		t.report(c, verdict{rule: rules.TorchLoadUnsafe,
-			message: "load_from_checkpoint reads the checkpoint with torch.load, which unpickles it unless weights_only=True is in force (PyTorch before 2.6, Lightning before 2.5); pass weights_only=True"})
+	if a.IsTrue() {
+		return
 	}
+	d := analysis.Diagnostic{Rule: rules.TorchLoadUnsafe, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets,
+		Message: "load_from_checkpoint reads the checkpoint with torch.load, which unpickles it unless weights_only=True is in force (PyTorch before 2.6, Lightning before 2.5); pass weights_only=True"}
+	if a.IsFalse() {
+		d.Confidence, d.ConfidenceReason = rule.HighConfidence, "weights_only=False is written in the call"
+		d.Message = "load_from_checkpoint with weights_only=False unpickles the checkpoint with torch.load, which can run arbitrary code"
+	}
+	t.pass.Report(d)
 }
 
 // refRules are the loaders that are commonly passed as callables
@@ -247,8 +220,8 @@ func (t *target) loaderRefs(c *python.Call, name string) {
 		if r == rules.TorchLoadUnsafe && (c.Arg("weights_only").IsTrue() || name == "torch.serialization.add_safe_globals") {
 			continue // functools.partial(torch.load, weights_only=True)
 		}
-		t.reportAt(c, a.Start, a.Line, a.Col, verdict{rule: r,
-			message: fmt.Sprintf("%s is passed as a function to %s, which calls it on its input: that unpickles, and can run arbitrary code", a.Resolved, c.Callee)})
+		t.pass.Report(analysis.Diagnostic{Rule: r, Location: t.location(a.Start, a.Line, a.Col), Evidence: t.evidence(c), Assets: t.assets,
+			Message: fmt.Sprintf("%s is passed as a function to %s, which calls it on its input: that unpickles, and can run arbitrary code", a.Resolved, c.Callee)})
 	}
 }
 
@@ -258,7 +231,8 @@ func (t *target) readPickle(c *python.Call) {
 	if a := argAt(c, "filepath_or_buffer", 0); a != nil && a.Kind == python.StringLit && strings.Contains(a.Value, "://") {
 		msg = fmt.Sprintf("pandas.read_pickle fetches %s and unpickles it: whoever controls that location (or, over http, the network) runs code here", shorten(a.Value, 80))
 	}
-	t.report(c, verdict{rule: rules.PandasReadPickle, message: msg})
+	t.pass.Report(analysis.Diagnostic{Rule: rules.PandasReadPickle, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets,
+		Message: msg})
 }
 
 // isKerasUnsafeSwitch matches keras.config.enable_unsafe_deserialization,
@@ -315,26 +289,31 @@ func loaderOf(a *python.Arg) (int, string) {
 func (t *target) yamlLoad(c *python.Call, name string) {
 	switch name {
 	case "yaml.unsafe_load", "yaml.unsafe_load_all":
-		t.report(c, verdict{rule: rules.YAMLUnsafeLoad, message: name + " constructs arbitrary Python objects from the document, which can run code; use yaml.safe_load"})
+		t.pass.Report(analysis.Diagnostic{Rule: rules.YAMLUnsafeLoad, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets,
+			Message: name + " constructs arbitrary Python objects from the document, which can run code; use yaml.safe_load"})
 	case "yaml.full_load", "yaml.full_load_all":
-		t.report(c, verdict{rule: rules.YAMLUnsafeLoad, severity: rule.Medium, sevSet: true,
-			message: name + " uses FullLoader, which ran code before PyYAML 5.4 (CVE-2020-14343) and still builds Python objects; use yaml.safe_load"})
+		t.pass.Report(analysis.Diagnostic{Rule: rules.YAMLUnsafeLoad, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets,
+			Severity: rule.Medium, SeverityReason: "FullLoader runs code only in PyYAML before 5.4; later versions still build arbitrary Python objects",
+			Message: name + " uses FullLoader, which ran code before PyYAML 5.4 (CVE-2020-14343) and still builds Python objects; use yaml.safe_load"})
 	case "yaml.load", "yaml.load_all":
 		a := argAt(c, "Loader", 1)
 		if a == nil {
 			if c.HasStarStar() {
 				return
 			}
-			t.report(c, verdict{rule: rules.YAMLUnsafeLoad, confidence: rule.MediumConfidence, confSet: true,
-				message: name + " without Loader=: PyYAML before 5.1 uses the unsafe loader; pass Loader=yaml.SafeLoader or use yaml.safe_load"})
+			t.pass.Report(analysis.Diagnostic{Rule: rules.YAMLUnsafeLoad, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets,
+				Confidence: rule.MediumConfidence, ConfidenceReason: "the default loader is unsafe only in PyYAML before 5.1, and the installed version is not known",
+				Message: name + " without Loader=: PyYAML before 5.1 uses the unsafe loader; pass Loader=yaml.SafeLoader or use yaml.safe_load"})
 			return
 		}
 		switch kind, cls := loaderOf(a); kind {
 		case unsafeLoader:
-			t.report(c, verdict{rule: rules.YAMLUnsafeLoad, message: fmt.Sprintf("%s with Loader=%s constructs arbitrary Python objects, which can run code; use yaml.SafeLoader", name, cls)})
+			t.pass.Report(analysis.Diagnostic{Rule: rules.YAMLUnsafeLoad, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets,
+				Message: fmt.Sprintf("%s with Loader=%s constructs arbitrary Python objects, which can run code; use yaml.SafeLoader", name, cls)})
 		case fullLoader:
-			t.report(c, verdict{rule: rules.YAMLUnsafeLoad, severity: rule.Medium, sevSet: true,
-				message: fmt.Sprintf("%s with Loader=%s ran code before PyYAML 5.4 (CVE-2020-14343) and still builds Python objects; use yaml.SafeLoader", name, cls)})
+			t.pass.Report(analysis.Diagnostic{Rule: rules.YAMLUnsafeLoad, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets,
+				Severity: rule.Medium, SeverityReason: "FullLoader runs code only in PyYAML before 5.4; later versions still build arbitrary Python objects",
+				Message: fmt.Sprintf("%s with Loader=%s ran code before PyYAML 5.4 (CVE-2020-14343) and still builds Python objects; use yaml.SafeLoader", name, cls)})
 		}
 	}
 }
@@ -354,22 +333,26 @@ func (t *target) ruamelYAML(c *python.Call, name string) {
 			unsafe = strings.Contains(text, `"unsafe"`) || strings.Contains(text, `'unsafe'`)
 		}
 		if unsafe {
-			t.report(c, verdict{rule: rules.YAMLUnsafeLoad, message: `ruamel.yaml YAML(typ="unsafe") constructs arbitrary Python objects from the document, which can run code; use typ="safe" or the default round-trip loader`})
+			t.pass.Report(analysis.Diagnostic{Rule: rules.YAMLUnsafeLoad, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets,
+				Message: `ruamel.yaml YAML(typ="unsafe") constructs arbitrary Python objects from the document, which can run code; use typ="safe" or the default round-trip loader`})
 		}
 	case "ruamel.yaml.load", "ruamel.yaml.load_all", "ruamel.yaml.main.load", "ruamel.yaml.main.load_all":
 		a := argAt(c, "Loader", 1)
 		if a == nil {
 			if !c.HasStarStar() {
-				t.report(c, verdict{rule: rules.YAMLUnsafeLoad, confidence: rule.MediumConfidence, confSet: true,
-					message: name + " without Loader= uses the unsafe loader (ruamel.yaml before 0.18); use YAML(typ=\"safe\").load"})
+				t.pass.Report(analysis.Diagnostic{Rule: rules.YAMLUnsafeLoad, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets,
+					Confidence: rule.MediumConfidence, ConfidenceReason: "the default loader is unsafe only in ruamel.yaml before 0.18, and the installed version is not known",
+					Message: name + " without Loader= uses the unsafe loader (ruamel.yaml before 0.18); use YAML(typ=\"safe\").load"})
 			}
 			return
 		}
 		if kind, cls := loaderOf(a); kind == unsafeLoader {
-			t.report(c, verdict{rule: rules.YAMLUnsafeLoad, message: fmt.Sprintf("%s with Loader=%s constructs arbitrary Python objects, which can run code; use YAML(typ=\"safe\")", name, cls)})
+			t.pass.Report(analysis.Diagnostic{Rule: rules.YAMLUnsafeLoad, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets,
+				Message: fmt.Sprintf("%s with Loader=%s constructs arbitrary Python objects, which can run code; use YAML(typ=\"safe\")", name, cls)})
 		}
 	case "ruamel.yaml.unsafe_load", "ruamel.yaml.unsafe_load_all":
-		t.report(c, verdict{rule: rules.YAMLUnsafeLoad, message: name + " constructs arbitrary Python objects from the document, which can run code"})
+		t.pass.Report(analysis.Diagnostic{Rule: rules.YAMLUnsafeLoad, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets,
+			Message: name + " constructs arbitrary Python objects from the document, which can run code"})
 	}
 }
 
@@ -395,28 +378,25 @@ func repoArg(c *python.Call) string {
 }
 
 func (t *target) trustRemoteCode(c *python.Call) {
-	repo := repoArg(c)
-	var assets []string
 	what := "the repository"
-	if repo != "" {
-		assets = []string{finding.AssetID(finding.AssetExternal, "hf:"+repo)}
+	if repo := repoArg(c); repo != "" {
 		what = repo
 	}
+	d := analysis.Diagnostic{Rule: rules.TrustRemoteCode, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets}
 	rev := c.Arg("revision")
-	v := verdict{rule: rules.TrustRemoteCode, assets: assets}
 	switch {
 	case rev == nil || rev.Kind == python.NoneLit:
-		v.message = fmt.Sprintf("trust_remote_code=True runs Python code from %s, and no revision= pins it: whoever can push to it runs code here", what)
+		d.Message = fmt.Sprintf("trust_remote_code=True runs Python code from %s, and no revision= pins it: whoever can push to it runs code here", what)
 	case rev.Kind == python.StringLit && commitSHA.MatchString(rev.Value):
-		v.severity, v.sevSet = rule.Medium, true
-		v.message = fmt.Sprintf("trust_remote_code=True runs Python code from %s, pinned to commit %s; review that code before trusting it", what, rev.Value[:12])
+		d.Severity, d.SeverityReason = rule.Medium, "the remote code is pinned to a full commit SHA, so a push to the repository cannot change it"
+		d.Message = fmt.Sprintf("trust_remote_code=True runs Python code from %s, pinned to commit %s; review that code before trusting it", what, rev.Value[:12])
 	case rev.Kind == python.StringLit:
-		v.message = fmt.Sprintf("trust_remote_code=True runs Python code from %s at revision %q, a branch or tag that can be moved; pin a full commit SHA", what, rev.Value)
+		d.Message = fmt.Sprintf("trust_remote_code=True runs Python code from %s at revision %q, a branch or tag that can be moved; pin a full commit SHA", what, rev.Value)
 	default:
-		v.confidence, v.confSet = rule.MediumConfidence, true
-		v.message = fmt.Sprintf("trust_remote_code=True runs Python code from %s at a revision computed at run time; pin a full commit SHA", what)
+		d.Confidence, d.ConfidenceReason = rule.MediumConfidence, "the revision is computed at run time and may be a pinned commit"
+		d.Message = fmt.Sprintf("trust_remote_code=True runs Python code from %s at a revision computed at run time; pin a full commit SHA", what)
 	}
-	t.report(c, v)
+	t.pass.Report(d)
 }
 
 // pytorchOwners are the GitHub organisations whose hub repositories are the
@@ -433,8 +413,9 @@ func (t *target) torchHub(c *python.Call) {
 	}
 	a := argAt(c, "repo_or_dir", 0)
 	if a == nil || a.Kind != python.StringLit {
-		t.report(c, verdict{rule: rules.TorchHubLoad, confidence: rule.MediumConfidence, confSet: true,
-			message: "torch.hub.load runs hubconf.py from a GitHub repository chosen at run time" + trust})
+		t.pass.Report(analysis.Diagnostic{Rule: rules.TorchHubLoad, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets,
+			Confidence: rule.MediumConfidence, ConfidenceReason: "the repository is chosen at run time and may be PyTorch's own",
+			Message: "torch.hub.load runs hubconf.py from a GitHub repository chosen at run time" + trust})
 		return
 	}
 	repo, ref, _ := strings.Cut(a.Value, ":")
@@ -442,17 +423,17 @@ func (t *target) torchHub(c *python.Call) {
 	if pytorchOwners[owner] {
 		return
 	}
-	v := verdict{rule: rules.TorchHubLoad, assets: []string{finding.AssetID(finding.AssetExternal, "github:"+repo)}}
+	d := analysis.Diagnostic{Rule: rules.TorchHubLoad, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets}
 	switch {
 	case commitSHA.MatchString(ref):
-		v.severity, v.sevSet = rule.Medium, true
-		v.message = fmt.Sprintf("torch.hub.load runs hubconf.py from %s, pinned to commit %s; review that code before trusting it%s", repo, ref[:12], trust)
+		d.Severity, d.SeverityReason = rule.Medium, "the repository is pinned to a full commit SHA, so a push to it cannot change the code"
+		d.Message = fmt.Sprintf("torch.hub.load runs hubconf.py from %s, pinned to commit %s; review that code before trusting it%s", repo, ref[:12], trust)
 	case ref != "":
-		v.message = fmt.Sprintf("torch.hub.load runs hubconf.py from the third-party repository %s at %q, a branch or tag that can be moved%s", repo, ref, trust)
+		d.Message = fmt.Sprintf("torch.hub.load runs hubconf.py from the third-party repository %s at %q, a branch or tag that can be moved%s", repo, ref, trust)
 	default:
-		v.message = fmt.Sprintf("torch.hub.load runs hubconf.py from the third-party repository %s at its default branch%s", repo, trust)
+		d.Message = fmt.Sprintf("torch.hub.load runs hubconf.py from the third-party repository %s at its default branch%s", repo, trust)
 	}
-	t.report(c, v)
+	t.pass.Report(d)
 }
 
 var pickleWeightExts = []string{".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle"}
@@ -488,41 +469,8 @@ func (t *target) fromPretrained(c *python.Call, method string) {
 	if sign == "" {
 		return
 	}
-	v := verdict{rule: rules.FromPretrainedPickle,
-		message: fmt.Sprintf("%s loads pickle-based PyTorch weights (%s), which go through torch.load; use safetensors", method, sign)}
-	if repo := repoArg(c); repo != "" {
-		v.assets = []string{finding.AssetID(finding.AssetExternal, "hf:"+repo)}
-	}
-	t.report(c, v)
-}
-
-// hubAsset records a literal hub model or dataset the code pulls in.
-func (t *target) hubAsset(c *python.Call, name string) {
-	last := name[strings.LastIndexByte(name, '.')+1:]
-	kind := ""
-	switch last {
-	case "from_pretrained", "hf_hub_download", "snapshot_download":
-		kind = "model"
-	case "load_dataset":
-		kind = "dataset"
-	default:
-		return
-	}
-	repo := repoArg(c)
-	if repo == "" {
-		return
-	}
-	attrs := map[string]string{"type": kind, "source": "huggingface"}
-	if rev := c.Arg("revision"); rev != nil && rev.Kind == python.StringLit {
-		attrs["revision"] = rev.Value
-	}
-	t.pass.AddAsset(finding.Asset{
-		ID:       finding.AssetID(finding.AssetExternal, "hf:"+repo),
-		Kind:     finding.AssetExternal,
-		Name:     "hf:" + repo,
-		Location: t.location(c.Start, c.Line, c.Col),
-		Attrs:    attrs,
-	})
+	t.pass.Report(analysis.Diagnostic{Rule: rules.FromPretrainedPickle, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets,
+		Message: fmt.Sprintf("%s loads pickle-based PyTorch weights (%s), which go through torch.load; use safetensors", method, sign)})
 }
 
 // picklers are the callables whose result is a pickle made in-process.

@@ -62,11 +62,13 @@ func TestVerdicts(t *testing.T) {
 		`T.load("ckpt/last.pt", map_location="cpu", weights_only=False,)`: {"high", "high", ""},
 		`yaml.load(f, Loader=yaml.FullLoader)`:                            {"medium", "high", ""},
 		`yaml.load(f)`:                                                    {"high", "medium", ""},
-		`AutoModelForCausalLM.from_pretrained("acme-labs/falcon-ft", trust_remote_code=True,)`:             {"high", "high", "external:hf:acme-labs/falcon-ft"},
-		`load_dataset("acme-labs/tickets", trust_remote_code=True)`:                                        {"high", "high", "external:hf:acme-labs/tickets"},
-		`torch.hub.load("intel-isl/MiDaS:v3_1", "DPT_Large")`:                                              {"high", "high", "external:github:intel-isl/MiDaS"},
-		`AutoModelForCausalLM.from_pretrained("acme-labs/gpt-small", use_safetensors=False)`:               {"medium", "medium", "external:hf:acme-labs/gpt-small"},
-		`AutoModelForCausalLM.from_pretrained("acme-labs/falcon-ft", trust_remote_code=True, revision="3f`: {"medium", "high", "external:hf:acme-labs/falcon-ft"},
+		`AutoModelForCausalLM.from_pretrained("acme-labs/falcon-ft", trust_remote_code=True,)`:             {"high", "high", "external:hf://acme-labs/falcon-ft"},
+		`load_dataset("acme-labs/tickets", trust_remote_code=True)`:                                        {"high", "high", "external:hf://datasets/acme-labs/tickets"},
+		`torch.hub.load("intel-isl/MiDaS:v3_1", "DPT_Large")`:                                              {"high", "high", "external:github:intel-isl/midas"},
+		`AutoModelForCausalLM.from_pretrained("acme-labs/gpt-small", use_safetensors=False)`:               {"medium", "medium", "external:hf://acme-labs/gpt-small"},
+		`AutoModelForCausalLM.from_pretrained("acme-labs/falcon-ft", trust_remote_code=True, revision="3f`: {"medium", "high", "external:hf://acme-labs/falcon-ft"},
+		`pd.read_pickle("S3://Acme-Features/baseline.pkl")`:                                                {"high", "high", "data-store:s3://acme-features"},
+		`joblib.load("https://acmeml.blob.core.windows.net/calibration/iso.joblib")`:                       {"high", "high", "data-store:az://acmeml/calibration"},
 	}
 	seen := map[string]bool{}
 	for _, f := range res.Findings {
@@ -97,7 +99,7 @@ func TestVerdicts(t *testing.T) {
 	for _, a := range res.Assets {
 		assets[a.ID] = true
 	}
-	for _, id := range []string{"external:hf:acme-labs/falcon-ft", "external:hf:acme-labs/tickets", "external:hf:acme-labs/enc"} {
+	for _, id := range []string{"external:hf://acme-labs/falcon-ft", "external:hf://datasets/acme-labs/tickets", "external:hf://acme-labs/enc"} {
 		if !assets[id] {
 			t.Errorf("asset %s not recorded; have %v", id, assets)
 		}

@@ -3,6 +3,7 @@ package code
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,9 +54,24 @@ func TestHostileInputs(t *testing.T) {
 	write("longline.py", "import pickle\nx = ["+strings.Repeat("pickle.dumps(b), ", 200_000)+"]\n", "")
 	write("unterminated.py", "import torch\ns = '''never closed\n"+strings.Repeat("torch.load(p)\n", 1000), "")
 	write("fstring_bomb.py", "import torch\nx = f\""+strings.Repeat("{a:", 100_000)+"\"\ny = torch.load(p)  # want: code/torch-load-unsafe\n", "")
+	var uris strings.Builder
+	for i := range 20_000 {
+		fmt.Fprintf(&uris, "\"s3://bucket-%d/part.parquet\", ", i)
+	}
+	write("manyuris.py", "import pandas as pd\ndf = pd.read_parquet("+uris.String()+")\n", "")
 	start := time.Now()
-	analysistest.Run(t, dir, Analyzer)
+	res := analysistest.Run(t, dir, Analyzer)
 	if d := time.Since(start); d > 20*time.Second {
 		t.Errorf("hostile inputs took %v", d)
+	}
+	// One call naming 20,000 buckets records a bounded number of them.
+	n := 0
+	for _, a := range res.Assets {
+		if strings.HasPrefix(a.ID, "data-store:s3://bucket-") {
+			n++
+		}
+	}
+	if n == 0 || n > maxCallAssets {
+		t.Errorf("manyuris.py: %d data stores recorded, want 1 to %d", n, maxCallAssets)
 	}
 }

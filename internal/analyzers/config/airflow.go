@@ -1,13 +1,15 @@
 package config
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 
 	"github.com/mlsec/mlsec/internal/analysis"
-	"github.com/mlsec/mlsec/internal/mlcmd/envsecret"
+	"github.com/mlsec/mlsec/internal/analyzers/pyparse"
 	"github.com/mlsec/mlsec/internal/python"
 	"github.com/mlsec/mlsec/internal/rules"
+	"github.com/mlsec/mlsec/internal/secretlike"
 )
 
 // userTemplate matches Jinja expressions rendering values the DAG's
@@ -27,8 +29,11 @@ var envPair = regexp.MustCompile(`['"]([A-Za-z_][A-Za-z0-9_]*)['"]\s*:\s*['"]([^
 
 // runAirflow checks BashOperator calls in an Airflow DAG file.
 func runAirflow(p *analysis.Pass) error {
-	src := p.Content
-	m := python.Parse(src)
+	m, err := pyparse.Module(p)
+	if err != nil {
+		return err
+	}
+	src := m.Src
 	for i := range m.Calls {
 		if i%256 == 0 && p.Canceled() {
 			return p.Context.Err()
@@ -42,9 +47,9 @@ func runAirflow(p *analysis.Pass) error {
 		}
 		if a := c.Arg("env"); a != nil && a.End <= len(src) && a.Start < a.End {
 			for _, mm := range envPair.FindAllStringSubmatch(string(src[a.Start:a.End]), -1) {
-				if envsecret.Literal(mm[1], mm[2]) {
-					p.Reportf(rules.CredentialInCommand, p.Line(a.Line, a.Col), mm[1]+"="+envsecret.Mask(mm[2]),
-						"BashOperator env sets %s to a literal credential written in the DAG file", mm[1])
+				if secretlike.Literal(mm[1], mm[2]) {
+					p.Report(analysis.Diagnostic{Rule: rules.CredentialInCommand, Location: p.Line(a.Line, a.Col), Evidence: mm[1] + "=" + secretlike.Mask(mm[2]),
+						Message: fmt.Sprintf("BashOperator env sets %s to a literal credential written in the DAG file", mm[1])})
 				}
 			}
 		}
@@ -68,19 +73,19 @@ func checkBashCommand(p *analysis.Pass, src []byte, a *python.Arg) {
 	raw := string(src[a.Start:a.End])
 	loc := p.Line(a.Line, a.Col)
 	if m := userTemplate.FindString(raw); m != "" && !strings.Contains(m, "quote") {
-		p.Reportf(rules.AirflowCommandInjection, loc, m,
-			"bash_command renders %s unquoted into the shell command: whoever triggers the DAG can run commands on the worker", m)
+		p.Report(analysis.Diagnostic{Rule: rules.AirflowCommandInjection, Location: loc, Evidence: m,
+			Message: fmt.Sprintf("bash_command renders %s unquoted into the shell command: whoever triggers the DAG can run commands on the worker", m)})
 	}
 	if m := variableGet.FindStringSubmatch(raw); m != nil {
-		p.Reportf(rules.CredentialInCommand, loc, m[0],
-			"bash_command inlines Variable %q into the command text, where it shows in the rendered template and logs", m[1])
+		p.Report(analysis.Diagnostic{Rule: rules.CredentialInCommand, Location: loc, Evidence: m[0],
+			Message: fmt.Sprintf("bash_command inlines Variable %q into the command text, where it shows in the rendered template and logs", m[1])})
 		return
 	}
 	if m := secretTemplate.FindStringSubmatch(raw); m != nil {
 		name := m[2] + m[3]
-		if strings.HasPrefix(m[1], "conn.") || envsecret.Name(name) {
-			p.Reportf(rules.CredentialInCommand, loc, m[0],
-				"bash_command renders a secret (%s) into the command text, where it shows in the rendered template and logs", strings.TrimSpace(m[1]))
+		if strings.HasPrefix(m[1], "conn.") || secretlike.SecretName(name) {
+			p.Report(analysis.Diagnostic{Rule: rules.CredentialInCommand, Location: loc, Evidence: m[0],
+				Message: fmt.Sprintf("bash_command renders a secret (%s) into the command text, where it shows in the rendered template and logs", strings.TrimSpace(m[1]))})
 			return
 		}
 	}
@@ -90,8 +95,9 @@ func checkBashCommand(p *analysis.Pass, src []byte, a *python.Arg) {
 	for _, w := range strings.Fields(a.Value) {
 		name, val, ok := strings.Cut(w, "=")
 		val = strings.Trim(val, `"'`)
-		if envsecret.Token(strings.Trim(w, `"'`)) || ok && strings.TrimLeft(name, "-") != "" && envsecret.Literal(strings.TrimLeft(name, "-"), val) {
-			p.Reportf(rules.CredentialInCommand, loc, w, "bash_command carries a literal credential written in the DAG file")
+		if secretlike.Token(strings.Trim(w, `"'`)) || ok && strings.TrimLeft(name, "-") != "" && secretlike.Literal(strings.TrimLeft(name, "-"), val) {
+			p.Report(analysis.Diagnostic{Rule: rules.CredentialInCommand, Location: loc, Evidence: w,
+				Message: "bash_command carries a literal credential written in the DAG file"})
 			return
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 
 	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/analyzers/pyparse"
 	"github.com/mlsec/mlsec/internal/mlcmd"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/rules"
@@ -27,7 +28,9 @@ var Analyzer = &analysis.Analyzer{
 		rules.DVCRemoteCredential, rules.InsecureDataRemote, rules.RemoteCodeExec,
 		rules.AirflowCommandInjection, rules.CredentialInCommand,
 	}, mlcmd.Rules...),
-	Run: run,
+	// Airflow DAGs are read from the parse pyparse shares with the code analyzer.
+	Requires: []*analysis.Analyzer{pyparse.Analyzer},
+	Run:      run,
 }
 
 func run(p *analysis.Pass) error {
@@ -44,7 +47,7 @@ func run(p *analysis.Pass) error {
 		return runShell(p)
 	case source.TorchServeConfig:
 		for _, m := range mlcmd.TorchServeProperties(string(p.Content)) {
-			m.Report(p, p.Line(m.Line, m.Col))
+			p.Report(m.Diagnostic(p.Line(m.Line, m.Col)))
 		}
 		return nil
 	case source.Python:
@@ -64,7 +67,7 @@ func runShell(p *analysis.Pass) error {
 		return fmt.Errorf("invalid shell script: %v", err)
 	}
 	for _, m := range ms {
-		m.Report(p, p.Line(m.Line, m.Col))
+		p.Report(m.Diagnostic(p.Line(m.Line, m.Col)))
 	}
 	return nil
 }

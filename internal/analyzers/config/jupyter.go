@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/mlsec/mlsec/internal/analysis"
-	"github.com/mlsec/mlsec/internal/mlcmd"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/rules"
 )
@@ -169,17 +168,17 @@ func checkJupyter(p *analysis.Pass, t map[string]setting) {
 		}
 	}
 	if tokSet && tok.literal && tok.value == "" && !pwSet {
-		m := mlcmd.Match{Rule: rules.JupyterNoAuth, Severity: rule.High, Evidence: tok.text,
+		d := analysis.Diagnostic{Rule: rules.JupyterNoAuth, Location: p.Line(tok.line, 1), Evidence: tok.text,
 			Message: "Jupyter token is empty and no password is set: anyone reaching it can run code"}
 		if all {
-			m.Severity = rule.Critical
-			m.Message = "Jupyter token is empty, no password is set and it listens on all interfaces: anyone on the network can run code"
+			d.Severity, d.SeverityReason = rule.Critical, "the server also listens on all interfaces"
+			d.Message = "Jupyter token is empty, no password is set and it listens on all interfaces: anyone on the network can run code"
 		}
-		m.Report(p, p.Line(tok.line, 1))
+		p.Report(d)
 	}
 	insecure := func(name, why string, bad func(v string) bool) {
 		if s, ok := t[name]; ok && s.literal && bad(s.value) {
-			mlcmd.Match{Rule: rules.JupyterInsecureOption, Severity: rule.Medium, Evidence: s.text, Message: "Jupyter " + why}.Report(p, p.Line(s.line, 1))
+			p.Report(analysis.Diagnostic{Rule: rules.JupyterInsecureOption, Location: p.Line(s.line, 1), Evidence: s.text, Message: "Jupyter " + why})
 		}
 	}
 	isTrue := func(v string) bool { return v == "True" }

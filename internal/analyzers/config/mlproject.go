@@ -4,6 +4,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/asset"
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/yamlutil"
@@ -18,9 +19,10 @@ func runMLproject(p *analysis.Pass) error {
 	for _, doc := range docs {
 		name := yamlutil.Str(yamlutil.Get(doc, "name"))
 		yamlutil.Pairs(yamlutil.Get(doc, "entry_points"), func(k, v *yaml.Node) {
-			id := finding.AssetID(finding.AssetPipelineStep, "mlproject:"+name+"/"+k.Value)
-			p.AddAsset(finding.Asset{ID: id, Kind: finding.AssetPipelineStep, Name: "mlproject:" + name + "/" + k.Value, Location: p.Line(k.Line, k.Column)})
-			checkCommand(p, yamlutil.Get(v, "command"), rules.RemoteCodeExec, "entry point "+k.Value)
+			step := asset.New(finding.AssetPipelineStep, "mlproject:"+name+"/"+k.Value)
+			step.Locations = []finding.Location{p.Line(k.Line, k.Column)}
+			p.AddAsset(step)
+			checkCommand(p, yamlutil.Get(v, "command"), rules.RemoteCodeExec, "entry point "+k.Value, step.ID)
 		})
 	}
 	return nil

@@ -8,11 +8,12 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/asset"
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/mlcmd"
-	"github.com/mlsec/mlsec/internal/mlcmd/envsecret"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/rules"
+	"github.com/mlsec/mlsec/internal/secretlike"
 	"github.com/mlsec/mlsec/internal/yamlutil"
 )
 
@@ -21,6 +22,9 @@ type service struct {
 	name      string
 	node      *yaml.Node // the service's key, for its line
 	image     string
+	imageNode *yaml.Node
+	build     bool     // built from a Dockerfile: image names the result, nothing is pulled
+	id        string   // the service's asset ID, "" when it has none
 	argv      []string // entrypoint + command, for recognising the service
 	entry     *yaml.Node
 	command   *yaml.Node
@@ -55,6 +59,7 @@ func runCompose(p *analysis.Pass) error {
 	if err != nil {
 		return err
 	}
+	var ps pins
 	for _, doc := range docs {
 		services := yamlutil.Get(doc, "services")
 		var count int
@@ -62,17 +67,19 @@ func runCompose(p *analysis.Pass) error {
 			if count++; count%64 == 0 && p.Canceled() {
 				return
 			}
-			checkService(p, readService(k, v))
+			checkService(p, readService(k, v), &ps)
 		})
 		if p.Canceled() {
 			return p.Context.Err()
 		}
 	}
+	ps.report(p)
 	return nil
 }
 
 func readService(k, v *yaml.Node) *service {
-	s := &service{name: k.Value, node: k, image: yamlutil.Str(yamlutil.Get(v, "image"))}
+	s := &service{name: k.Value, node: k, imageNode: yamlutil.Get(v, "image"), build: yamlutil.Get(v, "build") != nil}
+	s.image = strings.TrimSpace(yamlutil.Str(s.imageNode))
 	s.entry, s.command = yamlutil.Get(v, "entrypoint"), yamlutil.Get(v, "command")
 	s.argv = append(commandWords(s.entry), commandWords(s.command)...)
 	if yamlutil.Str(yamlutil.Get(v, "network_mode")) == "host" {
@@ -190,25 +197,69 @@ var kindNames = map[mlKind]string{
 	databaseService: "database", torchserveService: "TorchServe",
 }
 
-func checkService(p *analysis.Pass, s *service) {
+// servingKinds are the services that serve or train models, for the
+// severity of a moving image tag.
+var servingKinds = map[mlKind]string{
+	mlflowService: "an MLflow server", rayService: "a Ray cluster", torchserveService: "a TorchServe model server",
+	appService: "a Gradio/Streamlit model app",
+}
+
+func checkService(p *analysis.Pass, s *service, ps *pins) {
 	kind := classify(s)
 	cmdMatches := checkCommands(p, s)
 	exposed := len(s.published) > 0
 
+	imageID := ""
+	if s.imageNode != nil && !strings.Contains(s.image, "$") {
+		imageID = imageAsset(p, s.image, p.Line(s.imageNode.Line, s.imageNode.Column))
+	}
 	if kind != otherService {
-		id := finding.AssetID(finding.AssetEndpoint, "compose:"+s.name)
-		a := finding.Asset{ID: id, Kind: finding.AssetEndpoint, Name: "compose:" + s.name, Location: p.Line(s.node.Line, s.node.Column),
-			Attrs: map[string]string{"service": kindNames[kind], "image": s.image, "published": strconv.FormatBool(exposed)}}
+		a := asset.New(finding.AssetEndpoint, "compose:"+s.name)
 		if kind == minioService || kind == databaseService {
-			a.ID, a.Kind = finding.AssetID(finding.AssetDataStore, "compose:"+s.name), finding.AssetDataStore
+			a = asset.New(finding.AssetDataStore, "compose:"+s.name)
 		}
+		a.Locations = []finding.Location{p.Line(s.node.Line, s.node.Column)}
+		a.Attrs = map[string]string{"service": kindNames[kind], "image": s.image, "published": strconv.FormatBool(exposed)}
 		p.AddAsset(a)
+		s.id = a.ID
+		if imageID != "" {
+			p.AddEdge(finding.Edge{From: s.id, To: imageID, Kind: finding.EdgeDeploys})
+		}
+	}
+	if s.imageNode != nil && !s.build && !strings.Contains(s.image, "$") {
+		checkImagePin(p, s, kind, imageID, ps)
 	}
 
 	if exposed {
 		checkExposure(p, s, kind, cmdMatches)
 	}
 	checkEnv(p, s, kind, exposed)
+}
+
+// checkImagePin notes a service image that follows a moving tag (latest or
+// none). A fixed tag is left alone in compose files, unlike in Dockerfiles
+// and manifests: they mostly describe local stacks of third-party services,
+// where a digest on every image is noise; a moving tag changes what runs on
+// every pull. A reference filled in by ${VAR} is not judged.
+func checkImagePin(p *analysis.Pass, s *service, kind mlKind, imageID string, ps *pins) {
+	img := parseImage(s.image)
+	if !img.moving() {
+		return
+	}
+	site := pinSite{loc: p.Line(s.imageNode.Line, s.imageNode.Column), evidence: "image: " + s.image,
+		message: fmt.Sprintf("service %q uses image %s, which follows a moving tag (%s) and has no digest", s.name, s.image, img.tagText()),
+		related: fmt.Sprintf("service %q uses the same image", s.name)}
+	switch {
+	case servingKinds[kind] != "":
+		site.role = fmt.Sprintf("the image of service %q, %s", s.name, servingKinds[kind])
+	case mlBase(img) != "":
+		site.role = mlBase(img)
+	default:
+		if what := mlCommand(s.argv); what != "" {
+			site.role = fmt.Sprintf("the image of service %q, which starts %s", s.name, what)
+		}
+	}
+	ps.add(img, imageID, site)
 }
 
 // checkCommands runs mlcmd on the service's entrypoint and command.
@@ -236,7 +287,7 @@ func checkCommands(p *analysis.Pass, s *service) []mlcmd.Match {
 			if m.Arg >= 0 && m.Arg < len(items) {
 				at = items[m.Arg]
 			}
-			m.Report(p, p.Line(at.Line, at.Column))
+			p.Report(m.Diagnostic(p.Line(at.Line, at.Column)))
 			all = append(all, m)
 		}
 	}
@@ -260,7 +311,7 @@ func checkScalar(p *analysis.Pass, n *yaml.Node) []mlcmd.Match {
 			line += m.Line - 1
 			col = 0
 		}
-		m.Report(p, p.Line(line, col))
+		p.Report(m.Diagnostic(p.Line(line, col)))
 		out = append(out, m.Match)
 	}
 	return out
@@ -270,39 +321,51 @@ func checkExposure(p *analysis.Pass, s *service, kind mlKind, cmd []mlcmd.Match)
 	port := s.published[0]
 	ev := "ports: " + portText(port)
 	loc := p.Line(port.Line, port.Column)
-	report := func(sev rule.Severity, msg string) {
-		p.ReportFinding(finding.Finding{Rule: rules.ServicePublished, Severity: sev, Confidence: rules.ServicePublished.Confidence,
-			Location: loc, Evidence: ev, Message: msg})
+	report := func(msg string, sev rule.Severity, why string) {
+		p.Report(analysis.Diagnostic{Rule: rules.ServicePublished, Location: loc, Evidence: ev, Message: msg,
+			Severity: sev, SeverityReason: why, Assets: serviceAssets(s)})
 	}
 	cmdline := strings.Join(s.argv, " ")
 	switch kind {
 	case mlflowService:
 		if !strings.Contains(cmdline, "basic-auth") {
-			report(rule.High, fmt.Sprintf("MLflow service %q is published on all interfaces without authentication (no --app-name basic-auth)", s.name))
+			report(fmt.Sprintf("MLflow service %q is published on all interfaces without authentication (no --app-name basic-auth)", s.name), 0, "")
 		}
 	case rayService:
-		report(rule.Critical, fmt.Sprintf("Ray service %q is published on all interfaces: its dashboard job API runs any command without authentication", s.name))
+		report(fmt.Sprintf("Ray service %q is published on all interfaces: its dashboard job API runs any command without authentication", s.name),
+			rule.Critical, "Ray's job API runs any command for whoever reaches it")
 	case jupyterService:
 		for _, m := range cmd {
 			if m.Rule == rules.JupyterNoAuth {
-				report(rule.Critical, fmt.Sprintf("Jupyter service %q is published on all interfaces and its token was emptied, so anyone who reaches it can run code", s.name))
+				report(fmt.Sprintf("Jupyter service %q is published on all interfaces and its token was emptied, so anyone who reaches it can run code", s.name),
+					rule.Critical, "the Jupyter token is emptied, so the published server runs code for anyone")
 				return
 			}
 		}
 	case tensorboardService:
-		report(rule.High, fmt.Sprintf("TensorBoard service %q is published on all interfaces without authentication", s.name))
+		report(fmt.Sprintf("TensorBoard service %q is published on all interfaces without authentication", s.name), 0, "")
 	case labelStudioService:
 		for _, e := range s.env {
 			if e.name == "LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK" && strings.EqualFold(e.value, "true") {
 				return
 			}
 		}
-		report(rule.High, fmt.Sprintf("Label Studio service %q is published on all interfaces with open sign-up: anyone can create an account and edit annotations", s.name))
+		report(fmt.Sprintf("Label Studio service %q is published on all interfaces with open sign-up: anyone can create an account and edit annotations", s.name), 0, "")
 	case appService:
-		report(rule.Medium, fmt.Sprintf("app service %q is published on all interfaces; make sure the app itself authenticates users", s.name))
+		report(fmt.Sprintf("app service %q is published on all interfaces; make sure the app itself authenticates users", s.name),
+			rule.Medium, "a Gradio or Streamlit app is meant to be reached; whether it authenticates lies in its code")
 	case torchserveService:
 		checkTorchServeExposure(p, s)
 	}
+}
+
+// serviceAssets is the service's asset ID as a finding's list, nil when it
+// has none.
+func serviceAssets(s *service) []string {
+	if s.id == "" {
+		return nil
+	}
+	return []string{s.id}
 }
 
 // checkTorchServeExposure reports a TorchServe service that publishes its
@@ -315,16 +378,19 @@ func checkTorchServeExposure(p *analysis.Pass, s *service) {
 		if target != "8081" && target != "7071" {
 			continue
 		}
-		sev, why := rule.High, "anyone who reaches it can register a model, whose handler is code, unless token authorization (TorchServe 0.11+) is on"
+		d := analysis.Diagnostic{Rule: rules.ServicePublished, Location: p.Line(port.Line, port.Column), Evidence: "ports: " + portText(port),
+			Assets: serviceAssets(s)}
+		why := "anyone who reaches it can register a model, whose handler is code, unless token authorization (TorchServe 0.11+) is on"
 		cmdline := strings.Join(s.argv, " ")
 		if strings.Contains(cmdline, "--disable-token-auth") {
-			sev, why = rule.Critical, "token authorization is disabled, so anyone who reaches it can register a model and run its handler code"
+			why = "token authorization is disabled, so anyone who reaches it can register a model and run its handler code"
+			d.Severity, d.SeverityReason = rule.Critical, "TorchServe token authorization is disabled"
 		} else if v, ok := torchserveVersion(s.image); ok && v < 11 {
-			sev, why = rule.Critical, "this TorchServe version has no authentication and registers models from any URL (ShellTorch, CVE-2023-43654)"
+			why = "this TorchServe version has no authentication and registers models from any URL (ShellTorch, CVE-2023-43654)"
+			d.Severity, d.SeverityReason = rule.Critical, "TorchServe before 0.11 has no authentication on its management API"
 		}
-		p.ReportFinding(finding.Finding{Rule: rules.ServicePublished, Severity: sev, Confidence: rules.ServicePublished.Confidence,
-			Location: p.Line(port.Line, port.Column), Evidence: "ports: " + portText(port),
-			Message: fmt.Sprintf("TorchServe service %q publishes its management API (port %s) on all interfaces: %s", s.name, target, why)})
+		d.Message = fmt.Sprintf("TorchServe service %q publishes its management API (port %s) on all interfaces: %s", s.name, target, why)
+		p.Report(d)
 		return
 	}
 }
@@ -382,22 +448,25 @@ func portText(n *yaml.Node) string {
 var minioSecretVars = []string{"MINIO_ROOT_PASSWORD", "MINIO_SECRET_KEY", "MINIO_ROOT_PASSWORD_FILE", "MINIO_SECRET_KEY_FILE"}
 
 func checkEnv(p *analysis.Pass, s *service, kind mlKind, exposed bool) {
-	sev := rule.High
-	suffix := ""
+	// A default login on a published service is open to anyone who
+	// reaches the host, not only to those who read the compose file.
+	var sev rule.Severity
+	suffix, why := "", ""
 	if exposed {
-		sev, suffix = rule.Critical, "; the service is also published on all interfaces"
+		sev, suffix, why = rule.Critical, "; the service is also published on all interfaces", "the service is published on all interfaces"
 	}
 	for _, e := range s.env {
 		val := interpolationDefault(e.value)
 		loc := p.Line(e.node.Line, e.node.Column)
-		pw, inURL := envsecret.URLPassword(val)
+		pw, inURL := secretlike.URLPassword(val)
 		switch {
-		case envsecret.Name(e.name) && envsecret.Weak(val), inURL && envsecret.Weak(pw):
-			p.ReportFinding(finding.Finding{Rule: rules.DefaultCredentials, Severity: sev, Confidence: rules.DefaultCredentials.Confidence,
-				Location: loc, Evidence: e.name + "=" + envsecret.Mask(val),
+		case secretlike.SecretName(e.name) && secretlike.Weak(val), inURL && secretlike.Weak(pw):
+			p.Report(analysis.Diagnostic{Rule: rules.DefaultCredentials, Location: loc, Evidence: e.name + "=" + secretlike.Mask(val),
+				Severity: sev, SeverityReason: why, Assets: serviceAssets(s),
 				Message: fmt.Sprintf("service %q sets %s to a well-known default password%s", s.name, e.name, suffix)})
-		case envsecret.Literal(e.name, val):
-			p.Reportf(rules.CredentialInEnv, loc, e.name+"="+envsecret.Mask(val), "service %q has a literal credential in %s, committed with the compose file", s.name, e.name)
+		case secretlike.Literal(e.name, val):
+			p.Report(analysis.Diagnostic{Rule: rules.CredentialInEnv, Location: loc, Evidence: e.name + "=" + secretlike.Mask(val), Assets: serviceAssets(s),
+				Message: fmt.Sprintf("service %q has a literal credential in %s, committed with the compose file", s.name, e.name)})
 		}
 	}
 	if kind == minioService && !s.envFile {
@@ -408,8 +477,8 @@ func checkEnv(p *analysis.Pass, s *service, kind mlKind, exposed bool) {
 				}
 			}
 		}
-		p.ReportFinding(finding.Finding{Rule: rules.DefaultCredentials, Severity: sev, Confidence: rules.DefaultCredentials.Confidence,
-			Location: p.Line(s.node.Line, s.node.Column), Evidence: "image: " + s.image,
+		p.Report(analysis.Diagnostic{Rule: rules.DefaultCredentials, Location: p.Line(s.node.Line, s.node.Column), Evidence: "image: " + s.image,
+			Severity: sev, SeverityReason: why, Assets: serviceAssets(s),
 			Message: fmt.Sprintf("MinIO service %q sets no root password, so it runs with minioadmin:minioadmin%s", s.name, suffix)})
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mlsec/mlsec/internal/analysistest"
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 )
 
 func TestErr(t *testing.T) { analysistest.Run(t, "testdata/err", Analyzer) }
@@ -50,5 +51,33 @@ func TestTorchServeSeverity(t *testing.T) {
 	}
 	if len(want) > 0 {
 		t.Errorf("missing findings at %v", want)
+	}
+}
+
+// TestSharedImageOneFinding checks that an image used by several compose
+// services is one finding whose other uses are related locations, and that
+// a raised severity says why.
+func TestSharedImageOneFinding(t *testing.T) {
+	res := analysistest.Run(t, "testdata/err", Analyzer)
+	var shared, raised bool
+	for _, f := range res.Findings {
+		if filepath.Base(f.Location.Path) != "shared-image-compose.yaml" || f.RuleID != rules.ImageNotPinned.ID {
+			continue
+		}
+		switch f.Location.Line {
+		case 6:
+			shared = true
+			if len(f.Related) != 1 || f.Related[0].Location.Line != 9 || !strings.Contains(f.Related[0].Message, `"worker-b"`) {
+				t.Errorf("shared image: related %+v, want worker-b at line 9", f.Related)
+			}
+		case 12:
+			raised = true
+			if !strings.Contains(f.SeverityReason, "vLLM") {
+				t.Errorf("vLLM image: severity reason %q does not name the server", f.SeverityReason)
+			}
+		}
+	}
+	if !shared || !raised {
+		t.Errorf("findings missing: shared %v, raised %v", shared, raised)
 	}
 }

@@ -9,17 +9,16 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 
 	"github.com/mlsec/mlsec/internal/analysis"
-	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/mlcmd"
-	"github.com/mlsec/mlsec/internal/mlcmd/envsecret"
-	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/rules"
+	"github.com/mlsec/mlsec/internal/secretlike"
 )
 
 // stage is one FROM … section of a Dockerfile.
 type stage struct {
 	name     string
 	image    string // as resolved, "" when it names an earlier stage
+	imageID  string // the image's asset ID, "" when none
 	parent   *stage // the earlier stage it builds on
 	fromLine int
 	user     string // last USER, "" when none in this stage
@@ -60,14 +59,15 @@ func (s *stage) effectiveUser() (user string, line int, set bool) {
 	return "", 0, false
 }
 
-// rootImage is the external image at the bottom of the stage chain.
-func (s *stage) rootImage() string {
+// root is the stage at the bottom of the chain, which names an external
+// image; nil when there is none.
+func (s *stage) root() *stage {
 	for st, guard := s, 0; st != nil && guard < 128; st, guard = st.parent, guard+1 {
 		if st.image != "" {
-			return st.image
+			return st
 		}
 	}
-	return ""
+	return nil
 }
 
 func runDockerfile(p *analysis.Pass) error {
@@ -150,9 +150,11 @@ func (d *dockerfile) from(n *parser.Node) {
 	ref := d.expand(words[0])
 	if parent, ok := d.stages[strings.ToLower(ref)]; ok {
 		st.parent = parent
-	} else {
+	} else if ref != "" {
 		st.image = ref
-		d.checkBase(n, ref)
+		if !strings.EqualFold(ref, "scratch") {
+			st.imageID = imageAsset(d.pass, ref, d.pass.Line(n.StartLine, 1))
+		}
 	}
 	if st.name != "" {
 		d.stages[st.name] = st
@@ -205,25 +207,38 @@ func (d *dockerfile) expand(s string) string {
 	return b.String()
 }
 
-// checkBase reports a base image that is not pinned by digest.
-func (d *dockerfile) checkBase(n *parser.Node, ref string) {
-	if ref == "" || strings.EqualFold(ref, "scratch") || strings.Contains(ref, "@sha256:") {
-		return
+// checkBases reports the base images not pinned by digest, once per image.
+// A moving tag is raised when the image trains or serves models: a known
+// ML base image, or the base of a final stage that starts an ML server or
+// a training job.
+func (d *dockerfile) checkBases(last *stage) {
+	starts, startRoot := "", last.root()
+	if startRoot != nil {
+		entry, _ := words(last.entry)
+		cmd, _ := words(last.cmd)
+		starts = mlCommand(append(append([]string{}, entry...), cmd...))
 	}
-	name := ref
-	if i := strings.LastIndexByte(name, '/'); i >= 0 {
-		name = name[i+1:]
+	var ps pins
+	for _, st := range d.all {
+		if st.image == "" {
+			continue
+		}
+		img := parseImage(st.image)
+		site := pinSite{loc: d.pass.Line(st.fromLine, 1), evidence: "FROM " + st.image, related: "the same base image in another FROM"}
+		if img.moving() {
+			site.message = fmt.Sprintf("base image %s follows a moving tag (%s) and has no digest", st.image, img.tagText())
+		} else {
+			site.message = fmt.Sprintf("base image %s is pinned by tag only, not by digest", st.image)
+		}
+		switch {
+		case mlBase(img) != "":
+			site.role = mlBase(img)
+		case st == startRoot && starts != "":
+			site.role = "the base of a final stage that starts " + starts
+		}
+		ps.add(img, st.imageID, site)
 	}
-	_, tag, hasTag := strings.Cut(name, ":")
-	if !hasTag || tag == "latest" {
-		d.pass.ReportFinding(finding.Finding{
-			Rule: rules.ImageNotPinned, Severity: rule.Medium, Confidence: rules.ImageNotPinned.Confidence,
-			Location: d.pass.Line(n.StartLine, 1), Evidence: "FROM " + ref,
-			Message: "base image " + ref + " follows a moving tag (latest or none) and has no digest",
-		})
-		return
-	}
-	d.pass.Reportf(rules.ImageNotPinned, d.pass.Line(n.StartLine, 1), "FROM "+ref, "base image %s is pinned by tag only, not by digest", ref)
+	ps.report(d.pass)
 }
 
 func (d *dockerfile) arg(n *parser.Node) {
@@ -236,9 +251,9 @@ func (d *dockerfile) arg(n *parser.Node) {
 		if d.cur != nil && hasDefault {
 			d.cur.set(name, val)
 		}
-		if hasDefault && envsecret.Literal(name, val) {
-			d.pass.Reportf(rules.CredentialInEnv, d.pass.Line(n.StartLine, 1), "ARG "+name+"="+envsecret.Mask(val),
-				"build argument %s has a secret default value; build arguments are recorded in the image history", name)
+		if hasDefault && secretlike.Literal(name, val) {
+			d.pass.Report(analysis.Diagnostic{Rule: rules.CredentialInEnv, Location: d.pass.Line(n.StartLine, 1), Evidence: "ARG " + name + "=" + secretlike.Mask(val),
+				Message: "build argument " + name + " has a secret default value; build arguments are recorded in the image history"})
 		}
 	}
 }
@@ -250,17 +265,24 @@ func (d *dockerfile) env(n *parser.Node) {
 		if d.cur != nil {
 			d.cur.set(name, val)
 		}
+		loc := d.pass.Line(n.StartLine, 1)
+		var assets []string
+		if name == "PIP_INDEX_URL" || name == "PIP_EXTRA_INDEX_URL" {
+			if id := indexAsset(d.pass, val, name, loc); id != "" {
+				assets = []string{id}
+			}
+		}
 		switch {
-		case envsecret.Literal(name, val):
-			d.pass.Reportf(rules.CredentialInEnv, d.pass.Line(n.StartLine, 1), "ENV "+name+"="+envsecret.Mask(val),
-				"ENV %s holds a literal credential, stored in the image configuration", name)
+		case secretlike.Literal(name, val):
+			d.pass.Report(analysis.Diagnostic{Rule: rules.CredentialInEnv, Location: loc, Evidence: "ENV " + name + "=" + secretlike.Mask(val),
+				Message: "ENV " + name + " holds a literal credential, stored in the image configuration"})
 		case name == "PIP_TRUSTED_HOST" && val != "",
 			(name == "PIP_INDEX_URL" || name == "PIP_EXTRA_INDEX_URL") && strings.HasPrefix(val, "http://"):
-			d.pass.Reportf(rules.InsecureIndex, d.pass.Line(n.StartLine, 1), "ENV "+name+"="+val,
-				"ENV %s makes pip fetch packages without TLS verification", name)
+			d.pass.Report(analysis.Diagnostic{Rule: rules.InsecureIndex, Location: loc, Evidence: "ENV " + name + "=" + val, Assets: assets,
+				Message: "ENV " + name + " makes pip fetch packages without TLS verification"})
 		case name == "PIP_EXTRA_INDEX_URL" && val != "":
-			d.pass.Reportf(rules.ExtraIndexURL, d.pass.Line(n.StartLine, 1), "ENV "+name+"="+val,
-				"ENV PIP_EXTRA_INDEX_URL makes pip resolve packages from a second index, %s: a public package of the same name can win", val)
+			d.pass.Report(analysis.Diagnostic{Rule: rules.ExtraIndexURL, Location: loc, Evidence: "ENV " + name + "=" + val, Assets: assets,
+				Message: "ENV PIP_EXTRA_INDEX_URL makes pip resolve packages from a second index, " + val + ": a public package of the same name can win"})
 		}
 		if k.Next.Next == nil {
 			break
@@ -290,7 +312,8 @@ func (d *dockerfile) add(n *parser.Node) {
 	}
 	for _, s := range srcs[:len(srcs)-1] {
 		if strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") {
-			d.pass.Reportf(rules.RemoteAddNoChecksum, d.pass.Line(n.StartLine, 1), "ADD "+s, "ADD fetches %s at build time without --checksum", s)
+			d.pass.Report(analysis.Diagnostic{Rule: rules.RemoteAddNoChecksum, Location: d.pass.Line(n.StartLine, 1), Evidence: "ADD " + s,
+				Message: "ADD fetches " + s + " at build time without --checksum"})
 		}
 	}
 }
@@ -302,6 +325,7 @@ func (d *dockerfile) finish() {
 		return
 	}
 	last := d.all[len(d.all)-1]
+	d.checkBases(last)
 	d.checkUser(last)
 	d.checkStart(last)
 }
@@ -313,23 +337,31 @@ var nonRootImages = []string{"jupyter/", "quay.io/jupyter/", ":nonroot", "-nonro
 	"rayproject/ray", "pytorch/torchserve", "kubeflownotebookswg/"}
 
 func (d *dockerfile) checkUser(st *stage) {
+	var assets []string
+	root := st.root()
+	if root != nil && root.imageID != "" {
+		// The image the final stage is built on: it decides the user when
+		// the Dockerfile does not.
+		assets = []string{root.imageID}
+	}
 	user, line, set := st.effectiveUser()
 	if !set {
-		img := st.rootImage()
+		if root == nil || strings.EqualFold(root.image, "scratch") {
+			return
+		}
 		for _, p := range nonRootImages {
-			if strings.Contains(img, p) {
+			if strings.Contains(root.image, p) {
 				return
 			}
 		}
-		if img == "" || strings.EqualFold(img, "scratch") {
-			return
-		}
-		d.pass.Reportf(rules.RunsAsRoot, d.pass.Line(st.fromLine, 1), "FROM "+img, "the final stage sets no USER, so it runs as root")
+		d.pass.Report(analysis.Diagnostic{Rule: rules.RunsAsRoot, Location: d.pass.Line(st.fromLine, 1), Evidence: "FROM " + root.image, Assets: assets,
+			Message: "the final stage sets no USER, so it runs as root"})
 		return
 	}
 	u, _, _ := strings.Cut(user, ":")
 	if u == "root" || u == "0" {
-		d.pass.Reportf(rules.RunsAsRoot, d.pass.Line(line, 1), "USER "+user, "the final stage switches to USER %s", user)
+		d.pass.Report(analysis.Diagnostic{Rule: rules.RunsAsRoot, Location: d.pass.Line(line, 1), Evidence: "USER " + user, Assets: assets,
+			Message: "the final stage switches to USER " + user})
 	}
 }
 
@@ -348,17 +380,17 @@ func (d *dockerfile) checkStart(st *stage) {
 			if m.Arg >= len(entry) {
 				n = st.cmd
 			}
-			m.Report(d.pass, d.pass.Line(n.StartLine, 1))
+			d.pass.Report(m.Diagnostic(d.pass.Line(n.StartLine, 1)))
 		}
 	case st.entry != nil:
 		for _, m := range mlcmd.Check(entry) {
-			m.Report(d.pass, d.pass.Line(st.entry.StartLine, 1))
+			d.pass.Report(m.Diagnostic(d.pass.Line(st.entry.StartLine, 1)))
 		}
 	case st.cmd != nil && cmdShell:
 		d.checkShellForm(st.cmd)
 	case st.cmd != nil:
 		for _, m := range mlcmd.Check(cmd) {
-			m.Report(d.pass, d.pass.Line(st.cmd.StartLine, 1))
+			d.pass.Report(m.Diagnostic(d.pass.Line(st.cmd.StartLine, 1)))
 		}
 	}
 }
@@ -386,6 +418,6 @@ func (d *dockerfile) checkShellForm(n *parser.Node) {
 		return
 	}
 	for _, m := range mlcmd.CheckShell(sc.text) {
-		m.Report(d.pass, sc.loc(d.pass, m.Line, m.Col))
+		d.pass.Report(m.Diagnostic(sc.loc(d.pass, m.Line, m.Col)))
 	}
 }

@@ -112,20 +112,27 @@ func (d *dockerfile) checkRun(f *syntax.File, sc *script, depth int) {
 	p := d.pass
 	at := func(pos syntax.Pos) finding.Location { return sc.loc(p, int(pos.Line()), int(pos.Col())) }
 	for _, h := range shellrisk.RemoteExec(f) {
-		p.Reportf(rules.RemoteCodeExec, at(h.Pos), h.Evidence, "RUN: %s", h.What)
+		p.Report(analysis.Diagnostic{Rule: rules.RemoteCodeExec, Location: at(h.Pos), Evidence: h.Evidence, Message: "RUN: " + h.What})
 	}
 	for _, h := range shellrisk.DownloadThenRun(f) {
-		p.Reportf(rules.RemoteCodeExec, at(h.Pos), h.Evidence, "RUN: %s, without a checksum", h.What)
+		p.Report(analysis.Diagnostic{Rule: rules.RemoteCodeExec, Location: at(h.Pos), Evidence: h.Evidence, Message: "RUN: " + h.What + ", without a checksum"})
 	}
 	for _, h := range shellrisk.PipIndexes(f) {
 		r := rules.ExtraIndexURL
 		if h.Insecure {
 			r = rules.InsecureIndex
 		}
-		p.Reportf(r, at(h.Pos), h.Evidence, "RUN: %s", h.What)
+		diag := analysis.Diagnostic{Rule: r, Location: at(h.Pos), Evidence: h.Evidence, Message: "RUN: " + h.What}
+		// The evidence is the pip option and its value as written.
+		if opt, val, _ := strings.Cut(h.Evidence, " "); opt != "--trusted-host" {
+			if id := indexAsset(p, val, "pip "+opt, diag.Location); id != "" {
+				diag.Assets = []string{id}
+			}
+		}
+		p.Report(diag)
 	}
 	for _, h := range shellrisk.ModelDownloadsWith(f, d.lookup) {
-		p.Reportf(rules.ModelFetchUnverified, at(h.Pos), h.Evidence, "RUN: %s", h.What)
+		p.Report(analysis.Diagnostic{Rule: rules.ModelFetchUnverified, Location: at(h.Pos), Evidence: h.Evidence, Message: "RUN: " + h.What})
 	}
 	if depth > 0 {
 		return

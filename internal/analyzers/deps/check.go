@@ -1,8 +1,10 @@
 package deps
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/mlsec/mlsec/internal/analysis"
@@ -19,6 +21,8 @@ type checker struct {
 	// pytorchOnly is set when the file installs only from
 	// download.pytorch.org, where torchtriton is the genuine package.
 	pytorchOnly bool
+	// byHost lists the asset IDs of the indexes met so far, by host name.
+	byHost map[string][]string
 }
 
 // indexRef is one place packages are looked up: an index, a find-links page,
@@ -48,27 +52,30 @@ func (c *checker) index(ix indexRef) {
 		// A named conda channel or a local find-links directory: nothing to
 		// intercept, but a named extra source can still confuse.
 		if ix.extra != "" {
-			c.pass.Reportf(rules.ExtraIndexURL, ix.loc, ix.role+" "+ix.url, "%s %s %s", ix.role, ix.url, ix.extra)
+			c.pass.Report(analysis.Diagnostic{Rule: rules.ExtraIndexURL, Location: ix.loc, Evidence: ix.role + " " + ix.url,
+				Message: ix.role + " " + ix.url + " " + ix.extra})
 		}
 		return
 	}
-	name := u.clean()
-	c.pass.AddAsset(finding.Asset{
-		ID:       finding.AssetID(finding.AssetExternal, "index:"+name),
-		Kind:     finding.AssetExternal,
-		Name:     "index:" + name,
-		Location: ix.loc,
-		Attrs:    map[string]string{"role": ix.role},
-	})
+	a, _ := IndexAsset(ix.url)
+	a.Locations = []finding.Location{ix.loc}
+	a.Attrs = map[string]string{"role": ix.role}
+	c.pass.AddAsset(a)
+	if h := u.hostname(); !slices.Contains(c.byHost[h], a.ID) {
+		if c.byHost == nil {
+			c.byHost = map[string][]string{}
+		}
+		c.byHost[h] = append(c.byHost[h], a.ID)
+	}
 	if ix.extra != "" {
-		c.extraIndex(ix, u)
+		c.extraIndex(ix, u, a.ID)
 	}
 	if u.plaintext() && !u.loopback() {
-		c.pass.Reportf(rules.InsecureIndex, ix.loc, u.redacted(),
-			"%s %s is fetched over %s: anyone on the network path can serve modified packages, which run code at install time",
-			ix.role, u.redacted(), u.scheme)
+		c.pass.Report(analysis.Diagnostic{Rule: rules.InsecureIndex, Location: ix.loc, Evidence: u.redacted(), Assets: []string{a.ID},
+			Message: fmt.Sprintf("%s %s is fetched over %s: anyone on the network path can serve modified packages, which run code at install time",
+				ix.role, u.redacted(), u.scheme)})
 	}
-	c.credentials(u, ix.loc, ix.role)
+	c.credentials(u, ix.loc, ix.role, a.ID)
 }
 
 // extraIndex reports an index open to dependency confusion. PyTorch's own
@@ -79,43 +86,49 @@ func (c *checker) index(ix indexRef) {
 // visible, but as hygiene (low) rather than as the exposure an internal
 // index has. A file that asks for torchtriton itself is reported separately
 // as a known malicious package.
-func (c *checker) extraIndex(ix indexRef, u pkgURL) {
+func (c *checker) extraIndex(ix indexRef, u pkgURL, id string) {
+	d := analysis.Diagnostic{Rule: rules.ExtraIndexURL, Location: ix.loc, Evidence: u.redacted(), Assets: []string{id},
+		Message: fmt.Sprintf("%s %s %s; whoever publishes one of its package names on another index can get their package installed instead (dependency confusion)",
+			ix.role, u.redacted(), ix.extra)}
 	if u.hostname() == "download.pytorch.org" {
-		c.pass.ReportFinding(finding.Finding{
-			Rule:       rules.ExtraIndexURL,
-			Severity:   rule.Low,
-			Confidence: rules.ExtraIndexURL.Confidence,
-			Location:   ix.loc,
-			Evidence:   u.redacted(),
-			Message: ix.role + " " + u.redacted() + " " + ix.extra + "; this is PyTorch's own index, whose package names PyTorch also holds on PyPI " +
-				"since the torchtriton incident, so the confusion risk is small, but a hash-checked lock or an explicit index for torch removes it",
-		})
-		return
+		d.Severity, d.SeverityReason = rule.Low, "PyTorch's own index: PyTorch holds its package names on PyPI too since the torchtriton incident"
+		d.Message = ix.role + " " + u.redacted() + " " + ix.extra + "; this is PyTorch's own index, whose package names PyTorch also holds on PyPI " +
+			"since the torchtriton incident, so the confusion risk is small, but a hash-checked lock or an explicit index for torch removes it"
 	}
-	c.pass.Reportf(rules.ExtraIndexURL, ix.loc, u.redacted(),
-		"%s %s %s; whoever publishes one of its package names on another index can get their package installed instead (dependency confusion)",
-		ix.role, u.redacted(), ix.extra)
+	c.pass.Report(d)
 }
 
 // insecureHost reports a host for which TLS verification is switched off.
+// The finding carries the file's indexes on that host, read before it:
+// theirs are the packages a machine in the middle can now serve.
 func (c *checker) insecureHost(host, setting string, loc finding.Location) {
 	host = strings.TrimSpace(host)
 	if host == "" {
 		return
 	}
-	if u, ok := parseURL("https://" + strings.TrimPrefix(strings.TrimPrefix(host, "https://"), "http://")); ok && u.loopback() {
+	u, ok := parseURL("https://" + strings.TrimPrefix(strings.TrimPrefix(host, "https://"), "http://"))
+	if ok && u.loopback() {
 		return
 	}
-	c.pass.Reportf(rules.InsecureIndex, loc, setting+" "+host,
-		"%s %s turns off TLS certificate checks for that host: a machine in the middle can serve modified packages", setting, host)
+	var assets []string
+	if ok {
+		assets = c.byHost[u.hostname()]
+	}
+	c.pass.Report(analysis.Diagnostic{Rule: rules.InsecureIndex, Location: loc, Evidence: setting + " " + host, Assets: assets,
+		Message: fmt.Sprintf("%s %s turns off TLS certificate checks for that host: a machine in the middle can serve modified packages", setting, host)})
 }
 
-// credentials reports a secret written into u.
-func (c *checker) credentials(u pkgURL, loc finding.Location, role string) {
+// credentials reports a secret written into u; id is the asset the URL
+// names, "" when it is no index.
+func (c *checker) credentials(u pkgURL, loc finding.Location, role, id string) {
 	if ok, what := u.credential(); ok {
 		host := u.scheme + "://" + u.host
-		c.pass.Reportf(rules.CredentialInIndexURL, loc, host,
-			"%s for %s has %s: anyone who can read this repository can use it", role, host, what)
+		d := analysis.Diagnostic{Rule: rules.CredentialInIndexURL, Location: loc, Evidence: host,
+			Message: fmt.Sprintf("%s for %s has %s; anyone who can read this repository can use it", role, host, what)}
+		if id != "" {
+			d.Assets = []string{id}
+		}
+		c.pass.Report(d)
 	}
 }
 
@@ -143,13 +156,13 @@ func (c *checker) directURL(name, raw string, loc finding.Location, hashed bool)
 	if what == "" {
 		what = "a package"
 	}
-	c.credentials(u, loc, "the URL of "+what)
+	c.credentials(u, loc, "the URL of "+what, "")
 	switch {
 	case u.scheme == "file" || u.loopback():
 	case u.plaintext() && (u.vcs != "" || !(hashed || u.fragmentHash())):
-		c.pass.Reportf(rules.InsecureDirectURL, loc, u.redacted(),
-			"%s is installed from %s over %s: anyone on the network path can replace the code that is built and installed",
-			what, u.redacted(), u.scheme)
+		c.pass.Report(analysis.Diagnostic{Rule: rules.InsecureDirectURL, Location: loc, Evidence: u.redacted(),
+			Message: fmt.Sprintf("%s is installed from %s over %s: anyone on the network path can replace the code that is built and installed",
+				what, u.redacted(), u.scheme)})
 	case u.vcs != "" && !isCommit(u.vcsRef()):
 		c.vcsUnpinned(what, u.redacted(), u.vcsRef(), loc)
 	}
@@ -162,13 +175,10 @@ func (c *checker) vcsUnpinned(what, url, ref string, loc finding.Location) {
 	if ref != "" {
 		at = "the moving ref " + ref
 	}
-	c.pass.ReportFinding(finding.Finding{
-		Rule:       rules.InsecureDirectURL,
-		Severity:   rule.Medium,
-		Confidence: rules.InsecureDirectURL.Confidence,
-		Location:   loc,
-		Evidence:   url,
-		Message:    what + " is installed from " + at + " of " + url + " rather than a full commit hash: a push to the repository changes what every new environment installs",
+	c.pass.Report(analysis.Diagnostic{
+		Rule: rules.InsecureDirectURL, Location: loc, Evidence: url,
+		Severity: rule.Medium, SeverityReason: "fetched over an authenticated transport; only the revision moves",
+		Message: what + " is installed from " + at + " of " + url + " rather than a full commit hash: a push to the repository changes what every new environment installs",
 	})
 }
 
@@ -181,8 +191,8 @@ func (c *checker) unpinned(name, spec string, loc finding.Location) {
 	if spec = strings.TrimSpace(spec); spec != "" && spec != "*" {
 		got = spec
 	}
-	c.pass.Reportf(rules.UnpinnedMLPackage, loc, name+" "+got,
-		"%s is not pinned to an exact version (%s): each new environment installs whatever release is newest", name, got)
+	c.pass.Report(analysis.Diagnostic{Rule: rules.UnpinnedMLPackage, Location: loc, Evidence: name + " " + got,
+		Message: fmt.Sprintf("%s is not pinned to an exact version (%s): each new environment installs whatever release is newest", name, got)})
 }
 
 // fileExists reports whether a regular file exists at osPath.

@@ -1,8 +1,10 @@
 package deps
 
 import (
+	"fmt"
 	"strings"
 
+	"github.com/mlsec/mlsec/internal/analysis"
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/rules"
 )
@@ -46,7 +48,8 @@ func (c *checker) malicious(name, spec string, loc finding.Location) {
 		if name == "torchtriton" && c.pytorchOnly {
 			return
 		}
-		c.pass.Reportf(rules.KnownMaliciousPackage, loc, name, "%s (see %s)", e.what, e.reference)
+		c.pass.Report(analysis.Diagnostic{Rule: rules.KnownMaliciousPackage, Location: loc, Evidence: name,
+			Message: fmt.Sprintf("%s (see %s)", e.what, e.reference)})
 		return
 	}
 	for _, clause := range strings.Split(spec, ",") {
@@ -56,7 +59,8 @@ func (c *checker) malicious(name, spec string, loc finding.Location) {
 		}
 		for _, bad := range e.versions {
 			if v == bad {
-				c.pass.Reportf(rules.KnownMaliciousPackage, loc, name+"=="+v, e.what+" (see %s)", v, e.reference)
+				c.pass.Report(analysis.Diagnostic{Rule: rules.KnownMaliciousPackage, Location: loc, Evidence: name + "==" + v,
+					Message: fmt.Sprintf(e.what+" (see %s)", v, e.reference)})
 				return
 			}
 		}

@@ -126,25 +126,6 @@ func TestCanonicalOption(t *testing.T) {
 	}
 }
 
-func TestTOMLTooDeep(t *testing.T) {
-	deep := "x = " + strings.Repeat("[", 10000) + strings.Repeat("]", 10000) + "\n"
-	if _, err := parseTOML([]byte(deep)); err == nil || !strings.Contains(err.Error(), "nested deeper") {
-		t.Errorf("parseTOML(deep) error = %v", err)
-	}
-	// Brackets inside strings and comments do not count.
-	ok := "# [[[[\nx = \"" + strings.Repeat("[", 200) + "\"\ny = '''\n" + strings.Repeat("{", 200) + "'''\n"
-	if _, err := parseTOML([]byte(ok)); err != nil {
-		t.Errorf("parseTOML(strings) error = %v", err)
-	}
-}
-
-func TestTOMLErrorLine(t *testing.T) {
-	_, err := parseTOML([]byte("[project]\nname = \"x\"\ndependencies = [\n  \"a\"\n  \"b\",\n]\n"))
-	if err == nil || !strings.Contains(err.Error(), "line 5") {
-		t.Errorf("error = %v, want one naming line 5", err)
-	}
-}
-
 // runOn runs the analyzer on content as a file of kind k and returns the findings.
 func runOn(t testing.TB, name string, k source.Kind, content []byte) ([]finding.Finding, error) {
 	var fs []finding.Finding

@@ -5,23 +5,20 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/pelletier/go-toml/v2/unstable"
-
 	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/tomlpos"
 )
 
 // pyprojectFile is one pyproject.toml being read.
 type pyprojectFile struct {
 	c      *checker
-	doc    *ttable
-	lines  lineIndex
+	doc    *tomlpos.Table
 	pins   bool            // report unpinned ML packages (no lock file beside it)
 	pinned map[string]bool // package names tied to a named source (Poetry source =, uv index =)
 }
 
-func (f *pyprojectFile) at(v *tval) finding.Location {
-	line, col := f.lines.pos(v.off)
-	return f.c.pass.Line(line, col)
+func (f *pyprojectFile) at(v *tomlpos.Value) finding.Location {
+	return f.c.pass.Line(v.Line, v.Col)
 }
 
 // pyproject reads pyproject.toml: PEP 621 and PEP 735 dependencies, Poetry,
@@ -30,11 +27,11 @@ func (c *checker) pyproject() error {
 	// A BOM is not TOML, but the file is plainly meant as TOML: read it
 	// without, and count columns on line 1 as an editor shows them.
 	content := stripBOM(c.pass.Content)
-	doc, err := parseTOML(content)
+	doc, err := tomlpos.Parse(content)
 	if err != nil {
 		return fmt.Errorf("pyproject.toml: %w", err)
 	}
-	f := &pyprojectFile{c: c, doc: doc, lines: newLineIndex(content),
+	f := &pyprojectFile{c: c, doc: doc,
 		pins: !lockedBeside(c.pass.File.OS), pinned: map[string]bool{}}
 	f.pep621()
 	f.poetry()
@@ -44,84 +41,84 @@ func (c *checker) pyproject() error {
 }
 
 // pep508List checks an array of PEP 508 requirement strings.
-func (f *pyprojectFile) pep508List(v *tval) {
-	for _, s := range v.strings() {
-		if r, ok := parseRequirement(s.str); ok {
-			f.c.requirement(reqRef{req: r, raw: s.str, loc: f.at(s)}, f.pins)
+func (f *pyprojectFile) pep508List(v *tomlpos.Value) {
+	for _, s := range v.Strings() {
+		if r, ok := parseRequirement(s.Str); ok {
+			f.c.requirement(reqRef{req: r, raw: s.Str, loc: f.at(s)}, f.pins)
 		}
 	}
 }
 
 // sortedValues is a table's values in document order.
-func sortedValues(t *ttable) []*tval {
+func sortedValues(t *tomlpos.Table) []*tomlpos.Value {
 	if t == nil {
 		return nil
 	}
-	out := make([]*tval, 0, len(t.keys))
-	for _, k := range t.keys {
-		out = append(out, t.m[k])
+	out := make([]*tomlpos.Value, 0, len(t.Keys))
+	for _, k := range t.Keys {
+		out = append(out, t.Get(k))
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].off < out[j].off })
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Off < out[j].Off })
 	return out
 }
 
 func (f *pyprojectFile) pep621() {
-	f.pep508List(f.doc.get("project", "dependencies"))
-	for _, group := range sortedValues(f.doc.table("project", "optional-dependencies")) {
+	f.pep508List(f.doc.Get("project", "dependencies"))
+	for _, group := range sortedValues(f.doc.Sub("project", "optional-dependencies")) {
 		f.pep508List(group)
 	}
 	// PEP 735 groups mix strings with {include-group = "…"} tables;
-	// strings() keeps the strings.
-	for _, group := range sortedValues(f.doc.table("dependency-groups")) {
+	// Strings() keeps the strings.
+	for _, group := range sortedValues(f.doc.Sub("dependency-groups")) {
 		f.pep508List(group)
 	}
 }
 
 // poetry reads [tool.poetry] dependencies, groups and sources.
 func (f *pyprojectFile) poetry() {
-	poetry := f.doc.table("tool", "poetry")
+	poetry := f.doc.Sub("tool", "poetry")
 	if poetry == nil {
 		return
 	}
-	tables := []*ttable{poetry.table("dependencies"), poetry.table("dev-dependencies")}
-	for _, g := range sortedValues(poetry.table("group")) {
-		if g.tab != nil {
-			tables = append(tables, g.tab.table("dependencies"))
+	tables := []*tomlpos.Table{poetry.Sub("dependencies"), poetry.Sub("dev-dependencies")}
+	for _, g := range sortedValues(poetry.Sub("group")) {
+		if g.Table != nil {
+			tables = append(tables, g.Table.Sub("dependencies"))
 		}
 	}
 	for _, t := range tables {
 		if t == nil {
 			continue
 		}
-		for _, name := range t.keys {
-			f.poetryDep(name, t.m[name])
+		for _, name := range t.Keys {
+			f.poetryDep(name, t.Get(name))
 		}
 	}
-	sources := poetry.get("source").tables()
+	sources := poetry.Get("source").Tables()
 	// PyPI listed as a primary (or default) source is merged with the
 	// other primary sources: Poetry collects the candidates of every
 	// primary source and the resolver takes the best version. Without it a
 	// primary source replaces PyPI, which is safe.
 	pypiPrimary := false
 	for _, src := range sources {
-		if n := src.tab.get("name"); n != nil && strings.EqualFold(n.str, "pypi") && src.tab.get("url") == nil {
-			if p := poetryPriority(src.tab); p == "primary" || p == "default" {
+		if n := src.Table.Get("name"); n != nil && strings.EqualFold(n.Str, "pypi") && src.Table.Get("url") == nil {
+			if p := poetryPriority(src.Table); p == "primary" || p == "default" {
 				pypiPrimary = true
 			}
 		}
 	}
 	for _, src := range sources {
-		name := src.tab.get("name")
-		url := src.tab.get("url")
-		if url == nil || url.str == "" {
+		name := src.Table.Get("name")
+		url := src.Table.Get("url")
+		if url == nil || url.Str == "" {
 			continue
 		}
 		srcName := ""
 		if name != nil {
-			srcName = name.str
+			srcName = name.Str
 		}
-		priority := poetryPriority(src.tab)
-		ix := indexRef{role: "[[tool.poetry.source]] " + srcName, url: url.str, loc: f.at(url)}
+		priority := poetryPriority(src.Table)
+		ix := indexRef{role: "[[tool.poetry.source]] " + srcName, url: url.Str, loc: f.at(url)}
 		switch priority {
 		case "primary", "default":
 			if pypiPrimary && !f.pinned[srcName] {
@@ -140,14 +137,14 @@ func (f *pyprojectFile) poetry() {
 
 // poetryPriority is a source's priority as Poetry reads it: "primary"
 // when unset, "secondary" for the old secondary = true.
-func poetryPriority(t *ttable) string {
-	if p := t.get("priority"); p != nil {
-		return strings.ToLower(p.str)
+func poetryPriority(t *tomlpos.Table) string {
+	if p := t.Get("priority"); p != nil {
+		return strings.ToLower(p.Str)
 	}
-	if s := t.get("secondary"); s != nil && s.str == "true" {
+	if s := t.Get("secondary"); s != nil && s.Str == "true" {
 		return "secondary"
 	}
-	if d := t.get("default"); d != nil && d.str == "true" {
+	if d := t.Get("default"); d != nil && d.Str == "true" {
 		return "default"
 	}
 	return "primary"
@@ -155,33 +152,33 @@ func poetryPriority(t *ttable) string {
 
 // poetryDep checks one Poetry dependency: "^2.1", {version = …}, {git = …},
 // {url = …}, {path = …}, or an array of such tables with markers.
-func (f *pyprojectFile) poetryDep(name string, v *tval) {
+func (f *pyprojectFile) poetryDep(name string, v *tomlpos.Value) {
 	if name == "python" || v == nil {
 		return
 	}
 	norm := normalize(name)
 	switch {
-	case v.kind == unstable.String:
-		f.poetryVersion(norm, v.str, v)
-	case v.tab != nil:
-		t := v.tab
-		if s := t.get("source"); s != nil {
-			f.pinned[s.str] = true
+	case v.IsString():
+		f.poetryVersion(norm, v.Str, v)
+	case v.Table != nil:
+		t := v.Table
+		if s := t.Get("source"); s != nil {
+			f.pinned[s.Str] = true
 		}
 		switch {
-		case t.get("git") != nil:
+		case t.Get("git") != nil:
 			f.vcsSource(norm, "git", t)
-		case t.get("url") != nil:
-			u := t.get("url")
-			f.c.directURL(norm, u.str, f.at(u), false)
-		case t.get("path") != nil:
-		case t.get("version") != nil:
-			f.poetryVersion(norm, t.get("version").str, t.get("version"))
+		case t.Get("url") != nil:
+			u := t.Get("url")
+			f.c.directURL(norm, u.Str, f.at(u), false)
+		case t.Get("path") != nil:
+		case t.Get("version") != nil:
+			f.poetryVersion(norm, t.Get("version").Str, t.Get("version"))
 		default:
 			f.poetryVersion(norm, "", v)
 		}
 	default:
-		for _, it := range v.tables() {
+		for _, it := range v.Tables() {
 			f.poetryDep(name, it)
 		}
 	}
@@ -189,7 +186,7 @@ func (f *pyprojectFile) poetryDep(name string, v *tval) {
 
 // poetryVersion judges a Poetry constraint; a bare version ("2.1.0") is an
 // exact pin in Poetry, unlike "^2.1" or "~2.1".
-func (f *pyprojectFile) poetryVersion(name, c string, v *tval) {
+func (f *pyprojectFile) poetryVersion(name, c string, v *tomlpos.Value) {
 	c = strings.TrimSpace(c)
 	exact := exactPin(c) || c != "" && !strings.ContainsAny(c, "^~<>=!*,| ")
 	if f.pins && !exact {
@@ -199,19 +196,19 @@ func (f *pyprojectFile) poetryVersion(name, c string, v *tval) {
 }
 
 // vcsSource checks a {git = url, rev|branch|tag = …} source (Poetry and uv).
-func (f *pyprojectFile) vcsSource(name, vcs string, t *ttable) {
-	u := t.get(vcs)
-	raw := u.str
+func (f *pyprojectFile) vcsSource(name, vcs string, t *tomlpos.Table) {
+	u := t.Get(vcs)
+	raw := u.Str
 	if lower := strings.ToLower(raw); !strings.HasPrefix(lower, vcs+"+") && !strings.HasPrefix(lower, vcs+"://") {
 		raw = vcs + "+" + raw
 	}
 	rev := ""
-	if r := t.get("rev"); r != nil {
-		rev = r.str
+	if r := t.Get("rev"); r != nil {
+		rev = r.Str
 	}
 	for _, k := range []string{"branch", "tag"} {
-		if r := t.get(k); r != nil {
-			rev = r.str
+		if r := t.Get(k); r != nil {
+			rev = r.Str
 		}
 	}
 	if rev != "" {
@@ -227,67 +224,67 @@ func (f *pyprojectFile) vcsSource(name, vcs string, t *ttable) {
 // bring back pip's dependency confusion, so only then is an extra index
 // reported.
 func (f *pyprojectFile) uv() {
-	uv := f.doc.table("tool", "uv")
+	uv := f.doc.Sub("tool", "uv")
 	if uv == nil {
 		return
 	}
 	unsafe := ""
-	if s := uv.get("index-strategy"); s != nil && strings.HasPrefix(s.str, "unsafe-") {
-		unsafe = s.str
+	if s := uv.Get("index-strategy"); s != nil && strings.HasPrefix(s.Str, "unsafe-") {
+		unsafe = s.Str
 	}
-	f.pep508List(uv.get("dev-dependencies"))
-	if srcs := uv.table("sources"); srcs != nil {
-		for _, name := range srcs.keys {
-			for _, src := range append([]*tval{srcs.m[name]}, srcs.m[name].tables()...) {
-				if src.tab == nil {
+	f.pep508List(uv.Get("dev-dependencies"))
+	if srcs := uv.Sub("sources"); srcs != nil {
+		for _, name := range srcs.Keys {
+			for _, src := range append([]*tomlpos.Value{srcs.Get(name)}, srcs.Get(name).Tables()...) {
+				if src.Table == nil {
 					continue
 				}
 				norm := normalize(name)
 				switch {
-				case src.tab.get("index") != nil:
-					f.pinned[src.tab.get("index").str] = true
-				case src.tab.get("git") != nil:
-					f.vcsSource(norm, "git", src.tab)
-				case src.tab.get("url") != nil:
-					u := src.tab.get("url")
-					f.c.directURL(norm, u.str, f.at(u), false)
+				case src.Table.Get("index") != nil:
+					f.pinned[src.Table.Get("index").Str] = true
+				case src.Table.Get("git") != nil:
+					f.vcsSource(norm, "git", src.Table)
+				case src.Table.Get("url") != nil:
+					u := src.Table.Get("url")
+					f.c.directURL(norm, u.Str, f.at(u), false)
 				}
 			}
 		}
 	}
 	extraWhy := fmt.Sprintf("is searched with the other indexes under index-strategy = %q, which takes the best version from any of them", unsafe)
-	if v := uv.get("index-url"); v != nil {
-		f.c.index(indexRef{role: "[tool.uv] index-url", url: v.str, loc: f.at(v)})
+	if v := uv.Get("index-url"); v != nil {
+		f.c.index(indexRef{role: "[tool.uv] index-url", url: v.Str, loc: f.at(v)})
 	}
-	for _, v := range uv.get("extra-index-url").strings() {
-		ix := indexRef{role: "[tool.uv] extra-index-url", url: v.str, loc: f.at(v)}
+	for _, v := range uv.Get("extra-index-url").Strings() {
+		ix := indexRef{role: "[tool.uv] extra-index-url", url: v.Str, loc: f.at(v)}
 		if unsafe != "" {
 			ix.extra = extraWhy
 		}
 		f.c.index(ix)
 	}
-	for _, v := range uv.get("find-links").strings() {
-		f.c.index(indexRef{role: "[tool.uv] find-links", url: v.str, loc: f.at(v)})
+	for _, v := range uv.Get("find-links").Strings() {
+		f.c.index(indexRef{role: "[tool.uv] find-links", url: v.Str, loc: f.at(v)})
 	}
-	for _, ix := range uv.get("index").tables() {
-		u := ix.tab.get("url")
+	for _, ix := range uv.Get("index").Tables() {
+		u := ix.Table.Get("url")
 		if u == nil {
 			continue
 		}
 		name := ""
-		if n := ix.tab.get("name"); n != nil {
-			name = n.str
+		if n := ix.Table.Get("name"); n != nil {
+			name = n.Str
 		}
-		ref := indexRef{role: "[[tool.uv.index]] " + name, url: u.str, loc: f.at(u)}
-		explicit := ix.tab.get("explicit") != nil && ix.tab.get("explicit").str == "true"
-		isDefault := ix.tab.get("default") != nil && ix.tab.get("default").str == "true"
+		ref := indexRef{role: "[[tool.uv.index]] " + name, url: u.Str, loc: f.at(u)}
+		explicit := ix.Table.Get("explicit") != nil && ix.Table.Get("explicit").Str == "true"
+		isDefault := ix.Table.Get("default") != nil && ix.Table.Get("default").Str == "true"
 		if unsafe != "" && !explicit && !isDefault {
 			ref.extra = extraWhy
 		}
 		f.c.index(ref)
 	}
-	for _, v := range uv.get("allow-insecure-host").strings() {
-		f.c.insecureHost(v.str, "[tool.uv] allow-insecure-host", f.at(v))
+	for _, v := range uv.Get("allow-insecure-host").Strings() {
+		f.c.insecureHost(v.Str, "[tool.uv] allow-insecure-host", f.at(v))
 	}
 }
 
@@ -296,40 +293,40 @@ func (f *pyprojectFile) uv() {
 // adds to PyPI (any name but "pypi", which replaces it) without
 // include_packages is open to confusion.
 func (f *pyprojectFile) pdm() {
-	pdm := f.doc.table("tool", "pdm")
+	pdm := f.doc.Sub("tool", "pdm")
 	if pdm == nil {
 		return
 	}
-	for _, group := range sortedValues(pdm.table("dev-dependencies")) {
+	for _, group := range sortedValues(pdm.Sub("dev-dependencies")) {
 		f.pep508List(group)
 	}
 	ordered := false
-	if v := pdm.get("resolution", "respect-source-order"); v != nil && v.str == "true" {
+	if v := pdm.Get("resolution", "respect-source-order"); v != nil && v.Str == "true" {
 		ordered = true
 	}
-	for _, src := range pdm.get("source").tables() {
-		t := src.tab
-		u := t.get("url")
+	for _, src := range pdm.Get("source").Tables() {
+		t := src.Table
+		u := t.Get("url")
 		if u == nil {
 			continue
 		}
 		name := ""
-		if n := t.get("name"); n != nil {
-			name = n.str
+		if n := t.Get("name"); n != nil {
+			name = n.Str
 		}
 		typ := "index"
-		if v := t.get("type"); v != nil {
-			typ = v.str
+		if v := t.Get("type"); v != nil {
+			typ = v.Str
 		}
-		ref := indexRef{role: "[[tool.pdm.source]] " + name, url: u.str, loc: f.at(u)}
+		ref := indexRef{role: "[[tool.pdm.source]] " + name, url: u.Str, loc: f.at(u)}
 		if typ == "find_links" {
 			ref.role += " (find_links)"
-		} else if name != "pypi" && !ordered && t.get("include_packages") == nil {
+		} else if name != "pypi" && !ordered && t.Get("include_packages") == nil {
 			ref.extra = "is merged with PyPI (no include_packages, no respect-source-order) and PDM takes the best version from either"
 		}
 		f.c.index(ref)
-		if v := t.get("verify_ssl"); v != nil && v.str == "false" {
-			if pu, ok := parseURL(u.str); ok {
+		if v := t.Get("verify_ssl"); v != nil && v.Str == "false" {
+			if pu, ok := parseURL(u.Str); ok {
 				f.c.insecureHost(pu.host, "[[tool.pdm.source]] verify_ssl = false for", f.at(v))
 			}
 		}

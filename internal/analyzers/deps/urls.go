@@ -3,6 +3,8 @@ package deps
 import (
 	"regexp"
 	"strings"
+
+	"github.com/mlsec/mlsec/internal/secretlike"
 )
 
 // pkgURL is a URL as far as these rules care. It is split by hand rather
@@ -140,9 +142,9 @@ func maskPathToken(p string) string {
 func (u pkgURL) credential() (bool, string) {
 	if u.hasUI {
 		switch {
-		case u.pass != "" && !placeholder(u.pass):
+		case u.pass != "" && !secretlike.Placeholder(u.pass):
 			return true, "a password in the URL's user part"
-		case u.pass == "" && looksLikeToken(u.user):
+		case u.pass == "" && secretlike.Value(u.user):
 			return true, "a token in the URL's user part"
 		}
 	}
@@ -150,7 +152,7 @@ func (u pkgURL) credential() (bool, string) {
 		return true, "a secret in the URL's query parameter " + k
 	}
 	if strings.Contains(u.hostname(), "anaconda") {
-		if m := anacondaToken.FindStringSubmatch(u.path); m != nil && !placeholder(m[1]) && len(m[1]) >= 8 {
+		if m := anacondaToken.FindStringSubmatch(u.path); m != nil && !secretlike.Placeholder(m[1]) && len(m[1]) >= 8 {
 			return true, "an anaconda.org token in the URL path"
 		}
 	}
@@ -170,51 +172,11 @@ var secretParams = map[string]bool{
 func (u pkgURL) secretParam() (string, bool) {
 	for _, part := range strings.Split(u.query, "&") {
 		k, v, _ := strings.Cut(part, "=")
-		if secretParams[strings.ToLower(k)] && len(v) >= 8 && !placeholder(v) {
+		if secretParams[strings.ToLower(k)] && len(v) >= 8 && !secretlike.Placeholder(v) {
 			return k, true
 		}
 	}
 	return "", false
-}
-
-// placeholder reports values that stand for a secret kept elsewhere: pip
-// expands ${VAR}, and templates use $VAR, {{ }}, %(name)s or <angle> markers.
-func placeholder(v string) bool {
-	return strings.Contains(v, "${") || strings.HasPrefix(v, "$") || strings.Contains(v, "{{") ||
-		strings.Contains(v, "%(") || strings.HasPrefix(v, "<") || strings.Contains(v, "****") ||
-		strings.EqualFold(v, "token") || strings.EqualFold(v, "password")
-}
-
-var tokenPrefixes = []string{"ghp_", "gho_", "ghs_", "ghu_", "github_pat_", "glpat-", "hf_", "pypi-", "x-access-token"}
-
-// looksLikeToken reports whether a bare user name is really a secret: a known
-// token prefix, or a long random-looking string of letters and digits.
-func looksLikeToken(v string) bool {
-	if v == "" || placeholder(v) {
-		return false
-	}
-	lower := strings.ToLower(v)
-	for _, p := range tokenPrefixes {
-		if strings.HasPrefix(lower, p) && len(v) > len(p)+8 {
-			return true
-		}
-	}
-	if len(v) < 24 {
-		return false
-	}
-	var letters, digits int
-	for _, r := range v {
-		switch {
-		case r >= '0' && r <= '9':
-			digits++
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
-			letters++
-		case r == '-' || r == '_' || r == '.':
-		default:
-			return false
-		}
-	}
-	return letters > 0 && digits >= 4
 }
 
 // vcsRef is the revision named after the last '@' of a VCS URL's path

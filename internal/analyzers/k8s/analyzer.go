@@ -12,7 +12,12 @@
 // Services and Ingresses are correlated with workloads by label selector and
 // name within the file and, when a severity depends on it, with the
 // Services and Ingresses of the other manifests of its directory (xfile.go).
-// Findings are only ever reported in the analyzed file.
+// Findings are only ever reported in the analyzed file; a sibling's Service
+// may be a Related place.
+//
+// One rule about one subject (a container, a pod spec, a Ray cluster, an
+// image reference) is one finding however many reasons lead to it: the most
+// severe leads and the others are Related places (file.go, fold).
 package k8s
 
 import (
@@ -61,6 +66,7 @@ func run(pass *analysis.Pass) error {
 	default:
 		f.manifests()
 	}
+	f.flush()
 	if perr != nil {
 		if bytes.Contains(pass.Content, []byte("{{")) {
 			return fmt.Errorf("%v (the file looks like an unrendered Helm or Go template: scan the output of `helm template` instead)", perr)

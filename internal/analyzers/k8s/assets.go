@@ -3,6 +3,7 @@ package k8s
 import (
 	"gopkg.in/yaml.v3"
 
+	"github.com/mlsec/mlsec/internal/asset"
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/yamlutil"
 )
@@ -21,18 +22,14 @@ func assetKind(r role) finding.AssetKind {
 }
 
 // assets records every workload, the credentials its pods can use, and
-// ServiceAccounts bound to cloud roles.
+// ServiceAccounts bound to cloud roles. Container images are recorded as
+// each container is checked (checkImage).
 func (f *file) assets() {
 	f.assetIDs = map[*object]string{}
 	for _, p := range f.pods {
 		id := f.assetIDs[p.obj]
 		if id == "" {
-			kind := assetKind(p.role)
-			name := "k8s:" + p.obj.ref()
-			id = finding.AssetID(kind, name)
-			f.assetIDs[p.obj] = id
-			f.pass.AddAsset(finding.Asset{ID: id, Kind: kind, Name: name, Location: f.loc(p.obj.node),
-				Attrs: map[string]string{"apiVersion": p.obj.apiVersion, "kind": p.obj.kind}})
+			id = f.workloadAsset(p.obj, assetKind(p.role))
 		}
 		f.secretEdges(p, id)
 		if name, _ := serviceAccountOf(p); name != "" {
@@ -48,18 +45,32 @@ func (f *file) assets() {
 	}
 }
 
-// saAsset records a ServiceAccount bound to a cloud role, returning its ID
-// ("" when it has no cloud role).
+// workloadAsset records object o as an asset of kind k, named
+// "k8s:namespace/Kind/name", and returns its ID.
+func (f *file) workloadAsset(o *object, k finding.AssetKind) string {
+	a := asset.New(k, "k8s:"+o.ref())
+	a.Locations = []finding.Location{f.loc(o.node)}
+	a.Attrs = map[string]string{"apiVersion": o.apiVersion, "kind": o.kind}
+	f.pass.AddAsset(a)
+	f.assetIDs[o] = a.ID
+	return a.ID
+}
+
+// saAsset records the cloud identity a ServiceAccount is bound to,
+// returning its ID ("" when it has none). The identity is the cloud's name
+// for it (role ARN, Google service account, Azure client ID), so that the
+// Terraform that creates the role and the pods that assume it meet on one
+// asset.
 func (f *file) saAsset(sa *object) string {
 	ann, role := cloudRole(sa)
 	if ann == "" {
 		return ""
 	}
-	name := "k8s:" + sa.ref()
-	id := finding.AssetID(finding.AssetCredential, name)
-	f.pass.AddAsset(finding.Asset{ID: id, Kind: finding.AssetCredential, Name: name, Location: f.loc(sa.node),
-		Attrs: map[string]string{"cloud-role": role, "annotation": ann}})
-	return id
+	a := asset.Credential("service-account", role)
+	a.Locations = []finding.Location{f.loc(sa.node)}
+	a.Attrs = map[string]string{"annotation": ann, "kubernetes-service-account": nsKey(sa.namespace, sa.name)}
+	f.pass.AddAsset(a)
+	return a.ID
 }
 
 // secretEdges records the Secrets a pod can read: env, envFrom and volumes.
@@ -69,9 +80,10 @@ func (f *file) secretEdges(p *pod, from string) {
 			return
 		}
 		key := nsKey(p.obj.namespace, name)
-		id := finding.AssetID(finding.AssetCredential, "secret:"+key)
-		f.pass.AddAsset(finding.Asset{ID: id, Kind: finding.AssetCredential, Name: "secret:" + key, Location: f.loc(at)})
-		f.pass.AddEdge(finding.Edge{From: from, To: id, Kind: finding.EdgeUsesSecret})
+		a := asset.Credential("k8s", key)
+		a.Locations = []finding.Location{f.loc(at)}
+		f.pass.AddAsset(a)
+		f.pass.AddEdge(finding.Edge{From: from, To: a.ID, Kind: finding.EdgeUsesSecret})
 		if f.secretUsers == nil {
 			f.secretUsers = map[string][]*pod{}
 		}
@@ -96,6 +108,19 @@ func (f *file) secretEdges(p *pod, from string) {
 	}
 }
 
+// envCredential records the credential a workload's env variable name
+// holds literally, and returns its ID: the variable's name is its identity,
+// so that the Dockerfile or compose file setting the same HF_TOKEN meets it.
+func (f *file) envCredential(workload, name string, at *yaml.Node) string {
+	a := asset.Credential("env", name)
+	a.Locations = []finding.Location{f.loc(at)}
+	f.pass.AddAsset(a)
+	if workload != "" {
+		f.pass.AddEdge(finding.Edge{From: workload, To: a.ID, Kind: finding.EdgeUsesSecret})
+	}
+	return a.ID
+}
+
 // assetOf is the asset ID of a workload object ("" when none was recorded).
 func (f *file) assetOf(o *object) string { return f.assetIDs[o] }
 
@@ -105,12 +130,10 @@ func (f *file) endpointAsset(o *object) string {
 	if id := f.assetIDs[o]; id != "" {
 		return id
 	}
-	name := "k8s:" + o.ref()
-	id := finding.AssetID(finding.AssetEndpoint, name)
-	f.assetIDs[o] = id
-	f.pass.AddAsset(finding.Asset{ID: id, Kind: finding.AssetEndpoint, Name: name, Location: f.loc(o.node),
-		Attrs: map[string]string{"apiVersion": o.apiVersion, "kind": o.kind}})
-	return id
+	if f.assetIDs == nil {
+		f.assetIDs = map[*object]string{}
+	}
+	return f.workloadAsset(o, finding.AssetEndpoint)
 }
 
 // assetOfService is the asset of the first workload a Service selects.

@@ -5,7 +5,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/asset"
 	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/yamlutil"
 )
@@ -41,7 +42,7 @@ func serviceAccountOf(p *pod) (string, *yaml.Node) {
 
 // checkCloudRole reports serving and notebook pods that mount the token of
 // a ServiceAccount bound to a cloud role.
-func (f *file) checkCloudRole(p *pod, asset string) {
+func (f *file) checkCloudRole(p *pod, workload string) {
 	if p.role != roleServing && p.role != roleNotebook {
 		return
 	}
@@ -71,7 +72,7 @@ func (f *file) checkCloudRole(p *pod, asset string) {
 	if p.role == roleNotebook {
 		what = "notebook"
 	}
-	f.report(rules.CloudRoleToken, at, ann+": "+role,
-		fmt.Sprintf("%s pod %s %s runs as ServiceAccount %s, bound to cloud identity %s, with its token mounted: code execution in it yields those cloud credentials", what, p.obj.kind, p.obj.name, name, role),
-		asset, finding.AssetID(finding.AssetCredential, "k8s:"+sa.ref()))
+	f.pass.Report(analysis.Diagnostic{Rule: rules.CloudRoleToken, Location: f.loc(at), Evidence: ann + ": " + role,
+		Message: fmt.Sprintf("%s pod %s %s runs as ServiceAccount %s, bound to cloud identity %s, with its token mounted: code execution in it yields those cloud credentials", what, p.obj.kind, p.obj.name, name, role),
+		Assets:  ids(workload, asset.Credential("service-account", role).ID)})
 }

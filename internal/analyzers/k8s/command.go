@@ -48,7 +48,7 @@ func (f *file) checkCommand(p *pod, c *yaml.Node, asset string) {
 		} else if len(nodes) > 0 {
 			at = nodes[0]
 		}
-		f.shared(p, m, at.Line, at.Column, asset)
+		f.shared(p, c, m, at.Line, at.Column, asset)
 	}
 	if src := yamlutil.Get(c, "source"); src != nil && src.Kind == yaml.ScalarNode && shellCommand(argv) {
 		first := src.Line
@@ -57,7 +57,7 @@ func (f *file) checkCommand(p *pod, c *yaml.Node, asset string) {
 		}
 		for _, m := range mlcmd.CheckShell(src.Value) {
 			if reportedShared(m.Rule) {
-				f.shared(p, m.Match, first+m.Line-1, 0, asset)
+				f.shared(p, c, m.Match, first+m.Line-1, 0, asset)
 			}
 		}
 	}
@@ -75,35 +75,33 @@ func shellCommand(argv []string) bool {
 	return false
 }
 
-// shared records an mlcmd match with the asset it touches. A server
-// without authentication that a LoadBalancer or Ingress in the same file or
-// a sibling manifest publishes is an unauthenticated service on a public
-// address: critical.
-func (f *file) shared(p *pod, m mlcmd.Match, line, col int, asset string) {
-	loc := f.pass.Line(line, col)
-	sev := m.Severity
-	if sev == rule.Info && m.Rule.Severity != rule.Info {
-		sev = m.Rule.Severity
-	}
-	msg := m.Message
+// shared reports an mlcmd match of container c with the asset it touches.
+// A server without authentication that a LoadBalancer or Ingress in the
+// same file or a sibling manifest publishes is an unauthenticated service
+// on a public address: critical. All the matches of one rule on one
+// container are one finding, which the Service ports reaching its
+// management API join (see checkExposedPort).
+func (f *file) shared(p *pod, c *yaml.Node, m mlcmd.Match, line, col int, asset string) {
+	d := m.Diagnostic(f.pass.Line(line, col))
+	d.Assets = ids(asset)
 	var e exposure
-	if m.Rule != rules.JupyterInsecureOption || sev == rule.Critical {
+	if m.Rule != rules.JupyterInsecureOption || severity(d) == rule.Critical {
 		e = f.exposureOf(p) // the only call that may read sibling manifests
 	}
 	if e.level > exposedNone && m.Rule != rules.JupyterInsecureOption {
-		msg += "; the pod is exposed outside the cluster through " + e.via
+		d.Message += "; the pod is exposed outside the cluster through " + e.via
 		if e.level == exposedPublic {
-			sev = rule.Critical
+			d.Severity, d.SeverityReason = rule.Critical, "the pod is published outside the cluster through "+e.via
 		}
 	}
-	if sev == rule.Critical && e.level != exposedPublic {
+	if severity(d) == rule.Critical && e.level != exposedPublic {
 		// Inside a pod "all interfaces" is the pod's IP: without a
 		// LoadBalancer or Ingress in this file or its directory, reaching it
 		// takes a foothold in the cluster (or a Service declared elsewhere) first.
-		sev = rule.High
+		d.Severity, d.SeverityReason = rule.High, "no LoadBalancer or Ingress in this file or its directory publishes the pod; inside a pod all interfaces is the pod's own address"
 		if e.level == exposedNone {
-			msg += "; no Service or Ingress in this file or its directory exposes the pod, so it is reachable from inside the cluster"
+			d.Message += "; no Service or Ingress in this file or its directory exposes the pod, so it is reachable from inside the cluster"
 		}
 	}
-	f.reportAt(m.Rule, sev, loc, m.Evidence, msg, asset)
+	f.fold(c, d)
 }

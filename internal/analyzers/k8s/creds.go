@@ -3,7 +3,8 @@ package k8s
 import (
 	"regexp"
 	"strings"
-	"unicode"
+
+	"github.com/mlsec/mlsec/internal/secretlike"
 )
 
 // defaultCred is one well-known default credential. Names are normalised
@@ -36,32 +37,9 @@ var defaultCreds = []defaultCred{
 		[]string{"airflow"}, "https://airflow.apache.org/docs/apache-airflow/stable/howto/docker-compose/index.html"},
 }
 
-// normName normalises an env or Secret key name for matching.
-func normName(s string) string {
-	var b strings.Builder
-	prevLower := false
-	for _, r := range s {
-		switch {
-		case r == '-' || r == '.' || r == ' ':
-			b.WriteByte('_')
-			prevLower = false
-		case unicode.IsUpper(r):
-			if prevLower {
-				b.WriteByte('_')
-			}
-			b.WriteRune(r)
-			prevLower = false
-		default:
-			b.WriteRune(unicode.ToUpper(r))
-			prevLower = unicode.IsLower(r) || unicode.IsDigit(r)
-		}
-	}
-	return b.String()
-}
-
 // defaultFor returns the default credential that name=value is, or nil.
 func defaultFor(name, value string) *defaultCred {
-	n := normName(name)
+	n := secretlike.NormName(name)
 	for i := range defaultCreds {
 		d := &defaultCreds[i]
 		for _, dn := range d.names {
@@ -76,68 +54,6 @@ func defaultFor(name, value string) *defaultCred {
 		}
 	}
 	return nil
-}
-
-// credWords are the name words that make an env var a credential.
-var credWords = map[string]bool{
-	"PASSWORD": true, "PASSWD": true, "PASSPHRASE": true, "SECRET": true, "TOKEN": true,
-	"APIKEY": true, "CREDENTIALS": true, "PAT": true,
-}
-
-// keyQualifiers are the words before a final KEY that make it a secret key
-// rather than an object key or a cache key.
-var keyQualifiers = map[string]bool{
-	"API": true, "ACCESS": true, "SECRET": true, "PRIVATE": true, "MASTER": true, "SIGNING": true,
-	"ENCRYPTION": true, "LICENSE": true, "SERVICE": true, "AUTH": true, "CLIENT": true, "ACCOUNT": true,
-	"STORAGE": true, "KAGGLE": true, "SUBSCRIPTION": true, "ADMIN": true,
-}
-
-// notCredSuffix are final words that name something about a credential
-// (where it is, what it is called), not the credential itself.
-var notCredSuffix = map[string]bool{
-	"FILE": true, "PATH": true, "DIR": true, "ID": true, "NAME": true, "ENABLED": true, "REF": true,
-	"TYPE": true, "HEADER": true, "LENGTH": true, "FIELD": true, "EXPIRY": true, "TTL": true, "SIZE": true,
-	"MODE": true, "KIND": true, "ARN": true, "ENDPOINT": true, "HOST": true, "PORT": true, "USER": true,
-	"USERNAME": true, "REGION": true, "VERSION": true, "POLICY": true, "ALGORITHM": true, "LIMIT": true,
-	"COUNT": true, "URL": true, "URI": true, "KEYS": true, "TIMEOUT": true, "SECONDS": true, "AUDIENCE": true,
-	"ISSUER": true, "SCOPE": true, "PREFIX": true, "MOUNT": true, "KEYRING": true, "LOCATION": true,
-}
-
-// isCredName reports whether an env var name says it holds a credential.
-func isCredName(name string) bool {
-	words := strings.FieldsFunc(normName(name), func(r rune) bool { return r == '_' })
-	if len(words) == 0 || notCredSuffix[words[len(words)-1]] {
-		return false
-	}
-	for i, w := range words {
-		if credWords[w] {
-			return true
-		}
-		if w == "KEY" && i == len(words)-1 && i > 0 && keyQualifiers[words[i-1]] {
-			return true
-		}
-	}
-	return false
-}
-
-// isPlaceholder reports values that stand for a credential rather than being one.
-func isPlaceholder(v string) bool {
-	v = strings.TrimSpace(v)
-	l := strings.ToLower(v)
-	switch l {
-	case "", "changeme", "change-me", "change_me", "changeit", "replaceme", "replace-me", "replace_me",
-		"placeholder", "todo", "tbd", "dummy", "fake", "example", "sample", "none", "null", "redacted",
-		"secret", "password", "token", "xxx", "***", "<nil>":
-		return true
-	}
-	switch {
-	case strings.HasPrefix(v, "<") && strings.HasSuffix(v, ">"),
-		strings.Contains(v, "${"), strings.Contains(v, "$("), strings.Contains(v, "{{"),
-		strings.HasPrefix(l, "your-"), strings.HasPrefix(l, "your_"), strings.HasPrefix(l, "my-"),
-		strings.HasPrefix(l, "replace"), strings.HasPrefix(l, "insert"), strings.HasPrefix(l, "changeme"):
-		return true
-	}
-	return strings.Trim(l, "x*.-_ ") == ""
 }
 
 // uriPassword matches a URI with a password in its user information:
@@ -168,7 +84,7 @@ func uriDefault(scheme, pw string) *defaultCred {
 // usernameKey reports Secret keys that hold a user name or a key ID: not a
 // secret on their own.
 func usernameKey(k string) bool {
-	words := strings.FieldsFunc(normName(k), func(r rune) bool { return r == '_' })
+	words := strings.FieldsFunc(secretlike.NormName(k), func(r rune) bool { return r == '_' })
 	if len(words) == 0 {
 		return false
 	}

@@ -6,8 +6,10 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/mlsec/mlsec/internal/analysis"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/rules"
+	"github.com/mlsec/mlsec/internal/secretlike"
 	"github.com/mlsec/mlsec/internal/yamlutil"
 )
 
@@ -34,20 +36,22 @@ func (f *file) envValue(p *pod, name string, vn *yaml.Node, asset string) {
 		f.defaultCred(p, vn, name, value, &defaultCred{product: "MySQL (empty root password)"}, asset)
 		return
 	}
-	if scheme, user, pw, ok := passwordInURI(value); ok && !isPlaceholder(pw) {
+	if scheme, user, pw, ok := passwordInURI(value); ok && !secretlike.Placeholder(pw) {
 		if d := uriDefault(scheme, pw); d != nil {
 			f.defaultCred(p, vn, name, scheme+"://"+user+":"+pw+"@", d, asset)
 			return
 		}
-		f.report(rules.CredentialInEnv, vn, name+"="+scheme+"://"+user+":"+redactValue(pw)+"@…",
-			fmt.Sprintf("env %s of %s %s holds a %s URI with its password written in the manifest", name, p.obj.kind, p.obj.name, scheme), asset)
+		f.pass.Report(analysis.Diagnostic{Rule: rules.CredentialInEnv, Location: f.loc(vn), Evidence: name + "=" + scheme + "://" + user + ":" + redactValue(pw) + "@…",
+			Message: fmt.Sprintf("env %s of %s %s holds a %s URI with its password written in the manifest", name, p.obj.kind, p.obj.name, scheme),
+			Assets:  ids(asset, f.envCredential(asset, name, vn))})
 		return
 	}
-	if !isCredName(name) || isPlaceholder(value) || strings.HasPrefix(value, "/") || isNumberLike(value) {
+	if !secretlike.SecretName(name) || secretlike.Placeholder(value) || strings.HasPrefix(value, "/") || isNumberLike(value) {
 		return
 	}
-	f.report(rules.CredentialInEnv, vn, name+"="+redactValue(value),
-		fmt.Sprintf("env %s of %s %s is set to a literal credential; use valueFrom.secretKeyRef", name, p.obj.kind, p.obj.name), asset)
+	f.pass.Report(analysis.Diagnostic{Rule: rules.CredentialInEnv, Location: f.loc(vn), Evidence: name + "=" + redactValue(value),
+		Message: fmt.Sprintf("env %s of %s %s is set to a literal credential; use valueFrom.secretKeyRef", name, p.obj.kind, p.obj.name),
+		Assets:  ids(asset, f.envCredential(asset, name, vn))})
 }
 
 // isNumberLike is for TOKEN-ish names holding counts, not secrets (MAX_TOKEN=512).
@@ -65,16 +69,18 @@ func isNumberLike(v string) bool {
 
 // defaultCred reports a default credential, critical when the pod is exposed.
 func (f *file) defaultCred(p *pod, n *yaml.Node, name, value string, d *defaultCred, asset string) {
-	sev, where := rule.High, ""
+	diag := analysis.Diagnostic{Rule: rules.DefaultCredentials, Location: f.loc(n), Evidence: name + "=" + value, Assets: ids(asset, f.envCredential(asset, name, n))}
+	where := ""
 	if p != nil {
 		if e := f.exposureOf(p); e.level > 0 {
-			sev, where = rule.Critical, "; the pod is exposed through "+e.via
+			where = "; the pod is exposed through " + e.via
+			diag.Severity, diag.SeverityReason = rule.Critical, "the pod is exposed outside the cluster through "+e.via
 		}
 	}
 	kind, objName := "", ""
 	if p != nil {
 		kind, objName = p.obj.kind+" ", p.obj.name
 	}
-	f.reportSev(rules.DefaultCredentials, sev, n, name+"="+value,
-		fmt.Sprintf("%s%s uses the %s default credential %s=%s%s", kind, objName, d.product, name, value, where), asset)
+	diag.Message = fmt.Sprintf("%s%s uses the %s default credential %s=%s%s", kind, objName, d.product, name, value, where)
+	f.pass.Report(diag)
 }

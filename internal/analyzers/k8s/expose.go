@@ -7,6 +7,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/mlsec/mlsec/internal/analysis"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/yamlutil"
@@ -251,34 +252,53 @@ func (f *file) looksRay(s *service) bool {
 	return false
 }
 
-func sevFor(lvl int) rule.Severity {
-	if lvl == exposedPublic {
-		return rule.Critical
+// raySeverity is the severity of Ray reached at exposure level lvl: the
+// rule's (critical) on a public address, high through a NodePort.
+func raySeverity(d *analysis.Diagnostic, lvl int, via string) {
+	if lvl != exposedPublic {
+		d.Severity, d.SeverityReason = rule.High, "reached through "+via+" on the nodes' addresses, not a public load balancer or Ingress"
 	}
-	return rule.High
+}
+
+// raySubject is the Ray workload a Service fronts, the subject of its
+// ray-dashboard finding; the Service itself when it selects none here.
+func (f *file) raySubject(s *service) (any, string) {
+	for _, p := range f.pods {
+		if s.selects(p) && (p.role == roleRay || p.obj.group() == "ray.io") {
+			return p.obj, f.assetOf(p.obj)
+		}
+	}
+	return s.obj, f.assetOfService(s)
 }
 
 // checkExposedPort reports one externally reachable Service port that leads
-// to Ray or a model server's management API.
+// to Ray or a model server's management API. Both are reasons on a route:
+// they join the finding of the workload they reach.
 func (f *file) checkExposedPort(s *service, sp svcPort, lvl int, via string, at *yaml.Node) {
 	ports := f.containerPorts(s, sp)
 	ray := f.looksRay(s)
 	for _, n := range ports {
 		what, ok := rayPorts[n]
 		if ok && (ray || n == 8265) {
-			f.reportSev(rules.RayDashboard, sevFor(lvl), at, fmt.Sprintf("%s port %d", s.obj.name, n),
-				fmt.Sprintf("Ray %s (port %d) is reachable from outside the cluster through %s; Ray has no authentication", what, n, via), f.assetOfService(s))
+			subject, asset := f.raySubject(s)
+			d := analysis.Diagnostic{Rule: rules.RayDashboard, Location: f.loc(at), Evidence: fmt.Sprintf("%s port %d", s.obj.name, n),
+				Message: fmt.Sprintf("Ray %s (port %d) is reachable from outside the cluster through %s; Ray has no authentication", what, n, via),
+				Assets:  ids(asset)}
+			raySeverity(&d, lvl, via)
+			f.foldRoute(subject, d)
 			return
 		}
 	}
-	if srv := f.adminServer(s, ports); srv != "" {
-		f.reportSev(rules.ModelServerAdmin, rules.ModelServerAdmin.Severity, at, fmt.Sprintf("%s port %d", s.obj.name, sp.port),
-			fmt.Sprintf("%s is reachable from outside the cluster through %s", srv, via), f.assetOfService(s))
+	if srv, p, c := f.adminServer(s, ports); srv != "" {
+		f.foldRoute(c, analysis.Diagnostic{Rule: rules.ModelServerAdmin, Location: f.loc(at), Evidence: fmt.Sprintf("%s port %d", s.obj.name, sp.port),
+			Message: fmt.Sprintf("%s is reachable from outside the cluster through %s", srv, via),
+			Assets:  ids(f.assetOf(p.obj))})
 	}
 }
 
-// adminServer names the management API a Service port reaches, or "".
-func (f *file) adminServer(s *service, ports []int) string {
+// adminServer names the management API a Service port reaches, with the
+// pod and container serving it; "" when none.
+func (f *file) adminServer(s *service, ports []int) (string, *pod, *yaml.Node) {
 	for _, p := range f.pods {
 		if !s.selects(p) {
 			continue
@@ -293,14 +313,14 @@ func (f *file) adminServer(s *service, ports []int) string {
 			for _, n := range ports {
 				switch {
 				case (n == 8081 || n == 7071) && strings.Contains(argv, "torchserve"):
-					return fmt.Sprintf("the TorchServe management API (port %d)", n)
+					return fmt.Sprintf("the TorchServe management API (port %d)", n), p, c
 				case (n == 8000 || n == 8001) && strings.Contains(argv, "tritonserver") && tritonExplicit(argv):
-					return fmt.Sprintf("Triton with explicit model control (port %d)", n)
+					return fmt.Sprintf("Triton with explicit model control (port %d)", n), p, c
 				}
 			}
 		}
 	}
-	return ""
+	return "", nil, nil
 }
 
 func tritonExplicit(argv string) bool {
@@ -308,7 +328,8 @@ func tritonExplicit(argv string) bool {
 }
 
 // checkUnknownBackend judges an Ingress backend whose Service is in another
-// file by its name and port alone (KubeRay names the head Service <cluster>-head-svc).
+// file by its name and port alone (KubeRay names the head Service
+// <cluster>-head-svc, and the finding joins that cluster's when it is here).
 func (f *file) checkUnknownBackend(ing *object, b ingressBackend) {
 	if !strings.Contains(strings.ToLower(b.svc), "ray") {
 		return
@@ -317,10 +338,21 @@ func (f *file) checkUnknownBackend(ing *object, b ingressBackend) {
 	if !ok && (b.portName == "dashboard" || b.portName == "client") {
 		what, ok = "Ray "+b.portName, true
 	}
-	if ok {
-		f.reportSev(rules.RayDashboard, rule.Critical, b.node, fmt.Sprintf("%s port %d%s", b.svc, b.port, b.portName),
-			fmt.Sprintf("Ingress %s routes to the Ray %s of Service %s; Ray has no authentication", ing.name, what, b.svc))
+	if !ok {
+		return
 	}
+	d := analysis.Diagnostic{Rule: rules.RayDashboard, Location: f.loc(b.node), Evidence: fmt.Sprintf("%s port %d%s", b.svc, b.port, b.portName),
+		Message: fmt.Sprintf("Ingress %s routes to the Ray %s of Service %s; Ray has no authentication", ing.name, what, b.svc)}
+	var subject any = b.node
+	if cluster, ok := strings.CutSuffix(b.svc, "-head-svc"); ok {
+		for _, o := range f.objs {
+			if o.group() == "ray.io" && o.name == cluster && nsKey(o.namespace, "") == nsKey(ing.namespace, "") {
+				subject, d.Assets = o, ids(f.assetOf(o))
+				break
+			}
+		}
+	}
+	f.foldRoute(subject, d)
 }
 
 // checkRayService reports KubeRay head Services of type LoadBalancer or
@@ -332,13 +364,17 @@ func (f *file) checkRayService(o *object) {
 			if st := yamlutil.Get(head, "serviceType"); st != nil {
 				lvl := map[string]int{"loadbalancer": exposedPublic, "nodeport": exposedNodePort}[strings.ToLower(st.Value)]
 				if lvl > exposedNone {
-					f.reportSev(rules.RayDashboard, sevFor(lvl), st, "serviceType: "+st.Value,
-						fmt.Sprintf("%s %s exposes its head Service as %s: the Ray dashboard/job API (8265), client (10001) and GCS (6379) ports have no authentication%s", o.kind, o.name, st.Value, dashboardNote(head)), asset)
+					d := analysis.Diagnostic{Rule: rules.RayDashboard, Location: f.loc(st), Evidence: "serviceType: " + st.Value,
+						Message: fmt.Sprintf("%s %s exposes its head Service as %s: the Ray dashboard/job API (8265), client (10001) and GCS (6379) ports have no authentication%s", o.kind, o.name, st.Value, dashboardNote(head)),
+						Assets:  ids(asset)}
+					raySeverity(&d, lvl, "its head Service ("+st.Value+")")
+					f.fold(o, d)
 				}
 			}
 			if ei := yamlutil.Get(head, "enableIngress"); isTrue(ei) {
-				f.reportSev(rules.RayDashboard, rule.Critical, ei, "enableIngress: true",
-					fmt.Sprintf("%s %s creates an Ingress for the Ray dashboard, whose job API runs any command without authentication", o.kind, o.name), asset)
+				f.fold(o, analysis.Diagnostic{Rule: rules.RayDashboard, Location: f.loc(ei), Evidence: "enableIngress: true",
+					Message: fmt.Sprintf("%s %s creates an Ingress for the Ray dashboard, whose job API runs any command without authentication", o.kind, o.name),
+					Assets:  ids(asset)})
 			}
 		}
 	}

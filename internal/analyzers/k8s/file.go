@@ -1,6 +1,8 @@
 package k8s
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -24,7 +26,10 @@ const (
 type object struct {
 	node                              *yaml.Node
 	apiVersion, kind, name, namespace string
-	sibling                           string // base name of the sibling file it was read from; "" in the analyzed file
+	// Objects read from a sibling file (xfile.go) lend context only.
+	sibling string // base name of the sibling file, for messages; "" in the analyzed file
+	path    string // the sibling's path as reports show it
+	lineOff int    // lines before the object's document in the sibling
 }
 
 // ref is "namespace/Kind/name", the object's name in asset IDs.
@@ -61,13 +66,17 @@ type file struct {
 	assetIDs    map[*object]string // the asset recorded for each workload object
 	secretUsers map[string][]*pod  // namespace/name of a Secret → pods that read it
 
+	pending map[pendingKey]*pending // findings open to more reasons, reported by flush
+	order   []pendingKey
+
 	checked map[*yaml.Node]bool // nodes already checked, so aliases and shared specs report once
 	keys    map[string]bool     // other things already reported
 	stop    bool                // the context was cancelled
 }
 
 func newFile(pass *analysis.Pass, docs []*yaml.Node) *file {
-	return &file{pass: pass, docs: docs, sas: map[string]*object{}, secrets: map[string]*object{}, checked: map[*yaml.Node]bool{}, keys: map[string]bool{}}
+	return &file{pass: pass, docs: docs, sas: map[string]*object{}, secrets: map[string]*object{}, checked: map[*yaml.Node]bool{}, keys: map[string]bool{},
+		pending: map[pendingKey]*pending{}}
 }
 
 // once reports whether n is met for the first time.
@@ -144,7 +153,7 @@ func limit(items []*yaml.Node) []*yaml.Node {
 	return items
 }
 
-// loc is the location of a node.
+// loc is the location of a node of the analyzed file.
 func (f *file) loc(n *yaml.Node) finding.Location {
 	if n == nil {
 		return f.pass.Line(0, 0)
@@ -152,28 +161,112 @@ func (f *file) loc(n *yaml.Node) finding.Location {
 	return f.pass.Line(n.Line, n.Column)
 }
 
-// report records a finding at n with the rule's own severity.
-func (f *file) report(r *rule.Rule, n *yaml.Node, evidence, msg string, assets ...string) {
-	f.reportSev(r, r.Severity, n, evidence, msg, assets...)
+// locOf is the location of a node of object o, which may have been read
+// from a sibling file: only Related entries may point there.
+func (f *file) locOf(o *object, n *yaml.Node) finding.Location {
+	if o == nil || o.path == "" {
+		return f.loc(n)
+	}
+	l := finding.Location{Path: o.path}
+	if n != nil {
+		l.Line, l.Column = n.Line+o.lineOff, n.Column
+	}
+	return l
 }
 
-// reportSev records a finding at n with a severity chosen from the evidence.
-func (f *file) reportSev(r *rule.Rule, sev rule.Severity, n *yaml.Node, evidence, msg string, assets ...string) {
-	f.reportAt(r, sev, f.loc(n), evidence, msg, assets...)
+// maxRelated bounds the Related entries of one finding: a file of 3,000
+// pods on one image is one finding, not one with 3,000 places.
+const maxRelated = 20
+
+// pendingKey names one finding: a rule and the subject it is about.
+type pendingKey struct {
+	rule    *rule.Rule
+	subject any
 }
 
-// reportAt records a finding at a location.
-func (f *file) reportAt(r *rule.Rule, sev rule.Severity, loc finding.Location, evidence, msg string, assets ...string) {
-	var ids []string
-	for _, a := range assets {
-		if a != "" {
-			ids = append(ids, a)
+// pending is a finding still open to more reasons.
+type pending struct {
+	d     analysis.Diagnostic
+	route bool // d is about a route to the subject (a Service port), not the subject itself
+	extra int  // reasons left out of Related past maxRelated
+}
+
+// fold records d as the finding of its rule about subject (a container
+// or pod spec node, a workload object, an image ID): the same rule on the
+// same subject reached for several reasons (a TorchServe command line
+// without token auth, and its management port on a LoadBalancer) is one
+// finding. The most severe reason leads; the others become Related
+// entries. Findings are reported by flush, once the whole file is read.
+func (f *file) fold(subject any, d analysis.Diagnostic) { f.add(subject, d, false) }
+
+// foldRoute is fold for a reason found on a route to the subject (the
+// Service or Ingress that publishes it): on equal severity the finding
+// stays on the subject itself.
+func (f *file) foldRoute(subject any, d analysis.Diagnostic) { f.add(subject, d, true) }
+
+func (f *file) add(subject any, d analysis.Diagnostic, route bool) {
+	k := pendingKey{d.Rule, subject}
+	p := f.pending[k]
+	if p == nil {
+		f.pending[k] = &pending{d: d, route: route}
+		f.order = append(f.order, k)
+		return
+	}
+	lead := p.d
+	if s, ls := severity(d), severity(lead); s > ls || s == ls && p.route && !route {
+		lead, d = d, lead // d is now the reason that yields, with its own Related
+		p.route = route
+	}
+	// Appends below never write into a backing array d shares.
+	lead.Related, lead.Assets = slices.Clip(lead.Related), slices.Clip(lead.Assets)
+	for _, r := range append([]finding.Related{{Location: d.Location, Message: d.Message}}, d.Related...) {
+		if r.Location == lead.Location && r.Message == lead.Message || slices.Contains(lead.Related, r) {
+			continue
+		}
+		if len(lead.Related) >= maxRelated {
+			p.extra++
+			continue
+		}
+		lead.Related = append(lead.Related, r)
+	}
+	for _, a := range d.Assets {
+		if a != "" && !slices.Contains(lead.Assets, a) {
+			lead.Assets = append(lead.Assets, a)
 		}
 	}
-	f.pass.ReportFinding(finding.Finding{
-		Rule: r, Severity: sev, Confidence: r.Confidence,
-		Location: loc, Message: msg, Evidence: evidence, Assets: ids,
-	})
+	p.d = lead
+}
+
+// severity is a diagnostic's effective severity: the rule's unless a
+// reason says otherwise.
+func severity(d analysis.Diagnostic) rule.Severity {
+	if d.SeverityReason != "" {
+		return d.Severity
+	}
+	return d.Rule.Severity
+}
+
+// flush reports the folded findings in the order they were first met.
+func (f *file) flush() {
+	for _, k := range f.order {
+		p := f.pending[k]
+		if p.extra > 0 {
+			p.d.Message += fmt.Sprintf(" (and %d more places)", p.extra)
+		}
+		f.pass.Report(p.d)
+	}
+	f.order, f.pending = nil, map[pendingKey]*pending{}
+}
+
+// ids drops empty asset IDs.
+func ids(as ...string) []string {
+	var out []string
+	for _, a := range as {
+		if a != "" && !slices.Contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // keyNode is the key node of key in mapping m, for findings about a key

@@ -7,6 +7,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/yamlutil"
@@ -22,20 +24,25 @@ func isDummy(v string) bool {
 	return v == "dummy" || strings.HasSuffix(v, ".dummyauthenticator") || v == "dummyauthenticator"
 }
 
-// helmValues checks JupyterHub (zero-to-jupyterhub) chart values.
+// helmValues checks JupyterHub (zero-to-jupyterhub) chart values. Every
+// place that selects the DummyAuthenticator is one finding about the hub.
 func (f *file) helmValues(root *yaml.Node) {
 	hub := yamlutil.Get(root, "hub")
 	if hub == nil {
 		return
 	}
-	sev, why := f.hubExposure(root)
+	sev, why, reason := f.hubExposure(root)
+	noAuth := func(loc finding.Location, evidence, msg string) {
+		f.fold(hub, analysis.Diagnostic{Rule: rules.JupyterNoAuth, Location: loc, Evidence: evidence, Message: msg + why,
+			Severity: sev, SeverityReason: reason})
+	}
 	if n := yamlutil.Path(hub, "config", "JupyterHub", "authenticator_class"); n != nil && isDummy(n.Value) {
-		f.reportSev(rules.JupyterNoAuth, sev, n, "authenticator_class: "+n.Value,
-			"JupyterHub uses the DummyAuthenticator: any user name logs in and gets a notebook server"+why)
+		noAuth(f.loc(n), "authenticator_class: "+n.Value,
+			"JupyterHub uses the DummyAuthenticator: any user name logs in and gets a notebook server")
 	}
 	if n := yamlutil.Path(root, "auth", "type"); n != nil && isDummy(n.Value) {
-		f.reportSev(rules.JupyterNoAuth, sev, n, "auth.type: "+n.Value,
-			"JupyterHub (chart < 0.11 auth.type) uses the DummyAuthenticator: any user name logs in and gets a notebook server"+why)
+		noAuth(f.loc(n), "auth.type: "+n.Value,
+			"JupyterHub (chart < 0.11 auth.type) uses the DummyAuthenticator: any user name logs in and gets a notebook server")
 	}
 	yamlutil.Pairs(yamlutil.Get(hub, "extraConfig"), func(_, v *yaml.Node) {
 		if v.Kind != yaml.ScalarNode {
@@ -46,24 +53,26 @@ func (f *file) helmValues(root *yaml.Node) {
 			if v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
 				line++
 			}
-			f.reportAt(rules.JupyterNoAuth, sev, f.pass.Line(line, 0), strings.TrimSpace(v.Value[m[0]:m[1]]),
-				"hub.extraConfig selects the DummyAuthenticator: any user name logs in and gets a notebook server"+why)
+			noAuth(f.pass.Line(line, 0), strings.TrimSpace(v.Value[m[0]:m[1]]),
+				"hub.extraConfig selects the DummyAuthenticator: any user name logs in and gets a notebook server")
 		}
 	})
 }
 
 // hubExposure decides the severity of an unauthenticated hub from the
-// proxy Service type (the chart's default is LoadBalancer) and ingress.
-func (f *file) hubExposure(root *yaml.Node) (rule.Severity, string) {
+// proxy Service type (the chart's default is LoadBalancer) and ingress:
+// the severity, the clause the message ends with, and the reason when the
+// severity is not the rule's.
+func (f *file) hubExposure(root *yaml.Node) (rule.Severity, string, string) {
 	if isTrue(yamlutil.Path(root, "ingress", "enabled")) {
-		return rule.Critical, ", and the chart's Ingress publishes it"
+		return rule.Critical, ", and the chart's Ingress publishes it", "the chart's Ingress publishes the hub"
 	}
 	t := yamlutil.Str(yamlutil.Path(root, "proxy", "service", "type"))
 	switch strings.ToLower(t) {
 	case "", "loadbalancer":
-		return rule.Critical, ", and the proxy Service is a LoadBalancer (the chart default)"
+		return rule.Critical, ", and the proxy Service is a LoadBalancer (the chart default)", "the hub's proxy Service is a LoadBalancer (the chart default)"
 	case "nodeport":
-		return rule.Critical, ", and the proxy Service is a NodePort"
+		return rule.Critical, ", and the proxy Service is a NodePort", "the hub's proxy Service is a NodePort, open on every node's address"
 	}
-	return rule.High, fmt.Sprintf(" (proxy Service %s: reachable from inside the cluster)", t)
+	return rules.JupyterNoAuth.Severity, fmt.Sprintf(" (proxy Service %s: reachable from inside the cluster)", t), ""
 }

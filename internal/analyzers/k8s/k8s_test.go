@@ -9,3 +9,6 @@ import (
 func TestErr(t *testing.T) { analysistest.Run(t, "testdata/err", Analyzer) }
 
 func TestOK(t *testing.T) { analysistest.Run(t, "testdata/ok", Analyzer) }
+
+// TestGraph pins every asset and edge of one InferenceService's graph.
+func TestGraph(t *testing.T) { analysistest.Run(t, "testdata/graph", Analyzer) }

@@ -5,6 +5,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/mlsec/mlsec/internal/asset"
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/yamlutil"
 )
@@ -30,9 +31,10 @@ func (f *file) kfp(root *yaml.Node) {
 			return
 		}
 		obj := &object{node: ex, apiVersion: "kfp", kind: "KFP executor", name: pipeline + "/" + k.Value}
-		name := "kfp:" + pipeline + "/" + k.Value
-		id := finding.AssetID(finding.AssetPipelineStep, name)
-		f.pass.AddAsset(finding.Asset{ID: id, Kind: finding.AssetPipelineStep, Name: name, Location: f.loc(k)})
+		step := asset.New(finding.AssetPipelineStep, "kfp:"+pipeline+"/"+k.Value)
+		step.Locations = []finding.Location{f.loc(k)}
+		f.pass.AddAsset(step)
+		id := step.ID
 		if f.assetIDs == nil {
 			f.assetIDs = map[*object]string{}
 		}
@@ -46,10 +48,11 @@ func (f *file) kfp(root *yaml.Node) {
 			u = yamlutil.Path(ex, "importer", "artifactUri", "constantValue", "stringValue") // older IR
 		}
 		if u != nil && u.Kind == yaml.ScalarNode && f.once(u) {
-			f.checkStorageURI(u, id)
+			touched := []string{id}
 			if strings.Contains(u.Value, "://") {
-				f.recordModel(u, id)
+				touched = append(touched, f.recordModel(u, id, "")...)
 			}
+			f.checkStorageURI(u, touched)
 		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/mlsec/mlsec/internal/analysis"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/yamlutil"
@@ -36,8 +37,9 @@ func (f *file) checkPod(p *pod) {
 // checkPodLevel checks the fields of one pod-level spec node.
 func (f *file) checkPodLevel(p *pod, spec *yaml.Node, asset string) {
 	if n := yamlutil.Get(spec, "hostNetwork"); isTrue(n) {
-		f.report(rules.HostNetwork, n, "hostNetwork: true",
-			fmt.Sprintf("%s %s shares the node's network namespace: its ports listen on the node and NetworkPolicy does not apply", p.obj.kind, p.obj.name), asset)
+		f.pass.Report(analysis.Diagnostic{Rule: rules.HostNetwork, Location: f.loc(n), Evidence: "hostNetwork: true",
+			Message: fmt.Sprintf("%s %s shares the node's network namespace: its ports listen on the node and NetworkPolicy does not apply", p.obj.kind, p.obj.name),
+			Assets:  ids(asset)})
 	}
 	for _, v := range limit(yamlutil.Items(yamlutil.Get(spec, "volumes"))) {
 		hp := yamlutil.Get(v, "hostPath")
@@ -48,7 +50,7 @@ func (f *file) checkPodLevel(p *pod, spec *yaml.Node, asset string) {
 		if pn == nil {
 			pn = hp
 		}
-		f.hostPath(p, yamlutil.Str(pn), pn, asset)
+		f.hostPath(p, spec, yamlutil.Str(pn), pn, asset)
 	}
 	if !p.noSecurityContext {
 		f.podRoot(p, spec, asset)
@@ -61,30 +63,49 @@ var runtimeSockets = []string{"docker.sock", "containerd.sock", "crio.sock", "cr
 // modelCaches are host paths where model files are usually cached.
 var modelCaches = []string{"/root/.cache/huggingface", "/.cache/huggingface", "/models", "/mnt/models", "/root/.cache/torch", "/.cache/torch", "/var/lib/models", "/data/models", "/opt/models", "/root/.ollama", "/.ollama"}
 
-func (f *file) hostPath(p *pod, hp string, n *yaml.Node, asset string) {
+// hostPath judges one hostPath volume of the pod spec spec. Every volume
+// of one pod spec is one finding: the most dangerous leads.
+func (f *file) hostPath(p *pod, spec *yaml.Node, hp string, n *yaml.Node, asset string) {
+	d := analysis.Diagnostic{Rule: rules.HostPath, Location: f.loc(n), Evidence: "hostPath: " + hp, Assets: ids(asset)}
 	clean := path.Clean("/" + strings.TrimSpace(hp))
+	switch {
+	case runtimeSocket(clean):
+		d.Severity, d.SeverityReason = rule.Critical, "the container runtime socket controls every container on the node"
+		d.Message = fmt.Sprintf("%s %s mounts the container runtime socket %s: any code in the pod can start privileged containers on the node", p.obj.kind, p.obj.name, hp)
+	case nodeSecrets[clean]:
+		d.Severity, d.SeverityReason = rule.Critical, "the directory holds the node's container runtime, kubelet or host credentials"
+		d.Message = fmt.Sprintf("%s %s mounts the node's %s, which holds the container runtime, kubelet or host credentials", p.obj.kind, p.obj.name, hp)
+	case modelCache(clean):
+		d.Message = fmt.Sprintf("%s %s mounts the node's model cache %s: every pod on the node shares it, so one workload can replace the models others load", p.obj.kind, p.obj.name, hp)
+	default:
+		d.Message = fmt.Sprintf("%s %s mounts the node directory %s", p.obj.kind, p.obj.name, hp)
+	}
+	f.fold(spec, d)
+}
+
+// nodeSecrets are host directories that hold the container runtime, the
+// kubelet's credentials or the host's.
+var nodeSecrets = map[string]bool{
+	"/": true, "/var/run": true, "/run": true, "/var/run/docker": true, "/run/containerd": true, "/var/lib/docker": true,
+	"/var/lib/containerd": true, "/var/lib/kubelet": true, "/etc": true, "/proc": true, "/root": true, "/home": true,
+}
+
+func runtimeSocket(clean string) bool {
 	for _, s := range runtimeSockets {
 		if strings.HasSuffix(clean, "/"+s) {
-			f.reportSev(rules.HostPath, rule.Critical, n, "hostPath: "+hp,
-				fmt.Sprintf("%s %s mounts the container runtime socket %s: any code in the pod can start privileged containers on the node", p.obj.kind, p.obj.name, hp), asset)
-			return
+			return true
 		}
 	}
-	switch clean {
-	case "/", "/var/run", "/run", "/var/run/docker", "/run/containerd", "/var/lib/docker", "/var/lib/containerd", "/var/lib/kubelet", "/etc", "/proc", "/root", "/home":
-		f.reportSev(rules.HostPath, rule.Critical, n, "hostPath: "+hp,
-			fmt.Sprintf("%s %s mounts the node's %s, which holds the container runtime, kubelet or host credentials", p.obj.kind, p.obj.name, hp), asset)
-		return
-	}
+	return false
+}
+
+func modelCache(clean string) bool {
 	for _, mc := range modelCaches {
 		if clean == mc || strings.HasPrefix(clean, mc+"/") || strings.HasSuffix(clean, mc) {
-			f.report(rules.HostPath, n, "hostPath: "+hp,
-				fmt.Sprintf("%s %s mounts the node's model cache %s: every pod on the node shares it, so one workload can replace the models others load", p.obj.kind, p.obj.name, hp), asset)
-			return
+			return true
 		}
 	}
-	f.report(rules.HostPath, n, "hostPath: "+hp,
-		fmt.Sprintf("%s %s mounts the node directory %s", p.obj.kind, p.obj.name, hp), asset)
+	return false
 }
 
 // rootSetting reads runAsUser/runAsNonRoot of a security context:
@@ -113,7 +134,8 @@ func rootSetting(sc *yaml.Node) (root, nonRoot bool, at *yaml.Node) {
 func (f *file) podRoot(p *pod, spec *yaml.Node, asset string) {
 	if root, _, at := rootSetting(yamlutil.Get(spec, "securityContext")); root {
 		kv := keyValue(yamlutil.Get(spec, "securityContext"), at)
-		f.report(rules.RunsAsRoot, at, kv, fmt.Sprintf("%s %s runs its containers as root (%s)", p.obj.kind, p.obj.name, kv), asset)
+		f.pass.Report(analysis.Diagnostic{Rule: rules.RunsAsRoot, Location: f.loc(at), Evidence: kv,
+			Message: fmt.Sprintf("%s %s runs its containers as root (%s)", p.obj.kind, p.obj.name, kv), Assets: ids(asset)})
 	}
 }
 
@@ -126,7 +148,8 @@ func (f *file) containerRoot(p *pod, c *yaml.Node, asset string) {
 	cRoot, cNonRoot, at := rootSetting(sc)
 	if cRoot {
 		kv := keyValue(sc, at)
-		f.report(rules.RunsAsRoot, at, kv, fmt.Sprintf("container %s runs as root (%s)", containerName(c), kv), asset)
+		f.pass.Report(analysis.Diagnostic{Rule: rules.RunsAsRoot, Location: f.loc(at), Evidence: kv,
+			Message: fmt.Sprintf("container %s runs as root (%s)", containerName(c), kv), Assets: ids(asset)})
 		return
 	}
 	if cNonRoot {
@@ -146,8 +169,9 @@ func (f *file) containerRoot(p *pod, c *yaml.Node, asset string) {
 	if n := keyNode(c, "name"); n != nil {
 		at = n
 	}
-	f.reportSev(rules.RunsAsRoot, rule.Low, at, "",
-		fmt.Sprintf("container %s never sets runAsNonRoot: true or a non-zero runAsUser, so it runs as the image's user, root for most ML images", containerName(c)), asset)
+	f.pass.Report(analysis.Diagnostic{Rule: rules.RunsAsRoot, Location: f.loc(at),
+		Message: fmt.Sprintf("container %s never sets runAsNonRoot: true or a non-zero runAsUser, so it runs as the image's user, root for most ML images", containerName(c)),
+		Assets:  ids(asset)})
 }
 
 // keyValue renders "key: value" for the node at inside mapping m.
@@ -184,23 +208,29 @@ var defaultCaps = map[string]bool{
 func (f *file) checkContainer(p *pod, c *yaml.Node, asset string) {
 	sc := yamlutil.Get(c, "securityContext")
 	if n := yamlutil.Get(sc, "privileged"); isTrue(n) {
-		f.report(rules.Privileged, n, "privileged: true",
-			fmt.Sprintf("container %s of %s %s is privileged: code running in it is root on the node", containerName(c), p.obj.kind, p.obj.name), asset)
+		f.pass.Report(analysis.Diagnostic{Rule: rules.Privileged, Location: f.loc(n), Evidence: "privileged: true",
+			Message: fmt.Sprintf("container %s of %s %s is privileged: code running in it is root on the node", containerName(c), p.obj.kind, p.obj.name),
+			Assets:  ids(asset)})
 	}
+	// Every capability a container adds is one finding, led by the worst.
 	for _, capN := range limit(yamlutil.Items(yamlutil.Path(sc, "capabilities", "add"))) {
 		capName := strings.TrimPrefix(strings.ToUpper(yamlutil.Str(capN)), "CAP_")
+		d := analysis.Diagnostic{Rule: rules.AddedCapabilities, Location: f.loc(capN), Evidence: capName, Assets: ids(asset)}
 		switch {
 		case severeCaps[capName]:
-			f.reportSev(rules.AddedCapabilities, rule.High, capN, capName,
-				fmt.Sprintf("container %s adds %s, which is close to privileged", containerName(c), capName), asset)
+			d.Severity, d.SeverityReason = rule.High, capName+" is close to privileged"
+			d.Message = fmt.Sprintf("container %s adds %s, which is close to privileged", containerName(c), capName)
 		case capName != "" && !defaultCaps[capName]:
-			f.report(rules.AddedCapabilities, capN, capName, fmt.Sprintf("container %s adds the capability %s", containerName(c), capName), asset)
+			d.Message = fmt.Sprintf("container %s adds the capability %s", containerName(c), capName)
+		default:
+			continue
 		}
+		f.fold(c, d)
 	}
 	f.containerRoot(p, c, asset)
 	f.checkEnv(p, c, asset)
 	if img := yamlutil.Get(c, "image"); img != nil {
-		f.checkImage(img, yamlutil.Str(img), asset)
+		f.checkImage(p, c, img, yamlutil.Str(img), asset)
 	}
 	f.checkCommand(p, c, asset)
 }

@@ -8,10 +8,13 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/asset"
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/mlcmd"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/rules"
+	"github.com/mlsec/mlsec/internal/secretlike"
 	"github.com/mlsec/mlsec/internal/yamlutil"
 )
 
@@ -22,8 +25,10 @@ func (f *file) checkSecret(o *object) {
 		return // filled in by the token controller
 	}
 	key := nsKey(o.namespace, o.name)
-	id := finding.AssetID(finding.AssetCredential, "secret:"+key)
-	f.pass.AddAsset(finding.Asset{ID: id, Kind: finding.AssetCredential, Name: "secret:" + key, Location: f.loc(o.node)})
+	cred := asset.Credential("k8s", key)
+	cred.Locations = []finding.Location{f.loc(o.node)}
+	f.pass.AddAsset(cred)
+	id := cred.ID
 
 	var first *yaml.Node
 	var keys []string
@@ -38,14 +43,14 @@ func (f *file) checkSecret(o *object) {
 			f.secretDefault(o, key, k, v, value, d, id)
 			return
 		}
-		if _, _, pw, ok := passwordInURI(value); ok && !isPlaceholder(pw) {
+		if _, _, pw, ok := passwordInURI(value); ok && !secretlike.Placeholder(pw) {
 			keys = append(keys, k.Value)
 			if first == nil {
 				first = v
 			}
 			return
 		}
-		if isPlaceholder(value) || usernameKey(k.Value) {
+		if secretlike.Placeholder(value) || usernameKey(k.Value) {
 			return
 		}
 		keys = append(keys, k.Value)
@@ -69,26 +74,30 @@ func (f *file) checkSecret(o *object) {
 	if len(keys) > 5 {
 		keys = append(keys[:5], "…")
 	}
-	f.report(rules.SecretManifest, first, "Secret "+o.name+": "+strings.Join(keys, ", "),
-		fmt.Sprintf("Secret %s commits literal values for %s; base64 is not encryption", o.name, strings.Join(keys, ", ")), id)
+	f.pass.Report(analysis.Diagnostic{Rule: rules.SecretManifest, Location: f.loc(first), Evidence: "Secret " + o.name + ": " + strings.Join(keys, ", "),
+		Message: fmt.Sprintf("Secret %s commits literal values for %s; base64 is not encryption", o.name, strings.Join(keys, ", ")),
+		Assets:  ids(id)})
 }
 
 // secretDefault reports a default credential in a Secret, critical when a
 // pod reading the Secret is exposed in this file.
 func (f *file) secretDefault(o *object, key string, k, v *yaml.Node, value string, d *defaultCred, id string) {
-	sev, where := rule.High, ""
-	for _, p := range f.secretUsers[key] {
-		if e := f.exposureOf(p); e.level > 0 {
-			sev, where = rule.Critical, fmt.Sprintf("; %s %s reads it and is exposed through %s", p.obj.kind, p.obj.name, e.via)
-			break
-		}
-	}
 	at := v
 	if v.Line != k.Line {
 		at = k
 	}
-	f.reportSev(rules.DefaultCredentials, sev, at, k.Value+"="+value,
-		fmt.Sprintf("Secret %s holds the %s default credential %s=%s%s", o.name, d.product, k.Value, value, where), id)
+	diag := analysis.Diagnostic{Rule: rules.DefaultCredentials, Location: f.loc(at), Evidence: k.Value + "=" + value, Assets: ids(id)}
+	where := ""
+	for _, p := range f.secretUsers[key] {
+		if e := f.exposureOf(p); e.level > 0 {
+			where = fmt.Sprintf("; %s %s reads it and is exposed through %s", p.obj.kind, p.obj.name, e.via)
+			diag.Severity, diag.SeverityReason = rule.Critical, fmt.Sprintf("%s %s reads it and is exposed outside the cluster through %s", p.obj.kind, p.obj.name, e.via)
+			diag.Assets = ids(id, f.assetOf(p.obj))
+			break
+		}
+	}
+	diag.Message = fmt.Sprintf("Secret %s holds the %s default credential %s=%s%s", o.name, d.product, k.Value, value, where)
+	f.pass.Report(diag)
 }
 
 // checkConfigMap finds Kubeflow's default Dex user in a Dex configuration,
@@ -108,8 +117,9 @@ func (f *file) checkConfigMap(o *object) {
 			if v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 {
 				line = v.Line // a quoted or plain value: line breaks are not the file's
 			}
-			f.reportAt(m.Rule, m.Severity, f.pass.Line(line, 0), m.Evidence,
-				fmt.Sprintf("ConfigMap %s, %s: %s", o.name, k.Value, m.Message))
+			d := m.Diagnostic(f.pass.Line(line, 0))
+			d.Message = fmt.Sprintf("ConfigMap %s, %s: %s", o.name, k.Value, m.Message)
+			f.pass.Report(d)
 		}
 	})
 	yamlutil.Pairs(yamlutil.Get(o.node, "data"), func(k, v *yaml.Node) {
@@ -124,8 +134,8 @@ func (f *file) checkConfigMap(o *object) {
 		if v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
 			line++
 		}
-		f.reportAt(rules.DefaultCredentials, rule.High, f.pass.Line(line, 0), "user@example.com",
-			fmt.Sprintf("ConfigMap %s keeps Kubeflow's default Dex static user user@example.com (password 12341234)", o.name))
+		f.pass.Report(analysis.Diagnostic{Rule: rules.DefaultCredentials, Location: f.pass.Line(line, 0), Evidence: "user@example.com",
+			Message: fmt.Sprintf("ConfigMap %s keeps Kubeflow's default Dex static user user@example.com (password 12341234)", o.name)})
 	})
 }
 
@@ -143,6 +153,6 @@ func (f *file) checkKustomization(o *object) {
 		if name == "" {
 			name = yamlutil.Str(yamlutil.Get(im, "name"))
 		}
-		f.checkImage(tag, name+":"+tag.Value, "")
+		f.checkImage(nil, nil, tag, name+":"+tag.Value, "")
 	}
 }

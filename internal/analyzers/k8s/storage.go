@@ -8,6 +8,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/asset"
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/rules"
@@ -57,8 +59,7 @@ func (f *file) storageURIs(o *object) {
 		if u.Kind != yaml.ScalarNode || u.Value == "" || !f.once(u) {
 			continue
 		}
-		f.checkStorageURI(u, endpoint)
-		f.recordModel(u, endpoint)
+		f.checkStorageURI(u, append([]string{endpoint}, f.recordModel(u, endpoint, o.namespace)...))
 	}
 }
 
@@ -83,12 +84,13 @@ func internalHost(h string) bool {
 		strings.HasSuffix(h, ".cluster.local") || strings.HasSuffix(h, ".local") || strings.HasSuffix(h, ".internal")
 }
 
-// checkStorageURI judges one model location.
-func (f *file) checkStorageURI(n *yaml.Node, asset string) {
+// checkStorageURI judges one model location; assets are those it touches.
+func (f *file) checkStorageURI(n *yaml.Node, assets []string) {
 	raw := strings.TrimSpace(n.Value)
 	if templated(raw) {
 		return
 	}
+	d := analysis.Diagnostic{Rule: rules.ModelFetchUnverified, Location: f.loc(n), Evidence: raw, Assets: ids(assets...)}
 	lower := strings.ToLower(raw)
 	switch {
 	case strings.HasPrefix(lower, "http://"):
@@ -98,65 +100,88 @@ func (f *file) checkStorageURI(n *yaml.Node, asset string) {
 			host = u.Hostname()
 		}
 		if internalHost(host) {
-			f.reportSev(rules.ModelFetchUnverified, rule.Medium, n, raw,
-				fmt.Sprintf("the model is downloaded over plain HTTP from the cluster-internal host %s: anyone on the pod network can swap it in transit", host), asset)
-			return
+			d.Message = fmt.Sprintf("the model is downloaded over plain HTTP from the cluster-internal host %s: anyone on the pod network can swap it in transit", host)
+		} else {
+			d.Severity, d.SeverityReason = rule.High, "plain HTTP from a host outside the cluster: anyone on the path can swap the model"
+			d.Message = "the model is downloaded over plain HTTP: anyone on the path can replace it, and pickle-based models run code when loaded"
 		}
-		f.reportSev(rules.ModelFetchUnverified, rule.High, n, raw,
-			"the model is downloaded over plain HTTP: anyone on the path can replace it, and pickle-based models run code when loaded", asset)
 	case strings.HasPrefix(lower, "https://"):
 		u, err := url.Parse(raw)
 		if err != nil {
 			return
 		}
 		h := strings.ToLower(u.Hostname())
-		if h == "storage.googleapis.com" || strings.HasSuffix(h, ".s3.amazonaws.com") || (strings.HasPrefix(h, "s3.") || strings.HasPrefix(h, "s3-")) && strings.HasSuffix(h, ".amazonaws.com") ||
-			strings.HasSuffix(h, ".storage.googleapis.com") {
-			f.report(rules.ModelFetchUnverified, n, raw,
-				"the model is fetched from an anonymous public object URL: the bucket is world-readable and outside the serving identity's access control", asset)
+		if !(h == "storage.googleapis.com" || strings.HasSuffix(h, ".s3.amazonaws.com") || (strings.HasPrefix(h, "s3.") || strings.HasPrefix(h, "s3-")) && strings.HasSuffix(h, ".amazonaws.com") ||
+			strings.HasSuffix(h, ".storage.googleapis.com")) {
+			return
 		}
+		d.Message = "the model is fetched from an anonymous public object URL: the bucket is world-readable and outside the serving identity's access control"
 	case strings.HasPrefix(lower, "hf://"):
 		repo := raw[len("hf://"):]
 		_, rev, ok := strings.Cut(repo, ":")
-		if !ok || rev == "" || rev == "main" || rev == "master" {
-			f.report(rules.ModelFetchUnverified, n, raw,
-				"the Hugging Face model is not pinned to a revision: whatever is pushed to the repository is served at the next restart", asset)
+		if ok && rev != "" && rev != "main" && rev != "master" {
+			return
 		}
-	}
-}
-
-// recordModel records the model location as an asset read by the endpoint.
-func (f *file) recordModel(n *yaml.Node, endpoint string) {
-	raw := strings.TrimSpace(n.Value)
-	model := finding.AssetID(finding.AssetModel, raw)
-	f.pass.AddAsset(finding.Asset{ID: model, Kind: finding.AssetModel, Name: raw, Location: f.loc(n)})
-	if endpoint != "" {
-		f.pass.AddEdge(finding.Edge{From: endpoint, To: model, Kind: finding.EdgeReads})
-	}
-	scheme, rest, ok := strings.Cut(raw, "://")
-	if !ok {
-		return
-	}
-	scheme = strings.ToLower(scheme)
-	bucket, _, _ := strings.Cut(rest, "/")
-	var store string
-	var kind finding.AssetKind
-	switch scheme {
-	case "s3", "gs", "gcs", "abfs", "abfss", "wasb", "wasbs", "oss", "minio":
-		store, kind = scheme+"://"+bucket, finding.AssetDataStore
-	case "pvc":
-		store, kind = "pvc:"+bucket, finding.AssetDataStore
-	case "hf":
-		repo, _, _ := strings.Cut(rest, ":")
-		store, kind = "hf://"+repo, finding.AssetExternal
-	case "http", "https":
-		store, kind = scheme+"://"+bucket, finding.AssetExternal
+		d.Message = "the Hugging Face model is not pinned to a revision: whatever is pushed to the repository is served at the next restart"
 	default:
 		return
 	}
-	id := finding.AssetID(kind, store)
-	f.pass.AddAsset(finding.Asset{ID: id, Kind: kind, Name: store, Location: f.loc(n)})
-	if endpoint != "" {
-		f.pass.AddEdge(finding.Edge{From: endpoint, To: id, Kind: finding.EdgeReads})
+	f.pass.Report(d)
+}
+
+// recordModel records the model location, and the store or hub repository
+// holding it, as assets the endpoint reads; it returns their IDs. ns is the
+// namespace a pvc:// claim is looked up in.
+func (f *file) recordModel(n *yaml.Node, endpoint, ns string) []string {
+	raw := strings.TrimSpace(n.Value)
+	if raw == "" || templated(raw) {
+		return nil // filled in at run time: no identity to give it
 	}
+	var out []string
+	add := func(a finding.Asset) {
+		a.Locations = []finding.Location{f.loc(n)}
+		f.pass.AddAsset(a)
+		if endpoint != "" {
+			f.pass.AddEdge(finding.Edge{From: endpoint, To: a.ID, Kind: finding.EdgeReads})
+		}
+		out = append(out, a.ID)
+	}
+	if a, ok := asset.MLflowModel(raw); ok {
+		add(a)
+		return out
+	}
+	add(asset.New(finding.AssetModel, raw))
+	if a, ok := asset.DataStore(raw); ok {
+		add(a)
+		return out
+	}
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return out
+	}
+	scheme = strings.ToLower(scheme)
+	if scheme == "hf" {
+		repo, _, _ := strings.Cut(rest, ":") // KServe and Seldon write the revision as hf://org/name:rev
+		if a, ok := asset.HuggingFace("hf://" + repo); ok {
+			add(a)
+		}
+		return out
+	}
+	if a, ok := asset.HuggingFace(raw); ok && strings.HasPrefix(strings.ToLower(rest), "huggingface.co/") {
+		add(a)
+		return out
+	}
+	first, _, _ := strings.Cut(rest, "/")
+	switch scheme {
+	case "pvc":
+		// A claim is named within the namespace of the resource that mounts it.
+		add(asset.New(finding.AssetDataStore, "pvc:"+nsKey(ns, first)))
+	case "oss":
+		add(asset.New(finding.AssetDataStore, "oss://"+strings.ToLower(first)))
+	case "http", "https":
+		if u, err := url.Parse(raw); err == nil && u.Hostname() != "" {
+			add(asset.New(finding.AssetExternal, scheme+"://"+strings.ToLower(u.Host)))
+		}
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package k8s
 import (
 	"bytes"
 	"fmt"
+	"path"
 	"regexp"
 	"slices"
 	"strconv"
@@ -10,8 +11,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/rules"
-	"github.com/mlsec/mlsec/internal/siblings"
 	"github.com/mlsec/mlsec/internal/source"
 	"github.com/mlsec/mlsec/internal/yamlutil"
 )
@@ -21,33 +23,25 @@ import (
 // Ingress may live next to it rather than in its file. When a finding's
 // severity depends on whether a pod is exposed, and the analyzed file alone
 // does not publish it, the other manifests of the directory are read for
-// their Services and Ingresses only (package siblings bounds the reads).
+// their Services and Ingresses only, through the project index
+// (Pass.Siblings): the files of the scan, never a link, within its bounds.
 //
 // Nothing from a sibling is ever reported on: its own findings are reported
 // when it is analyzed itself, so every finding stays in the analyzed file
-// and none is reported twice. Siblings are read lazily, at most once per
-// analyzed file, so a directory of thousands of manifests without
-// exposure-dependent findings costs no extra reads.
-
-// manifestExts are the extensions of sibling manifests.
-var manifestExts = []string{".yaml", ".yml", ".json"}
-
-// headLen is how much of a sibling is classified, as the engine does.
-const headLen = 8 << 10
+// and none is reported twice; a sibling's Service may only be a Related
+// place. Siblings are read lazily, at most once per analyzed file, so a
+// directory of thousands of manifests without exposure-dependent findings
+// costs no extra reads.
+//
+// Only siblings the engine classifies as Kubernetes are read: YAML with
+// apiVersion and kind in its first 8 KiB and JSON with both keys. A Helm
+// template, a values file that merely mentions "kind: Service", or a
+// manifest whose apiVersion hides past a long header is not analyzed as a
+// manifest itself, so it lends no exposure either.
 
 // exposingKind finds a Service or Ingress kind in YAML or JSON text, List
 // items included.
 var exposingKind = regexp.MustCompile(`(?m)\bkind"?\s*:\s*["']?(Service|Ingress)["']?\s*(,|}|$)`)
-
-// siblingManifest reports whether a sibling is a Kubernetes manifest, as the
-// engine would classify it, that may declare a Service or an Ingress.
-func siblingManifest(src []byte) bool {
-	head := src[:min(len(src), headLen)]
-	if source.Refine(source.YAML, head) != source.Kubernetes && source.Refine(source.JSON, head) != source.Kubernetes {
-		return false
-	}
-	return exposingKind.Match(src)
-}
 
 // exposureOf is how pod p is reachable from outside the cluster, looking at
 // the sibling manifests of the file when the file itself does not publish p.
@@ -68,8 +62,14 @@ func (f *file) loadSiblings() {
 	var services []*service
 	var ingresses []*object
 	budget := maxObjects
-	for _, sf := range siblings.Read(f.pass, manifestExts, siblingManifest) {
-		for _, doc := range documents(sf.Src) {
+	for _, sf := range f.pass.Siblings(source.Kubernetes) {
+		if !exposingKind.Match(sf.Content) {
+			continue
+		}
+		line := 0 // lines before the document
+		for _, doc := range documents(sf.Content) {
+			off := line
+			line += bytes.Count(doc, []byte("\n"))
 			if budget <= 0 || f.canceled() {
 				break
 			}
@@ -80,7 +80,7 @@ func (f *file) loadSiblings() {
 			objs := collectObjects(docs, budget)
 			budget -= len(objs)
 			for _, o := range objs {
-				o.sibling = sf.Name
+				o.sibling, o.path, o.lineOff = path.Base(sf.Path), sf.Path, off
 				switch o.kind {
 				case "Service":
 					services = append(services, parseService(o))
@@ -94,7 +94,8 @@ func (f *file) loadSiblings() {
 		if lvl := s.level(); lvl > exposedNone {
 			f.mark(s, lvl, s.via())
 			for _, sp := range s.ports {
-				f.checkSiblingPort(s, sp, s.via(), nil)
+				f.checkSiblingPort(s, sp, s.via(), nil, []finding.Related{{Location: f.locOf(s.obj, sp.node),
+					Message: fmt.Sprintf("%s publishes port %d", s.via(), sp.port)}})
 			}
 		}
 	}
@@ -121,10 +122,15 @@ func (f *file) loadSiblings() {
 			f.mark(s, exposedPublic, via)
 			for _, sp := range s.ports {
 				if (b.port != 0 && b.port == sp.port) || (b.portName != "" && b.portName == sp.name) {
+					var rel []finding.Related
+					if s.obj.sibling != "" {
+						rel = append(rel, finding.Related{Location: f.locOf(s.obj, sp.node), Message: fmt.Sprintf("%s, port %d", s.via(), sp.port)})
+					}
 					if ing.sibling == "" {
-						f.checkSiblingPort(s, sp, via, b.node) // the Ingress is here: report on its backend
+						f.checkSiblingPort(s, sp, via, b.node, rel) // the Ingress is here: report on its backend
 					} else {
-						f.checkSiblingPort(s, sp, via, nil)
+						rel = append(rel, finding.Related{Location: f.locOf(ing, b.node), Message: fmt.Sprintf("%s routes to Service %s", via, s.obj.name)})
+						f.checkSiblingPort(s, sp, via, nil, rel)
 					}
 				}
 			}
@@ -162,23 +168,26 @@ func (f *file) needsSiblings() bool {
 var coreWorkloads = map[string]bool{"Deployment": true, "StatefulSet": true, "DaemonSet": true, "ReplicaSet": true, "Pod": true, "ReplicationController": true}
 
 // checkSiblingPort reports a model server management API of this file's
-// pods reached through a Service or Ingress of a sibling file. The finding
+// pods reached through a Service or Ingress of a sibling file. The reason
 // is placed on the Ingress backend when the Ingress is in this file, and
-// otherwise on the container port it reaches, so it is in this file.
-func (f *file) checkSiblingPort(s *service, sp svcPort, via string, at *yaml.Node) {
+// otherwise on the container port it reaches, so it is in this file; rel
+// points at the sibling's Service or Ingress. It joins the finding of the
+// container it reaches, like a Service port of this file.
+func (f *file) checkSiblingPort(s *service, sp svcPort, via string, at *yaml.Node, rel []finding.Related) {
 	ports := f.containerPorts(s, sp)
-	srv := f.adminServer(s, ports)
+	srv, p, c := f.adminServer(s, ports)
 	if srv == "" {
 		return
 	}
 	if at == nil {
 		at = f.containerPortNode(s, ports)
 	}
-	if at == nil || !f.first(fmt.Sprintf("admin-exposed:%d:%d", at.Line, at.Column)) {
-		return // one finding per management port, however many routes reach it
+	if at == nil {
+		return
 	}
-	f.reportSev(rules.ModelServerAdmin, rules.ModelServerAdmin.Severity, at, fmt.Sprintf("%s port %d", s.obj.name, sp.port),
-		fmt.Sprintf("%s is reachable from outside the cluster through %s", srv, via), f.assetOfService(s))
+	f.foldRoute(c, analysis.Diagnostic{Rule: rules.ModelServerAdmin, Location: f.loc(at), Evidence: fmt.Sprintf("%s port %d", s.obj.name, sp.port),
+		Message: fmt.Sprintf("%s is reachable from outside the cluster through %s", srv, via),
+		Assets:  ids(f.assetOf(p.obj)), Related: rel})
 }
 
 // containerPortNode is the containerPort entry, in a pod s selects, that

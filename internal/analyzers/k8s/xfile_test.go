@@ -2,6 +2,7 @@ package k8s
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,23 +18,24 @@ import (
 // TestCrossFile checks exposure through Services and Ingresses declared in
 // sibling manifests: the exact findings of every file (so nothing is
 // reported in a sibling, nor twice), then each finding's severity and the
-// sibling its message names.
+// sibling its message or Related entries name.
 func TestCrossFile(t *testing.T) {
 	cases := []struct {
 		dir, rule string
 		sev       rule.Severity
-		msg       string // in the message
+		msg       string // in the message or a Related entry
 	}{
 		{"mlflow-lb", "exposure/mlflow-no-auth", rule.Critical, "Service mlflow (LoadBalancer) in service.yaml"},
 		{"jupyter-ingress", "exposure/jupyter-no-auth", rule.Critical, "Ingress lab in ingress.yaml"},
 		{"minio-nodeport", "secret/default-credentials", rule.Critical, "Service minio-console (NodePort) in service.yaml"},
-		{"torchserve-lb", "exposure/model-server-admin", rule.Critical, "token authorization disabled"},
+		// One container, two reasons: TorchServe's command line disables
+		// token auth, and a sibling LoadBalancer publishes its management
+		// port. One critical finding, the Service a Related entry.
+		{"torchserve-lb", "exposure/model-server-admin", rule.Critical, "Service fraud-scorer (LoadBalancer) in service.json"},
 		// Negatives: a ClusterIP sibling, and public Services that select
 		// other labels or another namespace, expose nothing.
 		{"clusterip", "exposure/mlflow-no-auth", rule.High, ""},
 		{"other-labels", "exposure/jupyter-no-auth", rule.High, "no Service or Ingress in this file or its directory"},
-		// The management port itself, reached only through a sibling Service.
-		{"torchserve-lb", "exposure/model-server-admin", rule.High, "TorchServe management API (port 8081) is reachable from outside the cluster through Service fraud-scorer (LoadBalancer) in service.json"},
 	}
 	// A public Service for predictions and a ClusterIP one for management:
 	// the fixture's exact findings (none) are the assertion.
@@ -41,32 +43,77 @@ func TestCrossFile(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.dir+"/"+c.rule, func(t *testing.T) {
 			res := analysistest.Run(t, filepath.Join("testdata/xfile", c.dir), Analyzer)
-			f := only(t, res.Findings, c.rule, c.msg)
+			f := only(t, res.Findings, c.rule)
 			if f == nil {
 				return
 			}
 			if f.Severity != c.sev {
 				t.Errorf("%s: severity %s, want %s (%s)", c.rule, f.Severity, c.sev, f.Message)
 			}
-			if !strings.Contains(f.Message, c.msg) {
-				t.Errorf("%s: message %q does not name %q", c.rule, f.Message, c.msg)
+			if !names(f, c.msg) {
+				t.Errorf("%s: neither message %q nor related %v names %q", c.rule, f.Message, f.Related, c.msg)
 			}
 			if c.sev != rule.Critical && strings.Contains(f.Message, "exposed outside the cluster through") {
 				t.Errorf("%s: message claims exposure: %q", c.rule, f.Message)
+			}
+			for _, r := range f.Related {
+				if r.Location.Path == f.Location.Path && r.Location.Line == f.Location.Line && r.Message == f.Message {
+					t.Errorf("%s: related entry repeats the finding: %+v", c.rule, r)
+				}
 			}
 		})
 	}
 }
 
-// only returns the one finding of rule id, failing when there is not one.
-// only returns the one finding of rule id whose message contains msg.
-func only(t *testing.T, fs []finding.Finding, id, msg string) *finding.Finding {
+// TestCrossFileRelated checks where the torchserve-lb finding's Related
+// entries point: the container port it reaches in the analyzed file, and
+// the port of the Service in service.json, on its own line (the sibling is
+// parsed a document at a time, so line numbers must be offset back).
+func TestCrossFileRelated(t *testing.T) {
+	res := analysistest.Run(t, "testdata/xfile/torchserve-lb", Analyzer)
+	f := only(t, res.Findings, "exposure/model-server-admin")
+	if f == nil {
+		return
+	}
+	if f.Location.Line != 20 || !strings.HasSuffix(f.Location.Path, "/deployment.yaml") {
+		t.Errorf("finding at %s, want the container's args at deployment.yaml:20", f.Location)
+	}
+	want := map[string]bool{"deployment.yaml:23": false, "service.json:10": false}
+	for _, r := range f.Related {
+		k := fmt.Sprintf("%s:%d", filepath.Base(r.Location.Path), r.Location.Line)
+		if _, ok := want[k]; ok {
+			want[k] = true
+		}
+	}
+	for k, seen := range want {
+		if !seen {
+			t.Errorf("no related entry at %s; have %+v", k, f.Related)
+		}
+	}
+}
+
+// names reports whether s is in the finding's message or a Related message.
+func names(f *finding.Finding, s string) bool {
+	if strings.Contains(f.Message, s) {
+		return true
+	}
+	for _, r := range f.Related {
+		if strings.Contains(r.Message, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// only returns the one finding of rule id, failing when there is not
+// exactly one: one subject, one finding, and none in a sibling.
+func only(t *testing.T, fs []finding.Finding, id string) *finding.Finding {
 	t.Helper()
 	var out *finding.Finding
 	for i := range fs {
-		if fs[i].RuleID == id && strings.Contains(fs[i].Message, msg) {
+		if fs[i].RuleID == id {
 			if out != nil {
-				t.Errorf("%s reported twice: %s and %s", id, out.Location.Path, fs[i].Location.Path)
+				t.Errorf("%s reported twice: %s and %s", id, out.Location, fs[i].Location)
 			}
 			out = &fs[i]
 		}
@@ -108,15 +155,20 @@ spec:
 `
 )
 
-// mlflowSeverity scans deployment.yaml of dir alone and returns the
-// severity of its mlflow-no-auth finding.
-func mlflowSeverity(t *testing.T, dir string) rule.Severity {
+// mlflowSeverity scans dir, with the scan options opts, and returns the
+// severity of the mlflow-no-auth finding of its deployment.yaml. Siblings
+// come from the scan's own index, so the directory is what is scanned.
+func mlflowSeverity(t *testing.T, dir string, opts engine.Options) rule.Severity {
 	t.Helper()
-	res, err := engine.Run(context.Background(), engine.Options{Paths: []string{filepath.Join(dir, "deployment.yaml")}, Analyzers: []*analysis.Analyzer{Analyzer}})
+	opts.Paths, opts.Analyzers = []string{dir}, []*analysis.Analyzer{Analyzer}
+	res, err := engine.Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f := only(t, res.Findings, "exposure/mlflow-no-auth", ""); f != nil {
+	if f := only(t, res.Findings, "exposure/mlflow-no-auth"); f != nil {
+		if !strings.HasSuffix(f.Location.Path, "/deployment.yaml") {
+			t.Errorf("finding in %s, want deployment.yaml", f.Location.Path)
+		}
 		return f.Severity
 	}
 	return rule.Info
@@ -131,14 +183,15 @@ func write(t *testing.T, p, s string) {
 
 // TestCrossFileBounds checks that a sibling is read only within the bounds:
 // not through a symbolic link (it may point out of the scan root), not
-// when larger than the per-file bound, and not when it is a Helm template.
-// Each case is paired with the plain sibling it stands for, so a negative
-// cannot pass for a reason other than the bound.
+// when larger than the scan's size limit for text files, not when it is a
+// Helm template, and not when it is not a manifest. Each case is paired
+// with the plain sibling it stands for, so a negative cannot pass for a
+// reason other than the bound.
 func TestCrossFileBounds(t *testing.T) {
 	plain := t.TempDir()
 	write(t, filepath.Join(plain, "deployment.yaml"), xfileDeployment)
 	write(t, filepath.Join(plain, "service.yaml"), xfileService)
-	if got := mlflowSeverity(t, plain); got != rule.Critical {
+	if got := mlflowSeverity(t, plain, engine.Options{}); got != rule.Critical {
 		t.Fatalf("plain sibling: severity %s, want critical", got)
 	}
 
@@ -149,7 +202,7 @@ func TestCrossFileBounds(t *testing.T) {
 		if err := os.Symlink(filepath.Join(outside, "service.yaml"), filepath.Join(dir, "service.yaml")); err != nil {
 			t.Skip("no symlinks:", err)
 		}
-		if got := mlflowSeverity(t, dir); got != rule.High {
+		if got := mlflowSeverity(t, dir, engine.Options{}); got != rule.High {
 			t.Errorf("symlinked sibling was read: severity %s, want high", got)
 		}
 	})
@@ -157,10 +210,16 @@ func TestCrossFileBounds(t *testing.T) {
 	t.Run("oversize", func(t *testing.T) {
 		dir := t.TempDir()
 		write(t, filepath.Join(dir, "deployment.yaml"), xfileDeployment)
-		pad := strings.Repeat("# generated by the platform team's manifest renderer\n", (4<<20)/52+1)
+		pad := strings.Repeat("# generated by the platform team's manifest renderer\n", 100)
 		write(t, filepath.Join(dir, "service.yaml"), xfileService+pad)
-		if got := mlflowSeverity(t, dir); got != rule.High {
-			t.Errorf("sibling over 4 MiB was read: severity %s, want high", got)
+		limit := engine.Options{MaxTextSize: int64(len(xfileDeployment) + 100)}
+		if got := mlflowSeverity(t, dir, limit); got != rule.High {
+			t.Errorf("sibling over the text size limit was read: severity %s, want high", got)
+		}
+		// The same sibling within the limit is read: the bound, not the
+		// padding, made the difference.
+		if got := mlflowSeverity(t, dir, engine.Options{}); got != rule.Critical {
+			t.Errorf("padded sibling within the limit: severity %s, want critical", got)
 		}
 	})
 
@@ -168,7 +227,7 @@ func TestCrossFileBounds(t *testing.T) {
 		dir := t.TempDir()
 		write(t, filepath.Join(dir, "deployment.yaml"), xfileDeployment)
 		write(t, filepath.Join(dir, "service.yaml"), strings.Replace(xfileService, "LoadBalancer", "{{ .Values.service.type }}", 1))
-		if got := mlflowSeverity(t, dir); got != rule.High {
+		if got := mlflowSeverity(t, dir, engine.Options{}); got != rule.High {
 			t.Errorf("Helm template sibling was read: severity %s, want high", got)
 		}
 	})
@@ -178,8 +237,18 @@ func TestCrossFileBounds(t *testing.T) {
 		write(t, filepath.Join(dir, "deployment.yaml"), xfileDeployment)
 		// A values file that merely mentions a Service type.
 		write(t, filepath.Join(dir, "values.yaml"), "service:\n  kind: Service\n  type: LoadBalancer\n  selector: {app: mlflow}\n")
-		if got := mlflowSeverity(t, dir); got != rule.High {
+		if got := mlflowSeverity(t, dir, engine.Options{}); got != rule.High {
 			t.Errorf("non-manifest sibling was read: severity %s, want high", got)
+		}
+	})
+
+	t.Run("json", func(t *testing.T) {
+		dir := t.TempDir()
+		write(t, filepath.Join(dir, "deployment.yaml"), xfileDeployment)
+		write(t, filepath.Join(dir, "service.json"), `{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "mlflow"},
+  "spec": {"type": "LoadBalancer", "selector": {"app": "mlflow"}, "ports": [{"port": 80, "targetPort": 5000}]}}`)
+		if got := mlflowSeverity(t, dir, engine.Options{}); got != rule.Critical {
+			t.Errorf("JSON Service sibling was not read: severity %s, want critical", got)
 		}
 	})
 }

@@ -12,6 +12,7 @@ package model
 
 import (
 	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/asset"
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/pickle"
 	"github.com/mlsec/mlsec/internal/source"
@@ -34,18 +35,15 @@ func run(pass *analysis.Pass) error {
 	if len(pass.Settings.ModelAllow) > 0 {
 		policy.Allow(pass.Settings.ModelAllow...)
 	}
+	a := asset.New(finding.AssetModel, pass.File.Path)
 	s := &scanner{
-		pass:   pass,
-		policy: policy,
-		budget: newBudget(),
+		pass:    pass,
+		policy:  policy,
+		budget:  newBudget(),
+		assetID: a.ID,
 	}
 	s.scanFile()
-	pass.AddAsset(finding.Asset{
-		ID:       finding.AssetID(finding.AssetModel, pass.File.Path),
-		Kind:     finding.AssetModel,
-		Name:     pass.File.Path,
-		Location: finding.Location{Path: pass.File.Path},
-		Attrs:    s.attrs(),
-	})
+	a.Attrs = s.attrs()
+	pass.AddAsset(a)
 	return nil
 }

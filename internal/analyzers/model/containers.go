@@ -13,7 +13,6 @@ import (
 	"github.com/bodgit/sevenzip"
 	"github.com/mlsec/mlsec/internal/archive"
 	"github.com/mlsec/mlsec/internal/format"
-	"github.com/mlsec/mlsec/internal/rule"
 )
 
 // container opens an archive or compressed stream and scans its members
@@ -30,7 +29,7 @@ func (s *scanner) container(c format.Format, in input) {
 				defer cleanup()
 			}
 			if err != nil {
-				s.inconclusive(in.member, rule.Medium, fmt.Sprintf("nested %s archive not scanned: %v", c, err))
+				s.inconclusive(in.member, fmt.Sprintf("nested %s archive not scanned: %v", c, err))
 				return
 			}
 		}
@@ -50,7 +49,8 @@ func (s *scanner) container(c format.Format, in input) {
 		cnt := &archive.Counter{R: in.r}
 		dec, name, err := archive.Decompress(c, cnt)
 		if err != nil {
-			s.inconclusive(in.member, rule.Low, fmt.Sprintf("%s stream could not be opened: %v", c, err))
+			s.inconclusiveLow(in.member, "the loaders cannot open the stream either",
+				fmt.Sprintf("%s stream could not be opened: %v", c, err))
 			return
 		}
 		if name == "" {
@@ -59,7 +59,7 @@ func (s *scanner) container(c format.Format, in input) {
 		g := &archive.Guard{R: dec, In: func() int64 { return cnt.N }, Budget: s.budget, MaxRatio: bombRatio, MinSize: bombMinSize}
 		s.scan(input{r: g, size: -1, member: join(in.member, archive.CleanName(name)), depth: in.depth + 1})
 	default:
-		s.inconclusive(in.member, rule.Low, fmt.Sprintf("%s-compressed content is not supported and was not scanned", c))
+		s.inconclusive(in.member, fmt.Sprintf("%s-compressed content is not supported and was not scanned", c))
 	}
 }
 
@@ -99,7 +99,7 @@ var tensorData = regexp.MustCompile(`(^|/)data/[0-9]+$`)
 func (s *scanner) scanZip(at io.ReaderAt, size int64, member string, depth int) {
 	z, err := archive.ReadZip(at, size)
 	if err != nil {
-		s.inconclusive(member, rule.Medium, "zip archive could not be read: "+err.Error())
+		s.inconclusive(member, "zip archive could not be read: "+err.Error())
 		return
 	}
 	s.scanZipDir(z, at, member, depth)
@@ -145,7 +145,7 @@ func (s *scanner) scanZipDir(z *archive.Zip, at io.ReaderAt, member string, dept
 		}
 	}
 	if z.Truncated {
-		s.inconclusive(member, rule.Medium, fmt.Sprintf("zip lists more than %d members; the rest were not scanned", archive.MaxEntries))
+		s.inconclusive(member, fmt.Sprintf("zip lists more than %d members; the rest were not scanned", archive.MaxEntries))
 	}
 	if z.Prefix > 0 {
 		// Data before the archive: torch.load ignores it, pickle.load of the
@@ -198,7 +198,7 @@ func (s *scanner) scanZipDir(z *archive.Zip, at io.ReaderAt, member string, dept
 func (s *scanner) scanZipMember(z *archive.Zip, e *archive.Entry, name string, depth int) {
 	m, err := z.Open(e)
 	if err != nil {
-		s.inconclusive(name, rule.Medium, "member not scanned: "+err.Error())
+		s.inconclusive(name, "member not scanned: "+err.Error())
 		return
 	}
 	in := input{r: m, size: int64(e.Size), member: name, depth: depth}
@@ -215,7 +215,8 @@ func (s *scanner) scanZipMember(z *archive.Zip, e *archive.Entry, name string, d
 		head = head[:n]
 		if !recognised(head) {
 			s.encrypts++
-			s.inconclusive(name, rule.Low, "member is encrypted; its content could not be checked")
+			s.inconclusiveLow(name, "a loader cannot read an encrypted member without its password either",
+				"member is encrypted; its content could not be checked")
 			return
 		}
 		s.anomaly(name, fmt.Sprintf("encryption flag set (flags %#04x) on a member whose data is plain: scanners that honour the flag skip it, PyTorch reads it", e.Flags))
@@ -239,7 +240,7 @@ func recognised(head []byte) bool {
 func (s *scanner) scan7z(at io.ReaderAt, size int64, member string, depth int) {
 	z, err := sevenzip.NewReader(at, size)
 	if err != nil {
-		s.inconclusive(member, rule.Medium, "7z archive could not be read: "+err.Error())
+		s.inconclusive(member, "7z archive could not be read: "+err.Error())
 		return
 	}
 	if member == "" {
@@ -250,7 +251,7 @@ func (s *scanner) scan7z(at io.ReaderAt, size int64, member string, depth int) {
 			return
 		}
 		if i >= maxMembers {
-			s.inconclusive(member, rule.Medium, fmt.Sprintf("7z archive lists more than %d members; the rest were not scanned", maxMembers))
+			s.inconclusive(member, fmt.Sprintf("7z archive lists more than %d members; the rest were not scanned", maxMembers))
 			return
 		}
 		if f.FileInfo().IsDir() || f.UncompressedSize == 0 {
@@ -260,7 +261,8 @@ func (s *scanner) scan7z(at io.ReaderAt, size int64, member string, depth int) {
 		name := join(member, archive.CleanName(f.Name))
 		rc, err := f.Open()
 		if err != nil {
-			s.inconclusive(name, rule.Low, "7z member could not be opened (encrypted or unsupported): "+err.Error())
+			s.inconclusiveLow(name, "no model loader reads 7z members itself, and this one does not open",
+				"7z member could not be opened (encrypted or unsupported): "+err.Error())
 			continue
 		}
 		g := &archive.Guard{R: rc, In: func() int64 { return size }, Budget: s.budget, MaxRatio: bombRatio, MinSize: bombMinSize}
@@ -282,12 +284,13 @@ func (s *scanner) scanTar(r io.Reader, member string, depth int) {
 		if err != nil {
 			var lim *archive.LimitError
 			if !errors.As(err, &lim) {
-				s.inconclusive(member, rule.Low, "tar archive is corrupt or truncated; members after the break were not scanned: "+err.Error())
+				s.inconclusiveLow(member, "tarfile stops at the same break, so the loader does not reach those members either",
+					"tar archive is corrupt or truncated; members after the break were not scanned: "+err.Error())
 			}
 			return
 		}
 		if i >= maxMembers {
-			s.inconclusive(member, rule.Medium, fmt.Sprintf("tar archive holds more than %d members; the rest were not scanned", maxMembers))
+			s.inconclusive(member, fmt.Sprintf("tar archive holds more than %d members; the rest were not scanned", maxMembers))
 			return
 		}
 		// The reader reports old-style TypeRegA members as TypeReg.

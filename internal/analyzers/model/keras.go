@@ -4,11 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 
+	"github.com/mlsec/mlsec/internal/analysis"
 	"github.com/mlsec/mlsec/internal/archive"
-	"github.com/mlsec/mlsec/internal/finding"
-	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/rules"
 )
 
@@ -20,32 +21,31 @@ const maxKerasConfig = 32 << 20
 func (s *scanner) scanKerasConfig(z *archive.Zip, e *archive.Entry, name string) {
 	m, err := z.Open(e)
 	if err != nil {
-		s.inconclusive(name, rule.Medium, "Keras config not scanned: "+err.Error())
+		s.inconclusive(name, "Keras config not scanned: "+err.Error())
 		return
 	}
 	csize := int64(e.CompressedSize)
 	g := &archive.Guard{R: m, In: func() int64 { return csize }, Budget: s.budget, MaxRatio: bombRatio, MinSize: bombMinSize}
 	b, err := io.ReadAll(io.LimitReader(g, maxKerasConfig+1))
 	if err != nil || len(b) > maxKerasConfig {
-		s.inconclusive(name, rule.Medium, "Keras config too large or unreadable; not scanned")
+		s.inconclusive(name, "Keras config too large or unreadable; not scanned")
 		return
 	}
 	var cfg any
 	if err := json.Unmarshal(b, &cfg); err != nil {
-		s.inconclusive(name, rule.Low, "Keras config is not valid JSON: "+err.Error())
+		s.inconclusiveLow(name, "load_model refuses a config that is not JSON",
+			"Keras config is not valid JSON: "+err.Error())
 		return
 	}
+	// A config may hold thousands of Lambda layers: each kind (Lambda,
+	// foreign module) is one finding, with the count (see folds).
 	seen := map[string]bool{}
 	report := func(msg, ev string) {
 		if seen[msg] {
 			return
 		}
 		seen[msg] = true
-		s.pass.ReportFinding(finding.Finding{
-			Rule: rules.KerasCode, Severity: rules.KerasCode.Severity, Confidence: rules.KerasCode.Confidence,
-			Location: finding.Location{Path: s.pass.File.Path, Member: name},
-			Message:  msg, Evidence: ev,
-		})
+		s.folds.add(analysis.Diagnostic{Rule: rules.KerasCode, Location: s.at(name), Message: msg, Evidence: ev, Assets: []string{s.assetID}})
 	}
 	var walk func(v any, depth int)
 	walk = func(v any, depth int) {
@@ -67,8 +67,10 @@ func (s *scanner) scanKerasConfig(z *archive.Zip, e *archive.Entry, name string)
 			if mod != "" && !kerasModule(mod) {
 				report(fmt.Sprintf("object %q names module %q: load_model imports it", cls, mod), "module: "+mod+", class_name: "+cls)
 			}
-			for _, x := range v {
-				walk(x, depth+1)
+			// In key order: the first of a kind is the one a folded
+			// finding shows, and must not change from run to run.
+			for _, k := range slices.Sorted(maps.Keys(v)) {
+				walk(v[k], depth+1)
 			}
 		case []any:
 			for _, x := range v {

@@ -3,6 +3,7 @@ package model
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -147,8 +148,8 @@ func TestPicklescanCorpus(t *testing.T) {
 }
 
 // TestOverlappingMembers builds a zip whose central directory lists the same
-// data three times (the overlapping-file bomb) and expects one scan of it
-// and two anomalies.
+// data under every name (the overlapping-file bomb) and expects one scan of
+// it, and each kind of anomaly once, with the count of its occurrences.
 func TestOverlappingMembers(t *testing.T) {
 	b, err := os.ReadFile("testdata/err/torch_zip_exec.pt")
 	if err != nil {
@@ -156,6 +157,7 @@ func TestOverlappingMembers(t *testing.T) {
 	}
 	// Point every central entry at the first local header.
 	cd := []byte("PK\x01\x02")
+	entries := 0
 	for i := 0; ; {
 		j := strings.Index(string(b[i:]), string(cd))
 		if j < 0 {
@@ -164,6 +166,10 @@ func TestOverlappingMembers(t *testing.T) {
 		i += j
 		copy(b[i+42:i+46], []byte{0, 0, 0, 0})
 		i += 4
+		entries++
+	}
+	if entries < 3 {
+		t.Fatalf("fixture has %d members, want at least 3", entries)
 	}
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "overlap.pt"), b, 0o644)
@@ -172,10 +178,26 @@ func TestOverlappingMembers(t *testing.T) {
 		t.Fatal(err)
 	}
 	count := map[string]int{}
+	kinds := map[string]bool{}
 	for _, f := range res.Findings {
 		count[f.RuleID]++
+		if f.RuleID != rules.ArchiveAnomaly.ID {
+			continue
+		}
+		kind, _, _ := strings.Cut(f.Message, " \"")
+		if kinds[kind] {
+			t.Errorf("anomaly reported twice: %s", f.Message)
+		}
+		kinds[kind] = true
+		if strings.Contains(f.Message, "shares its data") {
+			// Every member but the first shares the first one's data.
+			want := fmt.Sprintf("(%d occurrences in this file)", entries-1)
+			if !strings.Contains(f.Message, want) || len(f.Related) != entries-2 {
+				t.Errorf("overlap finding: %q with %d related, want %q and %d related", f.Message, len(f.Related), want, entries-2)
+			}
+		}
 	}
-	if count[rules.PickleDangerousCall.ID] != 1 || count[rules.ArchiveAnomaly.ID] < 3 {
-		t.Fatalf("findings: %v", count)
+	if count[rules.PickleDangerousCall.ID] != 1 || !kinds["member shares its data with"] {
+		t.Fatalf("findings: %v, anomalies %v", count, kinds)
 	}
 }

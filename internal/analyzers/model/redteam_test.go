@@ -5,6 +5,7 @@ import (
 	"compress/flate"
 	"context"
 	"encoding/binary"
+	"fmt"
 	"hash/crc32"
 	"os"
 	"path/filepath"
@@ -208,5 +209,54 @@ func TestNPYPlainNotNoisy(t *testing.T) {
 	})
 	if s := topSeverity(fs, ""); len(fs) > 0 && s > rule.Low {
 		t.Fatalf("benign npy findings: %+v", fs)
+	}
+}
+
+// TestBombMembersFolded: a zip of many members that are each a
+// decompression bomb is one scan-limit finding with the count, not one
+// per member; the file is still reported as not fully analyzed.
+func TestBombMembersFolded(t *testing.T) {
+	const members = 30
+	var blobs []blob
+	var entries []zipEntry
+	// A pickle of one 2 MiB bytes object of zeros: it deflates over 100:1
+	// and is read past the 1 MiB floor.
+	const size = 2 << 20
+	p := binary.LittleEndian.AppendUint32([]byte("\x80\x03B"), size)
+	p = append(append(p, make([]byte, size)...), '.')
+	for i := range members {
+		name := fmt.Sprintf("bomb%d.pkl", i)
+		blobs = append(blobs, blob{name, 8, p})
+		entries = append(entries, zipEntry{name, 8, i})
+	}
+	fs := scanFiles(t, map[string][]byte{"bombs.zip": handZip(blobs, entries)})
+	var limits []finding.Finding
+	for _, f := range fs {
+		if f.RuleID == rules.ScanLimit.ID {
+			limits = append(limits, f)
+		}
+	}
+	if len(limits) != 1 {
+		t.Fatalf("%d scan-limit findings, want 1: %+v", len(limits), limits)
+	}
+	f := limits[0]
+	want := fmt.Sprintf("(%d occurrences in this file; the next %d listed as related locations)", members, maxRelated)
+	if !strings.Contains(f.Message, "decompression bomb") || !strings.Contains(f.Message, want) || len(f.Related) != maxRelated || !f.Inconclusive {
+		t.Errorf("folded bomb finding: %q, %d related, inconclusive %v; want %q", f.Message, len(f.Related), f.Inconclusive, want)
+	}
+}
+
+// TestKerasLambdasFolded: a config with many Lambda layers is one finding
+// per kind, the first layer in key order named, the count in the message.
+func TestKerasLambdasFolded(t *testing.T) {
+	var layers []string
+	for i := range 40 {
+		layers = append(layers, fmt.Sprintf(`{"class_name": "Lambda", "config": {"name": "l%02d"}}`, i))
+	}
+	cfg := `{"class_name": "Sequential", "config": {"layers": [` + strings.Join(layers, ",") + `]}}`
+	z := handZip([]blob{{"config.json", 8, []byte(cfg)}}, []zipEntry{{"config.json", 8, 0}})
+	fs := scanFiles(t, map[string][]byte{"many.keras": z})
+	if len(fs) != 1 || fs[0].RuleID != rules.KerasCode.ID || !strings.Contains(fs[0].Message, `"l00"`) || !strings.Contains(fs[0].Message, "(40 occurrences") {
+		t.Fatalf("findings: %+v", fs)
 	}
 }

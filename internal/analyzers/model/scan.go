@@ -43,6 +43,8 @@ type scanner struct {
 	pass     *analysis.Pass
 	policy   *pickle.Policy
 	budget   *archive.Budget
+	assetID  string // the model file's asset, carried by every finding
+	folds    folds
 	format   string // the top-level format, for the asset
 	globals  []string
 	pickles  int
@@ -71,9 +73,15 @@ func (s *scanner) ctx() context.Context {
 func (s *scanner) scanFile() {
 	r := io.NewSectionReader(s.pass.Reader, 0, s.pass.Size)
 	s.scan(input{r: r, at: s.pass.Reader, size: s.pass.Size})
+	s.folds.report(s.pass)
 	if s.format == "" {
 		s.format = "unknown"
 	}
+}
+
+// at is a place in the file: a member, and an offset when known.
+func (s *scanner) at(member string) finding.Location {
+	return finding.Location{Path: s.pass.File.Path, Member: member}
 }
 
 func (s *scanner) setFormat(in input, f string) {
@@ -122,7 +130,7 @@ func (s *scanner) scan(in input) {
 	if f.IsContainer() {
 		s.setFormat(in, f.String())
 		if in.depth >= maxDepth {
-			s.inconclusive(in.member, rule.Medium, fmt.Sprintf("%s archive nested more than %d levels deep was not scanned", f, maxDepth))
+			s.inconclusive(in.member, fmt.Sprintf("%s archive nested more than %d levels deep was not scanned", f, maxDepth))
 			return
 		}
 		s.container(f, in)
@@ -134,7 +142,7 @@ func (s *scanner) scan(in input) {
 		if z, ok := archive.FindZip(in.at, in.size); ok && z.Prefix > 0 {
 			s.setFormat(in, "polyglot-zip")
 			if in.depth >= maxDepth {
-				s.inconclusive(in.member, rule.Medium, fmt.Sprintf("zip archive nested more than %d levels deep was not scanned", maxDepth))
+				s.inconclusive(in.member, fmt.Sprintf("zip archive nested more than %d levels deep was not scanned", maxDepth))
 				return
 			}
 			s.scanZipDir(z, in.at, in.member, in.depth+1)
@@ -175,7 +183,8 @@ func (s *scanner) scanNPY(in input, w *watch) {
 		return
 	}
 	if err != nil {
-		s.inconclusive(in.member, rule.Low, "NumPy header not understood ("+err.Error()+"); numpy.load may still read it, so the data was checked for a pickle")
+		s.inconclusiveLow(in.member, "the data after the header was still checked for a pickle",
+			"NumPy header not understood ("+err.Error()+"); numpy.load may still read it, so the data was checked for a pickle")
 	}
 	switch {
 	case h.HasObject:
@@ -270,42 +279,47 @@ func qualified(is pickle.Issue) string {
 }
 
 func (s *scanner) reportIssue(member string, base int64, is pickle.Issue) {
-	f := finding.Finding{
-		Location: finding.Location{Path: s.pass.File.Path, Member: member, Offset: base + is.Offset, HasOff: true},
-		Message:  is.Message,
-		Evidence: is.Evidence,
-	}
+	loc := s.at(member)
+	loc.Offset, loc.HasOff = base+is.Offset, true
+	d := analysis.Diagnostic{Location: loc, Message: is.Message, Evidence: is.Evidence, Assets: []string{s.assetID}}
+	sev := is.Severity
 	switch is.Class {
 	case pickle.ClassDangerousGlobal:
-		f.Rule, f.Severity = rules.PickleDangerousCall, atLeast(is.Severity, rule.High)
+		d.Rule, sev = rules.PickleDangerousCall, atLeast(sev, rule.High)
+		d.SeverityReason = fmt.Sprintf("%s is rated %s on the list of dangerous callables", qualified(is), sev)
 	case pickle.ClassCallOnCall, pickle.ClassStateOnClass, pickle.ClassDynamicType, pickle.ClassDunderAccess:
-		f.Rule, f.Severity = rules.PickleGadget, atLeast(is.Severity, rule.High)
+		d.Rule, sev = rules.PickleGadget, atLeast(sev, rule.High)
+		d.SeverityReason = fmt.Sprintf("the pickle scanner rates this construct %s", sev)
 	case pickle.ClassMalformed, pickle.ClassLimit:
 		// High when the break is a deliberate desync (STOP inside a frame).
-		f.Rule, f.Severity, f.Inconclusive = rules.PickleMalformed, atLeast(is.Severity, rules.PickleMalformed.Severity), true
-		f.Message = is.Message + "; findings before the break are kept, and the file is NOT clean: the loader runs everything up to the break"
+		d.Rule, sev, d.Inconclusive = rules.PickleMalformed, atLeast(sev, rules.PickleMalformed.Severity), true
+		d.SeverityReason = "the break is a deliberate desync that shows scanners one stream and the loader another, not damage"
+		d.Message = is.Message + "; findings before the break are kept, and the file is NOT clean: the loader runs everything up to the break"
 	default:
-		f.Rule, f.Severity = rules.PickleUnknownGlobal, atLeast(is.Severity, rule.Medium)
+		d.Rule, sev = rules.PickleUnknownGlobal, atLeast(sev, rule.Medium)
+		d.SeverityReason = fmt.Sprintf("the pickle policy rates what it imports %s", sev)
 	}
-	if f.Message == "" {
-		f.Message = fmt.Sprintf("pickle imports %s.%s", is.Module, is.Name)
+	// The reason only counts when the severity differs from the rule's.
+	d.Severity = sev
+	if d.Message == "" {
+		d.Message = fmt.Sprintf("pickle imports %s.%s", is.Module, is.Name)
 	}
-	f.Confidence = f.Rule.Confidence
-	s.pass.ReportFinding(f)
+	s.pass.Report(d)
 }
 
 func atLeast(s, floor rule.Severity) rule.Severity { return max(s, floor) }
 
-// inconclusive reports a part of the file that could not be checked.
-func (s *scanner) inconclusive(member string, sev rule.Severity, msg string) {
-	s.pass.ReportFinding(finding.Finding{
-		Rule:         rules.ScanLimit,
-		Severity:     sev,
-		Confidence:   rules.ScanLimit.Confidence,
-		Location:     finding.Location{Path: s.pass.File.Path, Member: member},
-		Message:      msg,
-		Inconclusive: true,
-	})
+// inconclusive reports a part of the file that could not be checked, at
+// the rule's severity: a pickle a loader runs may hide in it.
+func (s *scanner) inconclusive(member, msg string) {
+	s.folds.add(analysis.Diagnostic{Rule: rules.ScanLimit, Location: s.at(member), Message: msg, Inconclusive: true, Assets: []string{s.assetID}})
+}
+
+// inconclusiveLow reports, at low severity, a part of the file that could
+// not be checked but is unlikely to hide what a loader runs; why says so.
+func (s *scanner) inconclusiveLow(member, why, msg string) {
+	s.folds.add(analysis.Diagnostic{Rule: rules.ScanLimit, Location: s.at(member), Message: msg, Inconclusive: true, Assets: []string{s.assetID},
+		Severity: rule.Low, SeverityReason: why})
 }
 
 func (s *scanner) limit(member string, e *archive.LimitError) {
@@ -316,17 +330,11 @@ func (s *scanner) limit(member string, e *archive.LimitError) {
 		return
 	}
 	s.limits[e] = true
-	s.inconclusive(member, rule.Medium, "stopped reading: "+e.Reason+"; the rest of this member was not scanned")
+	s.inconclusive(member, "stopped reading: "+e.Reason+"; the rest of this member was not scanned")
 }
 
 func (s *scanner) anomaly(member, msg string) {
-	s.pass.ReportFinding(finding.Finding{
-		Rule:       rules.ArchiveAnomaly,
-		Severity:   rules.ArchiveAnomaly.Severity,
-		Confidence: rules.ArchiveAnomaly.Confidence,
-		Location:   finding.Location{Path: s.pass.File.Path, Member: member},
-		Message:    msg,
-	})
+	s.folds.add(analysis.Diagnostic{Rule: rules.ArchiveAnomaly, Location: s.at(member), Message: msg, Assets: []string{s.assetID}})
 }
 
 func (s *scanner) attrs() map[string]string {

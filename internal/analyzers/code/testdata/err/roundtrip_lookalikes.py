@@ -4,8 +4,8 @@ import pickle
 
 
 def restore(blob, cache):
-    a = pickle.loads(cache.dumps(blob))  # want: code/pickle-load
-    b = pickle.loads(json.dumps(blob).encode())  # want: code/pickle-load
+    a = pickle.loads(cache.dumps(blob))  # want: code/pickle-load@high
+    b = pickle.loads(json.dumps(blob).encode())  # want: code/pickle-load@high
     payload = pickle.dumps(blob)
-    c = pickle.loads(payload + cache.read())  # want: code/pickle-load
+    c = pickle.loads(payload + cache.read())  # want: code/pickle-load@high
     return a, b, c

@@ -5,8 +5,8 @@ ARG MODEL_REVISION=main
 ARG RERANKER_REVISION
 RUN useradd -m -u 10001 svc
 USER 10001
-# want-next: supply-chain/model-fetch-unverified
+# want-next: supply-chain/model-fetch-unverified@medium
 RUN huggingface-cli download sentence-transformers/all-MiniLM-L6-v2 --revision ${MODEL_REVISION} --local-dir /models/minilm
-# want-next: supply-chain/model-fetch-unverified
+# want-next: supply-chain/model-fetch-unverified@medium
 RUN huggingface-cli download BAAI/bge-reranker-base --revision=$RERANKER_REVISION --local-dir /models/reranker
 CMD ["python", "-m", "embedder"]

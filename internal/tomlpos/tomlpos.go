@@ -1,4 +1,14 @@
-package deps
+// Package tomlpos reads a TOML document into tables whose every value
+// keeps the place it was written (byte offset, line and column), so that a
+// finding in a pyproject.toml can point at the string it is about. It is
+// built on go-toml's position-carrying parser, because go-toml's decoding
+// API drops positions.
+//
+// The reader is built for hostile files: nesting deeper than MaxDepth is
+// refused before go-toml's recursive parser sees it, and invalid TOML that
+// the parser lets through (a key redefined as a table) is read on rather
+// than trusted to be consistent.
+package tomlpos
 
 import (
 	"errors"
@@ -8,32 +18,41 @@ import (
 	"github.com/pelletier/go-toml/v2/unstable"
 )
 
-// maxTOMLDepth bounds nesting of arrays and inline tables. go-toml's parser
+// MaxDepth bounds nesting of arrays and inline tables. go-toml's parser
 // recurses on them, and no real pyproject.toml comes near this.
-const maxTOMLDepth = 64
+const MaxDepth = 64
 
-// tval is a TOML value with the byte offset where it was written, built
-// from go-toml's position-carrying parser because the decoding API drops
-// positions.
-type tval struct {
+// Value is a TOML value with the place where it was written.
+type Value struct {
+	// Str is a string's value, or the text of another scalar ("true",
+	// "42", "1979-05-27"); empty for arrays and tables.
+	Str string
+	// Off is the byte offset of the value. A table has that of its key or
+	// header; values go-toml gives no position of their own (arrays, inline
+	// tables, numbers) have that of their key, or of their array.
+	Off int
+	// Line and Col are the 1-based line and byte column of Off.
+	Line, Col int
+	// Table is the table of a table or inline table value, else nil.
+	Table *Table
+
 	kind  unstable.Kind
-	str   string // strings, and the text of other scalars
-	off   int    // offset of the value (tables: of their key or header)
-	items []*tval
-	tab   *ttable
+	items []*Value
 }
 
-// ttable is a TOML table with keys in document order.
-type ttable struct {
-	keys []string
-	m    map[string]*tval
+// Table is a TOML table with keys in document order.
+type Table struct {
+	// Keys are the table's keys in the order they were first written.
+	Keys []string
+	m    map[string]*Value
 }
 
-func newTable() *ttable { return &ttable{m: map[string]*tval{}} }
+func newTable() *Table { return &Table{m: map[string]*Value{}} }
 
-// get returns the value at the dotted path of keys, or nil.
-func (t *ttable) get(keys ...string) *tval {
-	var v *tval
+// Get returns the value at the path of keys, one key per level, or nil. A
+// nil Table has no values.
+func (t *Table) Get(keys ...string) *Value {
+	var v *Value
 	for _, k := range keys {
 		if t == nil {
 			return nil
@@ -41,43 +60,47 @@ func (t *ttable) get(keys ...string) *tval {
 		if v = t.m[k]; v == nil {
 			return nil
 		}
-		t = v.tab
+		t = v.Table
 	}
 	return v
 }
 
-// table returns the table at the path, or nil.
-func (t *ttable) table(keys ...string) *ttable {
-	if v := t.get(keys...); v != nil {
-		return v.tab
+// Sub returns the table at the path of keys, or nil.
+func (t *Table) Sub(keys ...string) *Table {
+	if v := t.Get(keys...); v != nil {
+		return v.Table
 	}
 	return nil
 }
 
-// tables is the elements of an array of tables (or of an array of inline tables).
-func (v *tval) tables() []*tval {
+// IsString reports whether v is a string.
+func (v *Value) IsString() bool { return v != nil && v.kind == unstable.String }
+
+// Tables is the elements of an array of tables (or of an array of inline
+// tables) that are tables; nil for a nil Value.
+func (v *Value) Tables() []*Value {
 	if v == nil {
 		return nil
 	}
-	var out []*tval
+	var out []*Value
 	for _, it := range v.items {
-		if it.tab != nil {
+		if it.Table != nil {
 			out = append(out, it)
 		}
 	}
 	return out
 }
 
-// strings is the string elements of an array, or the value itself if it is
-// one string.
-func (v *tval) strings() []*tval {
+// Strings is the string elements of an array, or the value itself if it is
+// one string; nil for a nil Value.
+func (v *Value) Strings() []*Value {
 	if v == nil {
 		return nil
 	}
 	if v.kind == unstable.String {
-		return []*tval{v}
+		return []*Value{v}
 	}
-	var out []*tval
+	var out []*Value
 	for _, it := range v.items {
 		if it.kind == unstable.String {
 			out = append(out, it)
@@ -88,35 +111,37 @@ func (v *tval) strings() []*tval {
 
 // child returns the sub-table named k, creating it. An array of tables
 // yields its last element, as TOML's [a.b] after [[a]] means.
-func (t *ttable) child(k string, off int) *ttable {
+func (t *Table) child(k string, off int) *Table {
 	v := t.m[k]
 	if v == nil {
-		v = &tval{kind: unstable.Table, off: off, tab: newTable()}
-		t.keys = append(t.keys, k)
+		v = &Value{kind: unstable.Table, Off: off, Table: newTable()}
+		t.Keys = append(t.Keys, k)
 		t.m[k] = v
 	}
-	if v.tab == nil && len(v.items) > 0 {
+	if v.Table == nil && len(v.items) > 0 {
 		v = v.items[len(v.items)-1]
 	}
-	if v.tab == nil {
+	if v.Table == nil {
 		// A key redefined as a table: invalid TOML that the parser
 		// accepted; keep a fresh table so reading can go on.
-		v.tab = newTable()
+		v.Table = newTable()
 	}
-	return v.tab
+	return v.Table
 }
 
-func (t *ttable) set(k string, v *tval) {
+func (t *Table) set(k string, v *Value) {
 	if _, ok := t.m[k]; !ok {
-		t.keys = append(t.keys, k)
+		t.Keys = append(t.Keys, k)
 	}
 	t.m[k] = v
 }
 
-// parseTOML reads a TOML document into tables.
-func parseTOML(content []byte) (*ttable, error) {
+// Parse reads a TOML document into its root table. An error names the line
+// of the first problem: "invalid TOML at line 5: …", or nesting deeper than
+// MaxDepth.
+func Parse(content []byte) (*Table, error) {
 	if line, deep := tooDeep(content); deep {
-		return nil, fmt.Errorf("line %d: arrays or inline tables nested deeper than %d", line, maxTOMLDepth)
+		return nil, fmt.Errorf("line %d: arrays or inline tables nested deeper than %d", line, MaxDepth)
 	}
 	var p unstable.Parser
 	p.Reset(content)
@@ -140,13 +165,13 @@ func parseTOML(content []byte) (*ttable, error) {
 				continue
 			}
 			arr := t.m[last]
-			if arr == nil || arr.tab != nil {
-				arr = &tval{kind: unstable.Array, off: offs[len(offs)-1]}
+			if arr == nil || arr.Table != nil {
+				arr = &Value{kind: unstable.Array, Off: offs[len(offs)-1]}
 				t.set(last, arr)
 			}
-			el := &tval{kind: unstable.Table, off: offs[len(offs)-1], tab: newTable()}
+			el := &Value{kind: unstable.Table, Off: offs[len(offs)-1], Table: newTable()}
 			arr.items = append(arr.items, el)
-			cur = el.tab
+			cur = el.Table
 		case unstable.KeyValue:
 			keys, offs := keyParts(e.Key())
 			if len(keys) == 0 {
@@ -163,7 +188,30 @@ func parseTOML(content []byte) (*ttable, error) {
 	if err := p.Error(); err != nil {
 		return nil, tomlError(content, err)
 	}
+	place(root, newLineIndex(content))
 	return root, nil
+}
+
+// place sets Line and Col of every value under root from its offset. It
+// keeps a work list rather than recursing: dotted keys (a.b.c…) nest tables
+// without brackets, so MaxDepth does not bound them.
+func place(root *Table, lines lineIndex) {
+	var work []*Value
+	push := func(t *Table) {
+		for _, k := range t.Keys {
+			work = append(work, t.m[k])
+		}
+	}
+	push(root)
+	for len(work) > 0 {
+		v := work[len(work)-1]
+		work = work[:len(work)-1]
+		v.Line, v.Col = lines.pos(v.Off)
+		work = append(work, v.items...)
+		if v.Table != nil {
+			push(v.Table)
+		}
+	}
 }
 
 func keyParts(it unstable.Iterator) (keys []string, offs []int) {
@@ -177,12 +225,12 @@ func keyParts(it unstable.Iterator) (keys []string, offs []int) {
 
 // buildValue converts a parser node. keyOff stands in for values that carry
 // no position of their own (arrays, inline tables, numbers).
-func buildValue(n *unstable.Node, keyOff, depth int) *tval {
-	v := &tval{kind: n.Kind, off: keyOff}
+func buildValue(n *unstable.Node, keyOff, depth int) *Value {
+	v := &Value{kind: n.Kind, Off: keyOff}
 	if n.Kind == unstable.String || n.Raw.Length > 0 {
-		v.off = int(n.Raw.Offset)
+		v.Off = int(n.Raw.Offset)
 	}
-	if depth > maxTOMLDepth {
+	if depth > MaxDepth {
 		return v
 	}
 	switch n.Kind {
@@ -190,10 +238,10 @@ func buildValue(n *unstable.Node, keyOff, depth int) *tval {
 		it := n.Children()
 		for it.Next() {
 			c := it.Node()
-			v.items = append(v.items, buildValue(c, v.off, depth+1))
+			v.items = append(v.items, buildValue(c, v.Off, depth+1))
 		}
 	case unstable.InlineTable:
-		v.tab = newTable()
+		v.Table = newTable()
 		it := n.Children()
 		for it.Next() {
 			kv := it.Node()
@@ -204,14 +252,14 @@ func buildValue(n *unstable.Node, keyOff, depth int) *tval {
 			if len(keys) == 0 {
 				continue
 			}
-			t := v.tab
+			t := v.Table
 			for i, k := range keys[:len(keys)-1] {
 				t = t.child(k, offs[i])
 			}
 			t.set(keys[len(keys)-1], buildValue(kv.Value(), offs[len(offs)-1], depth+1))
 		}
 	default:
-		v.str = string(n.Data)
+		v.Str = string(n.Data)
 	}
 	return v
 }
@@ -264,7 +312,7 @@ func (l lineIndex) pos(off int) (line, col int) {
 	return i + 1, off - l[i] + 1
 }
 
-// tooDeep scans for bracket nesting beyond maxTOMLDepth, skipping strings
+// tooDeep scans for bracket nesting beyond MaxDepth, skipping strings
 // and comments, before the recursive parser sees the input.
 func tooDeep(b []byte) (line int, deep bool) {
 	depth := 0
@@ -303,7 +351,7 @@ func tooDeep(b []byte) (line int, deep bool) {
 			}
 		case '[', '{':
 			depth++
-			if depth > maxTOMLDepth {
+			if depth > MaxDepth {
 				return line, true
 			}
 		case ']', '}':
