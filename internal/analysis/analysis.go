@@ -96,6 +96,7 @@ type Pass struct {
 	ResultOf map[*Analyzer]any
 
 	result any
+	sinks  Sinks
 	index  *index.Index
 	self   *index.File
 	report func(finding.Finding)
@@ -123,12 +124,18 @@ type Sinks struct {
 	// Undeclared is told of a report of a rule the analyzer does not
 	// declare; the finding is dropped.
 	Undeclared func(a *Analyzer, ruleID string)
+	// NotAnalyzed is told that the file could not be analyzed for a
+	// reason that does not fail the scan (see Pass.NotAnalyzed).
+	NotAnalyzed func(reason string)
+	// Nested analyzes a text member of an archive with the analyzers for
+	// its kind (see Pass.Nested).
+	Nested func(member string, content []byte)
 }
 
 // NewPass is for the engine and test harnesses. ix and self may be nil when
 // the file is not part of an index (an archive member, a unit test).
 func NewPass(ctx context.Context, a *Analyzer, e source.Entry, k source.Kind, ix *index.Index, self *index.File, sinks Sinks) *Pass {
-	p := &Pass{Context: ctx, Analyzer: a, File: e, Kind: k, Size: e.Size, index: ix, self: self, asset: sinks.Asset, edge: sinks.Edge}
+	p := &Pass{Context: ctx, Analyzer: a, File: e, Kind: k, Size: e.Size, index: ix, self: self, asset: sinks.Asset, edge: sinks.Edge, sinks: sinks}
 	p.report = declaredOnly(a, sinks)
 	return p
 }
@@ -190,6 +197,26 @@ func Build(d Diagnostic, path string) finding.Finding {
 		f.Confidence = d.Confidence
 	}
 	return f
+}
+
+// NotAnalyzed says the file could not be analyzed, for a reason that does
+// not by itself fail the scan: a file with a model extension whose content
+// matches no known format, say. It is reported as not analyzed, never as
+// clean.
+func (p *Pass) NotAnalyzed(reason string) {
+	if p.sinks.NotAnalyzed != nil {
+		p.sinks.NotAnalyzed(reason)
+	}
+}
+
+// Nested hands a text member of an archive (a .py file in a deployment zip,
+// a manifest in a tarball) to the analyzers for its kind, as the engine
+// would a file of the tree; their findings are located at member inside
+// this file. content must already be bounded by the caller.
+func (p *Pass) Nested(member string, content []byte) {
+	if p.sinks.Nested != nil {
+		p.sinks.Nested(member, content)
+	}
 }
 
 // SetResult records this analyzer's result on the file for the analyzers

@@ -17,8 +17,10 @@
 // A file that cannot hold comments, or a binary one, gets a sidecar
 // NAME.want beside it: one expected finding per line, as "RULE-ID" with
 // optional fields line=N, member=archive/data.pkl, severity=S and
-// message="regexp", and the line "failed" when the file must be reported as
-// not fully analyzed. A file with neither annotations nor sidecar must
+// message="regexp", the line "failed" when the file must be reported as not
+// fully analyzed (the scan is incomplete), and "not-analyzed" when it must be
+// reported as not analyzed without failing the scan (text that does not
+// parse). A file with neither annotations nor sidecar must
 // produce no finding. The harness fails on any missing or extra finding.
 package analysistest
 
@@ -39,6 +41,7 @@ import (
 	"github.com/mlsec/mlsec/internal/engine"
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/result"
+	"github.com/mlsec/mlsec/internal/source"
 )
 
 var (
@@ -138,18 +141,24 @@ func Run(t testing.TB, dir string, analyzers ...*analysis.Analyzer) *result.Resu
 		}
 	}
 	complaints = append(complaints, checkAssets(res, prefix, want)...)
-	failed := map[string]string{}
-	for _, f := range res.Failed {
-		failed[strings.TrimPrefix(f.Path, prefix)] = f.Reason
-	}
-	for p, reason := range failed {
-		if !want.failed[p] {
-			complaints = append(complaints, fmt.Sprintf("file not fully analyzed: %s: %s", p, reason))
+	for _, l := range []struct {
+		got  []source.Skip
+		want map[string]bool
+		what string
+	}{{res.Failed, want.failed, "not fully analyzed"}, {res.NotAnalyzed, want.unread, "not analyzed"}} {
+		got := map[string]string{}
+		for _, f := range l.got {
+			got[strings.TrimPrefix(f.Path, prefix)] = f.Reason
 		}
-	}
-	for p := range want.failed {
-		if _, ok := failed[p]; !ok {
-			complaints = append(complaints, fmt.Sprintf("%s: expected to be reported as not fully analyzed, but was not", p))
+		for p, reason := range got {
+			if !l.want[p] {
+				complaints = append(complaints, fmt.Sprintf("file %s: %s: %s", l.what, p, reason))
+			}
+		}
+		for p := range l.want {
+			if _, ok := got[p]; !ok {
+				complaints = append(complaints, fmt.Sprintf("%s: expected to be reported as %s, but was not", p, l.what))
+			}
 		}
 	}
 	sort.Strings(complaints)
@@ -200,17 +209,18 @@ type placedAsset struct {
 }
 
 type wants struct {
-	findings map[key][]expect
-	sidecar  map[string]bool // path → its sidecar names lines
-	failed   map[string]bool
-	assets   map[placedAsset]bool
+	findings   map[key][]expect
+	sidecar    map[string]bool // path → its sidecar names lines
+	failed     map[string]bool
+	unread     map[string]bool
+	assets     map[placedAsset]bool
 	assetFiles map[string]bool // files with any want-asset
 	edges      map[string]bool
 }
 
 // expectations reads the want annotations and sidecars under dir.
 func expectations(dir string) (wants, error) {
-	w := wants{findings: map[key][]expect{}, sidecar: map[string]bool{}, failed: map[string]bool{},
+	w := wants{findings: map[key][]expect{}, sidecar: map[string]bool{}, failed: map[string]bool{}, unread: map[string]bool{},
 		assets: map[placedAsset]bool{}, assetFiles: map[string]bool{}, edges: map[string]bool{}}
 	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -292,6 +302,10 @@ func readSidecar(p, target string, w *wants) (hasLines bool, err error) {
 		}
 		if line == "failed" {
 			w.failed[target] = true
+			continue
+		}
+		if line == "not-analyzed" {
+			w.unread[target] = true
 			continue
 		}
 		id, rest, _ := strings.Cut(line, " ")

@@ -99,18 +99,27 @@ func parse(b []byte, path string) (*Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s%s", prefix, cleanYAMLError(err))
+		return nil, at(prefix, cleanYAMLError(err))
 	}
 	// A second decode into nodes keeps the lines for validation messages;
 	// the first already rejected anything malformed.
 	_ = yaml.Unmarshal(b, c.root)
 	if err := c.validate(); err != nil {
-		return nil, fmt.Errorf("%s%w", prefix, err)
+		return nil, at(prefix, err.Error())
 	}
 	for i, w := range c.Warnings {
 		c.Warnings[i] = prefix + w
 	}
 	return c, nil
+}
+
+// at puts the file in front of a message that starts "line N: ", as
+// "FILE:N: …", the form editors and terminals link to.
+func at(prefix, msg string) error {
+	if prefix != "" && strings.HasPrefix(msg, "line ") {
+		return errors.New(prefix + strings.TrimPrefix(msg, "line "))
+	}
+	return errors.New(prefix + msg)
 }
 
 // cleanYAMLError turns yaml.v3's "yaml: unmarshal errors:\n  line 3: field

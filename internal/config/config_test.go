@@ -67,7 +67,48 @@ func TestFind(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := Find(dir)
-	if err == nil || !strings.Contains(err.Error(), FileName) || !strings.Contains(err.Error(), "line 2") {
+	if err == nil || !strings.HasSuffix(err.Error(), FileName+`:2: unknown key "bogus"`) {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// Every configuration error names the file and the line.
+func TestErrorsNameFileAndLine(t *testing.T) {
+	for _, c := range []struct{ yaml, want string }{
+		{"rules:\n  disable:\n    - code\n    - nosuch/rule\n", `:4: rules.disable: unknown rule or family "nosuch/rule"`},
+		{"rules:\n  enable: [nope]\n", `:2: rules.enable: unknown rule or family "nope"`},
+		{"rules:\n  severity:\n    code/pickle-load: severe\n", `:3: rules.severity.code/pickle-load: unknown severity "severe"`},
+		{"rules:\n  severity:\n    code/nope: high\n", `:3: rules.severity: unknown rule "code/nope"`},
+		{"fail-on: sometimes\n", `:1: fail-on: unknown severity "sometimes"`},
+		{"min-severity: loud\n", `:1: min-severity: unknown severity "loud"`},
+		{"exclude:\n  - ok/**\n  - data/[abc\n", `:3: exclude: invalid pattern "data/[abc"`},
+		{"model:\n  allow:\n    - os.system\n    - not a global\n", `:4: model.allow: "not a global" is not "module.Name" or "module.*"`},
+	} {
+		p := filepath.Join(t.TempDir(), FileName)
+		if err := os.WriteFile(p, []byte(c.yaml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Load(p)
+		if err == nil || !strings.HasPrefix(err.Error(), p+c.want) {
+			t.Errorf("%q: err = %v, want %s%s", c.yaml, err, p, c.want)
+		}
+	}
+}
+
+// Former rule IDs work, with a warning that names the line and the new ID.
+func TestFormerIDsWarn(t *testing.T) {
+	p := filepath.Join(t.TempDir(), FileName)
+	if err := os.WriteFile(p, []byte("rules:\n  disable: [k8s/run-as-root]\n  severity:\n    iac/ml-bucket-public: critical\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Warnings) != 2 || !strings.Contains(c.Warnings[0], ":2: rules.disable: rule k8s/run-as-root is now workload/runs-as-root") {
+		t.Errorf("warnings %q", c.Warnings)
+	}
+	if c.SeverityOverrides()["cloud/bucket-public"].String() != "critical" {
+		t.Errorf("overrides %v", c.SeverityOverrides())
 	}
 }

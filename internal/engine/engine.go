@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -21,6 +22,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/bounds"
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/index"
 	"github.com/mlsec/mlsec/internal/redact"
@@ -64,6 +66,7 @@ type fileResult struct {
 	edges    []finding.Edge
 	skip     *source.Skip
 	fail     *source.Skip
+	unread   *source.Skip // not analyzed, without failing the scan unless --strict
 	warn     *source.Skip
 	analyzed bool
 	ignored  int
@@ -108,7 +111,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 
 	res := &Result{Paths: opts.Paths}
 	var entries []source.Entry
-	w := &source.Walker{Excludes: opts.Excludes, NoGitignore: opts.NoGitignore}
+	w := &source.Walker{Excludes: opts.Excludes, NoGitignore: opts.NoGitignore,
+		Fail: func(sk source.Skip) { res.Failed = append(res.Failed, sk) }}
 	for _, p := range opts.Paths {
 		err := w.Walk(p, func(e source.Entry) { entries = append(entries, e) },
 			func(sk source.Skip) { res.Skipped = append(res.Skipped, sk) })
@@ -165,7 +169,7 @@ func (s *scanner) add(res *Result, fr fileResult) {
 	for _, p := range []struct {
 		s   *source.Skip
 		dst *[]source.Skip
-	}{{fr.skip, &res.Skipped}, {fr.fail, &res.Failed}, {fr.warn, &res.Warnings}} {
+	}{{fr.skip, &res.Skipped}, {fr.fail, &res.Failed}, {fr.unread, &res.NotAnalyzed}, {fr.warn, &res.Warnings}} {
 		if p.s != nil {
 			// Parse errors can quote the file; reasons are output too.
 			p.s.Reason = redact.String(p.s.Reason)
@@ -269,6 +273,9 @@ func (s *scanner) file(ctx context.Context, f *index.File) fileResult {
 }
 
 func (s *scanner) analyze(ctx context.Context, f *index.File, e source.Entry, kind source.Kind, content []byte) fileResult {
+	if kind == source.LFSPointer {
+		return fileResult{unread: &source.Skip{Path: e.Path, Reason: "Git LFS pointer: the content (model weights) is not in this checkout; run 'git lfs pull' and scan again"}}
+	}
 	analyzers := s.byKind[kind]
 	if len(analyzers) == 0 {
 		return fileResult{skip: &source.Skip{Path: e.Path, Reason: noAnalyzerReason(kind)}}
@@ -305,15 +312,20 @@ func (s *scanner) analyze(ctx context.Context, f *index.File, e source.Entry, ki
 	}
 
 	col := &collector{}
-	problem := s.runLimited(ctx, analyzers, f, kind, content, fh, col)
+	out := s.runLimited(ctx, analyzers, f, kind, content, fh, col)
 	var undeclared string
 	fr.findings, fr.assets, fr.edges, undeclared = col.close()
-	if problem == "" {
-		problem = undeclared
+	if out.fail == "" {
+		out.fail = undeclared
 	}
-	if problem != "" {
-		fr.fail = &source.Skip{Path: e.Path, Reason: problem}
-	} else {
+	switch {
+	case out.fail != "":
+		fr.fail = &source.Skip{Path: e.Path, Reason: out.fail}
+	case out.unparsed != "":
+		fr.unread = &source.Skip{Path: e.Path, Reason: "could not be parsed: " + out.unparsed}
+	case col.unread != "":
+		fr.unread = &source.Skip{Path: e.Path, Reason: col.unread}
+	default:
 		fr.analyzed = true
 	}
 	fr.findings = s.postprocess(fr.findings, e, content, &fr)
@@ -347,10 +359,18 @@ type collector struct {
 	assets     []finding.Asset
 	edges      []finding.Edge
 	undeclared string
+	unread     string // the first NotAnalyzed reason
 }
 
 func (c *collector) sinks() analysis.Sinks {
 	return analysis.Sinks{
+		NotAnalyzed: func(reason string) {
+			c.add(func() {
+				if c.unread == "" {
+					c.unread = reason
+				}
+			})
+		},
 		Finding: func(f finding.Finding) { c.add(func() { c.findings = append(c.findings, f) }) },
 		Asset:   func(a finding.Asset) { c.add(func() { c.assets = append(c.assets, a) }) },
 		Edge:    func(e finding.Edge) { c.add(func() { c.edges = append(c.edges, e) }) },
@@ -381,34 +401,91 @@ func (c *collector) close() ([]finding.Finding, []finding.Asset, []finding.Edge,
 	return c.findings, c.assets, c.edges, c.undeclared
 }
 
-// runLimited runs the analyzers under the per-file time limit and returns
-// a description of what went wrong, or "". Analyzers check the context in
-// their long loops; one that does not is abandoned shortly after the limit.
-func (s *scanner) runLimited(ctx context.Context, as []*analysis.Analyzer, f *index.File, kind source.Kind, content []byte, fh *os.File, col *collector) string {
+// nested runs the text analyzers for an archive member's kind on its
+// content, with their findings located at the member inside the archive: a
+// .py file in a Lambda deployment zip is Python, never a protocol-0 pickle.
+// Members are analyzed where the archive is, with its time limit; nested
+// archives inside them are the binary analyzer's business, so nothing
+// recurses here.
+func (s *scanner) nested(ctx context.Context, f *index.File, col *collector, member string, content []byte) {
+	kind, needs := source.ClassifyName(member)
+	if needs {
+		kind = source.Refine(kind, content[:min(len(content), index.HeadLen)])
+	}
+	as := s.byKind[kind]
+	if len(as) == 0 || as[0].Binary || looksBinary(content) || int64(len(content)) > s.opts.MaxTextSize {
+		return
+	}
+	inner := col.sinks()
+	place := func(l finding.Location) finding.Location {
+		if l.Path == f.Path {
+			l.Member = path.Join(member, l.Member)
+		}
+		return l
+	}
+	sinks := inner
+	sinks.Nested = nil
+	sinks.NotAnalyzed = nil
+	sinks.Finding = func(fd finding.Finding) {
+		fd.Location = place(fd.Location)
+		for i := range fd.Related {
+			fd.Related[i].Location = place(fd.Related[i].Location)
+		}
+		inner.Finding(fd)
+	}
+	sinks.Asset = func(a finding.Asset) {
+		for i := range a.Locations {
+			a.Locations[i] = place(a.Locations[i])
+		}
+		inner.Asset(a)
+	}
+	s.runAnalyzers(ctx, as, f.Entry, nil, kind, content, nil, sinks)
+}
+
+// outcome is how a file's analysis ended, beyond its findings.
+type outcome struct {
+	// fail says why the file could not be fully analyzed: a panic, the
+	// time limit, a bound on hostile input (package bounds), a model or
+	// archive an analyzer could not read. The scan is incomplete.
+	fail string
+	// unparsed is the parse error of a text file (YAML, TOML, JSON, a
+	// notebook, a Dockerfile…). Invalid manifests are common test fixtures,
+	// so it is reported as not analyzed without failing the scan unless
+	// --strict; binary inputs never take this path, since an unreadable
+	// model file may be a hostile one.
+	unparsed string
+}
+
+// runLimited runs the analyzers under the per-file time limit. Analyzers
+// check the context in their long loops; one that does not is abandoned
+// shortly after the limit.
+func (s *scanner) runLimited(ctx context.Context, as []*analysis.Analyzer, f *index.File, kind source.Kind, content []byte, fh *os.File, col *collector) outcome {
 	fctx, cancel := context.WithTimeout(ctx, s.opts.FileTimeout)
 	defer cancel()
-	done := make(chan string, 1)
-	go func() { done <- s.runAnalyzers(fctx, as, f, kind, content, fh, col) }()
+	done := make(chan outcome, 1)
+	sinks := col.sinks()
+	sinks.Nested = func(member string, content []byte) { s.nested(fctx, f, col, member, content) }
+	go func() { done <- s.runAnalyzers(fctx, as, f.Entry, f, kind, content, fh, sinks) }()
 	select {
-	case problem := <-done:
+	case out := <-done:
 		if fctx.Err() == nil || ctx.Err() != nil {
-			return problem
+			return out
 		}
 	case <-fctx.Done():
 		if ctx.Err() != nil {
-			return "scan cancelled"
+			return outcome{fail: "scan cancelled"}
 		}
 		select {
 		case <-done:
 		case <-time.After(2 * time.Second):
 		}
 	}
-	return fmt.Sprintf("analysis exceeded the %s time limit per file (--file-timeout); findings so far are kept", s.opts.FileTimeout)
+	return outcome{fail: fmt.Sprintf("analysis exceeded the %s time limit per file (--file-timeout); findings so far are kept", s.opts.FileTimeout)}
 }
 
-// runAnalyzers runs each analyzer on the file and returns a description of
-// the first failure, or "" when all finished.
-func (s *scanner) runAnalyzers(ctx context.Context, as []*analysis.Analyzer, f *index.File, kind source.Kind, content []byte, fh *os.File, col *collector) (problem string) {
+// runAnalyzers runs each analyzer on the file and returns the first failure
+// and the first parse error.
+func (s *scanner) runAnalyzers(ctx context.Context, as []*analysis.Analyzer, e source.Entry, f *index.File, kind source.Kind, content []byte, fh *os.File, sinks analysis.Sinks) (out outcome) {
 	results := map[*analysis.Analyzer]any{}
 	failed := map[*analysis.Analyzer]bool{}
 	for _, a := range as {
@@ -416,13 +493,14 @@ func (s *scanner) runAnalyzers(ctx context.Context, as []*analysis.Analyzer, f *
 			failed[a] = true // its input is missing; the requirement's failure is reported
 			continue
 		}
+		var parseErr string
 		msg := func() (msg string) {
 			defer func() {
 				if r := recover(); r != nil {
 					msg = fmt.Sprintf("internal error: the %s analyzer panicked: %v", a.Name, r)
 				}
 			}()
-			p := analysis.NewPass(ctx, a, f.Entry, kind, s.index, f, col.sinks())
+			p := analysis.NewPass(ctx, a, e, kind, s.index, f, sinks)
 			p.Settings = s.opts.Settings
 			if len(a.Requires) > 0 {
 				p.ResultOf = map[*analysis.Analyzer]any{}
@@ -437,21 +515,27 @@ func (s *scanner) runAnalyzers(ctx context.Context, as []*analysis.Analyzer, f *
 				p.Content = content
 			}
 			if err := a.Run(p); err != nil {
-				return err.Error()
+				if a.Binary || ctx.Err() != nil || bounds.Is(err) {
+					return err.Error()
+				}
+				parseErr = err.Error()
 			}
 			return ""
 		}()
-		if msg != "" {
+		if msg != "" || parseErr != "" {
 			failed[a] = true
-			if problem == "" {
-				problem = msg
-			}
+		}
+		if msg != "" && out.fail == "" {
+			out.fail = msg
+		}
+		if parseErr != "" && out.unparsed == "" {
+			out.unparsed = parseErr
 		}
 		if ctx.Err() != nil {
 			break
 		}
 	}
-	return problem
+	return out
 }
 
 // postprocess applies rule selection, severity overrides, redaction and

@@ -146,8 +146,9 @@ func TestBadInput(t *testing.T) {
 	if r := reasonOf(res.Skipped, p("binary.py")); !strings.Contains(r, "binary content") {
 		t.Errorf("binary.py: skipped reason %q", r)
 	}
-	if r := reasonOf(res.Failed, p("broken.ipynb")); !strings.Contains(r, "invalid notebook JSON") {
-		t.Errorf("broken.ipynb: failed reason %q", r)
+	// Text that does not parse is not analyzed, without failing the scan.
+	if r := reasonOf(res.NotAnalyzed, p("broken.ipynb")); !strings.Contains(r, "could not be parsed: invalid notebook JSON") {
+		t.Errorf("broken.ipynb: not-analyzed reason %q", r)
 	}
 	if r := reasonOf(res.Warnings, p("latin1.py")); !strings.Contains(r, "invalid UTF-8 at byte 5") {
 		t.Errorf("latin1.py: warning %q", r)
@@ -331,7 +332,7 @@ func TestFailureReasonsRedacted(t *testing.T) {
 	dir := t.TempDir()
 	write(t, dir, "cfg.py", "LEAK token = 'hf_AbCdEfGhIjKlMnOpQrStUvWxYz0123'\n")
 	res := scan(t, Options{Paths: []string{dir}})
-	r := reasonOf(res.Failed, filepath.ToSlash(dir)+"/cfg.py")
+	r := reasonOf(res.NotAnalyzed, filepath.ToSlash(dir)+"/cfg.py")
 	if !strings.Contains(r, "cannot parse line 1") || strings.Contains(r, "AbCdEfGhIjKl") {
 		t.Errorf("reason %q", r)
 	}

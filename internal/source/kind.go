@@ -49,6 +49,9 @@ const (
 	JSON             Kind = "json"
 	TOML             Kind = "toml"
 	Text             Kind = "text" // other text: Markdown, ini, env files
+	// LFSPointer is a Git LFS pointer file standing where the real content
+	// (usually model weights) would be: a checkout without LFS.
+	LFSPointer Kind = "lfs-pointer"
 )
 
 var modelExts = map[string]bool{
@@ -150,6 +153,9 @@ func isRequirementsName(lower string) bool {
 // passes up to 8 KiB): enough for format.HeadLen, and for YAML to show its
 // apiVersion and kind.
 func Refine(k Kind, head []byte) Kind {
+	if bytes.HasPrefix(head, lfsPointer) {
+		return LFSPointer
+	}
 	switch k {
 	case YAML:
 		return refineYAML(head)
@@ -186,6 +192,9 @@ func Refine(k Kind, head []byte) Kind {
 	}
 	return k
 }
+
+// lfsPointer starts every Git LFS pointer file (the spec's first line).
+var lfsPointer = []byte("version https://git-lfs.github.com/spec/v1\n")
 
 func refineYAML(head []byte) Kind {
 	has := func(s string) bool { return bytes.Contains(head, []byte(s)) }

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/mlsec/mlsec/internal/bounds"
 	"github.com/pelletier/go-toml/v2/unstable"
 )
 
@@ -141,7 +142,7 @@ func (t *Table) set(k string, v *Value) {
 // MaxDepth.
 func Parse(content []byte) (*Table, error) {
 	if line, deep := tooDeep(content); deep {
-		return nil, fmt.Errorf("line %d: arrays or inline tables nested deeper than %d", line, MaxDepth)
+		return nil, bounds.Exceeded("line %d: arrays or inline tables nested deeper than %d", line, MaxDepth)
 	}
 	var p unstable.Parser
 	p.Reset(content)

@@ -11,6 +11,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/mlsec/mlsec/internal/bounds"
 	"gopkg.in/yaml.v3"
 )
 
@@ -29,10 +30,15 @@ func Parse(content []byte) ([]*yaml.Node, error) {
 			return docs, nil
 		}
 		if err != nil {
-			return docs, fmt.Errorf("invalid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+			msg := strings.TrimPrefix(err.Error(), "yaml: ")
+			if strings.Contains(msg, "excessive aliasing") {
+				// yaml.v3 stopped an alias bomb: a limit, not a typo.
+				return docs, bounds.Exceeded("YAML alias bomb: %s", msg)
+			}
+			return docs, fmt.Errorf("invalid YAML: %s", msg)
 		}
 		if len(docs) >= MaxDocuments {
-			return docs, fmt.Errorf("more than %d YAML documents in one file", MaxDocuments)
+			return docs, bounds.Exceeded("more than %d YAML documents in one file", MaxDocuments)
 		}
 		if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
 			docs = append(docs, n.Content[0])

@@ -14,8 +14,8 @@ func TestNegatives(t *testing.T) { analysistest.Run(t, "testdata/ok", Analyzer) 
 
 func TestInvalidNotebook(t *testing.T) {
 	res := analysistest.Run(t, "testdata/bad", Analyzer)
-	if len(res.Failed) != 1 || res.Failed[0].Reason != "invalid notebook JSON at line 5: invalid character 'o' after array element" {
-		t.Errorf("failed = %+v", res.Failed)
+	if len(res.NotAnalyzed) != 1 || res.NotAnalyzed[0].Reason != "could not be parsed: invalid notebook JSON at line 5: invalid character 'o' after array element" {
+		t.Errorf("not analyzed = %+v", res.NotAnalyzed)
 	}
 }
 

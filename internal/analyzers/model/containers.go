@@ -74,7 +74,9 @@ func (s *scanner) spool(r io.Reader) (io.ReaderAt, int64, func(), error) {
 	if n <= memSpool {
 		return bytes.NewReader(buf.Bytes()), n, nil, nil
 	}
-	f, err := os.CreateTemp("", "mlsec-spool-*")
+	// The command removes Settings.TempDir however the scan ends (Ctrl-C
+	// included); a spool can reach maxSpool bytes.
+	f, err := os.CreateTemp(s.pass.Settings.TempDir, "mlsec-spool-*")
 	if err != nil {
 		return nil, 0, nil, err
 	}

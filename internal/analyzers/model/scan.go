@@ -16,6 +16,7 @@ import (
 	"github.com/mlsec/mlsec/internal/pickle"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/rules"
+	"github.com/mlsec/mlsec/internal/source"
 )
 
 // Limits on the work one file may cause.
@@ -149,6 +150,9 @@ func (s *scanner) scan(in input) {
 			return
 		}
 	}
+	if in.member != "" && (f == format.Unknown || f == format.PickleNoProto) && s.nestedText(in, br) {
+		return
+	}
 	switch f {
 	case format.NPY:
 		s.setFormat(in, "numpy")
@@ -169,7 +173,44 @@ func (s *scanner) scan(in input) {
 		s.setFormat(in, "gguf")
 	case format.HDF5:
 		s.setFormat(in, "hdf5")
+	case format.Unknown:
+		if in.member == "" {
+			// Named like a model, but nothing a loader would read: say so
+			// rather than pass it as analyzed and clean.
+			s.pass.NotAnalyzed(fmt.Sprintf("content matches no known model or archive format (first bytes %q)", printable(head, 16)))
+		}
 	}
+}
+
+// maxNestedText bounds a text member read into memory to be analyzed as
+// the file its name says it is.
+const maxNestedText = 4 << 20
+
+// nestedText hands an archive member whose name says it is text (a .py in
+// a Lambda deployment zip, a manifest in a tarball) to the analyzers for
+// that kind, instead of sniffing it as a protocol-0 pickle, which any text
+// can look like. It reports whether it did.
+func (s *scanner) nestedText(in input, br *bufio.Reader) bool {
+	k, _ := source.ClassifyName(in.member)
+	switch k {
+	case source.Unknown, source.Model, source.Archive:
+		return false
+	}
+	content, err := io.ReadAll(io.LimitReader(br, maxNestedText+1))
+	if err != nil {
+		return false
+	}
+	if len(content) > maxNestedText {
+		s.inconclusive(in.member, fmt.Sprintf("%s member over %d MiB was not analyzed", k, maxNestedText>>20))
+		return true
+	}
+	s.pass.Nested(in.member, content)
+	return true
+}
+
+// printable shows at most n bytes of b with non-printing bytes escaped.
+func printable(b []byte, n int) string {
+	return string(b[:min(len(b), n)])
 }
 
 func (s *scanner) scanNPY(in input, w *watch) {
