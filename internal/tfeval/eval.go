@@ -35,11 +35,10 @@ import (
 // placeholders; a chain longer than this stays partly unresolved instead
 // of costing one round per link.
 //
-// The rounds bound time, not size: nothing bounds how large a value grows.
-// A local that interpolates the previous one hundreds of times, chained a
-// few deep, multiplies its size each round, and a few KiB of such locals
-// exhaust memory (a fatal error the engine cannot recover from). A size
-// bound on evaluated locals is still to be added.
+// The rounds bound time, not size: a local that interpolates the previous
+// one hundreds of times, chained a few deep, multiplies its size each round.
+// Every local, default and attribute is therefore estimated before it is
+// evaluated and left unevaluated when it would be too large (see bound.go).
 const maxLocalRounds = 6
 
 // maxRefDepth bounds how deep the placeholder objects of one reference
@@ -72,9 +71,10 @@ var functions = map[string]function.Function{
 }
 
 // buildContext makes the evaluation context of a module from its bodies,
-// the primary file's first. A variable or local defined twice keeps its
-// first definition.
-func buildContext(bodies []*hclsyntax.Body) *hcl.EvalContext {
+// the primary file's first, and the sizer its attributes are estimated
+// with. A variable or local defined twice keeps its first definition. Every
+// default and local is admitted (bound.go) before it is evaluated.
+func (m *Module) buildContext(bodies []*hclsyntax.Body) {
 	// Placeholders for every non-var, non-local reference in the module.
 	tree := &refNode{}
 	for _, body := range bodies {
@@ -106,7 +106,13 @@ func buildContext(bodies []*hclsyntax.Body) *hcl.EvalContext {
 					continue
 				}
 				vs[name] = placeholder("var." + name)
-				if a := Attr(b.Body, "default"); a != nil {
+				a := Attr(b.Body, "default")
+				if a == nil {
+					m.defs["var."+name] = Definition{At: b.DefRange()}
+					continue
+				}
+				m.defs["var."+name] = Definition{At: a.SrcRange, Expr: a.Expr}
+				if m.admit(noContext, a.Expr) {
 					if v, d := a.Expr.Value(nil); !d.HasErrors() && v.IsWhollyKnown() {
 						vs[name] = v
 					}
@@ -116,6 +122,7 @@ func buildContext(bodies []*hclsyntax.Body) *hcl.EvalContext {
 					if !seenLocal[a.Name] {
 						seenLocal[a.Name] = true
 						localAttrs = append(localAttrs, a)
+						m.defs["local."+a.Name] = Definition{At: a.SrcRange, Expr: a.Expr}
 					}
 				}
 			}
@@ -124,32 +131,78 @@ func buildContext(bodies []*hclsyntax.Body) *hcl.EvalContext {
 	vars["var"] = cty.ObjectVal(vs)
 
 	// Locals: start as placeholders, then re-evaluate until nothing changes
-	// or maxLocalRounds is reached.
+	// or maxLocalRounds is reached. A local too large to evaluate stays (or
+	// turns back into) its placeholder, so the next round builds on a few
+	// bytes rather than on its size.
 	ls := map[string]cty.Value{}
+	shapes := map[string]shape{}
 	for _, a := range localAttrs {
 		ls[a.Name] = placeholder("local." + a.Name)
+		shapes[a.Name] = placeholderShape("local." + a.Name)
 	}
 	for round := 0; round < maxLocalRounds && len(localAttrs) > 0; round++ {
+		// Each round has the whole budget: it replaces the previous
+		// round's values, and a local admitted once is admitted again.
+		m.budget = maxModuleWork
 		vars["local"] = cty.ObjectVal(ls)
+		sz := newSizer(ctx, shapes)
 		next := make(map[string]cty.Value, len(ls))
+		nextShapes := make(map[string]shape, len(ls))
 		changed := false
 		for _, a := range localAttrs {
-			v, d := a.Expr.Value(ctx)
-			if d.HasErrors() || !v.IsWhollyKnown() {
-				v = placeholder("local." + a.Name)
+			v, sh := placeholder("local."+a.Name), placeholderShape("local."+a.Name)
+			if x, ok := m.admitEst(sz, a.Expr); ok {
+				if ev, d := a.Expr.Value(ctx); !d.HasErrors() && ev.IsWhollyKnown() {
+					v, sh = ev, x.shape
+					// The estimate compounds along a chain of locals
+					// (upper() counts three bytes a byte); measure the
+					// value itself while there are steps left.
+					if msh, ok := sz.measure(ev, true); ok && msh.size <= sh.size {
+						sh = msh
+					}
+				}
 			}
-			next[a.Name] = v
+			next[a.Name], nextShapes[a.Name] = v, sh
 			if !v.RawEquals(ls[a.Name]) {
 				changed = true
 			}
 		}
-		ls = next
+		ls, shapes = next, nextShapes
 		if !changed {
 			break
 		}
 	}
 	vars["local"] = cty.ObjectVal(ls)
-	return ctx
+	m.ctx, m.sizer = ctx, newSizer(ctx, shapes)
+	m.budget = maxModuleWork // for the attributes
+}
+
+func placeholderShape(ref string) shape {
+	n := int64(len(ref) + 3)
+	return scalar(n, n)
+}
+
+// noContext sizes variable defaults, which are evaluated without context.
+// With no context and no measuring steps it is never written to, so
+// concurrent analyses may share it.
+var noContext = &sizer{}
+
+// admit reports whether e may be evaluated, charging its work to the
+// current budget: the variable defaults', one round of locals' or the
+// attributes'.
+func (m *Module) admit(s *sizer, e hclsyntax.Expression) bool {
+	_, ok := m.admitEst(s, e)
+	return ok
+}
+
+func (m *Module) admitEst(s *sizer, e hclsyntax.Expression) (est, bool) {
+	x, ok := s.bound(e)
+	if !ok || x.work > m.budget {
+		m.refused[e] = true
+		return x, false
+	}
+	m.budget -= x.work
+	return x, true
 }
 
 // placeholder is the string standing for a value tfeval cannot know.
@@ -208,8 +261,11 @@ func (n *refNode) value(path string) cty.Value {
 type Value struct {
 	V      cty.Value
 	Attr   *hclsyntax.Attribute // nil when absent
-	Failed bool                 // evaluation failed (an unsupported function, a type error): unresolved
-	src    []byte               // the content of the attribute's file, for Source
+	Failed bool                 // evaluation failed (an unsupported function, a type error, too large): unresolved
+	// TooLarge says the attribute was not evaluated because its value, or
+	// the work of computing it, would exceed the bounds of bound.go.
+	TooLarge bool
+	src      []byte // the content of the attribute's file, for Source
 }
 
 // Present reports whether the attribute is set.
@@ -236,6 +292,12 @@ func (v Value) Str() (string, bool) {
 		}
 		return "false", true
 	case cty.Number:
+		// Printing a number with a huge exponent writes every digit and
+		// takes minutes; EvalAttr refuses such values, this keeps a Value
+		// built some other way from doing it.
+		if digitsOf(v.V) > maxNumberDigits {
+			return "", false
+		}
 		return v.V.AsBigFloat().Text('f', -1), true
 	}
 	return "", false
@@ -414,3 +476,26 @@ func toGo(v cty.Value, depth int) any {
 	}
 	return Unknown{}
 }
+
+// Definition is where a variable or local is given its value.
+type Definition struct {
+	// At is the variable's `default` attribute, or its block header when
+	// it has none; for a local, its attribute.
+	At hcl.Range
+	// Expr is the default's or the local's expression; nil for a variable
+	// without a default.
+	Expr hclsyntax.Expression
+}
+
+// Definition returns where "var.NAME" or "local.NAME" is defined in the
+// module: the definition that evaluation uses, the primary file's first.
+func (m *Module) Definition(ref string) (Definition, bool) {
+	d, ok := m.defs[ref]
+	return d, ok
+}
+
+// Refused is how many expressions (defaults, locals, attributes) were left
+// unevaluated because they would exceed the size bounds of bound.go. Real
+// modules never come near them: a caller should treat a module with
+// refusals as not fully analyzed.
+func (m *Module) Refused() int { return len(m.refused) }

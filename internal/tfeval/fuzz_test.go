@@ -71,13 +71,32 @@ EOF
   name = "p-${count.index}"
 }
 `, `resource "broken" {`},
+	{`locals {
+  list = ["a", "bb", "ccc"]
+  m    = { a = "x", b = ["y", "z"] }
+  n    = 12.5
+}
+resource "t" "r" {
+  tmpl   = "%{for s in local.list}${upper(s)}-%{endfor}${local.n * 3}"
+  for    = { for k, v in local.m : k => v }
+  group  = { for s in local.list : substr(s, 0, 1) => s... }
+  splat  = local.list[*]
+  cond   = local.n > 3 ? join(",", local.list) : replace(local.list[0], "", "--")
+  index  = local.m["b"][1]
+  json   = jsonencode({ a = local.list, n = -local.n, b = !true })
+  num    = tonumber("1e3") + 1
+  merged = merge(local.m, { c = "w" })
+  coal   = coalesce("", "x")
+}
+`, ""},
 	{"", ""},
 }
 
 // FuzzLoad loads a primary file with one sibling and evaluates every
 // attribute. It must not panic or hang on any input (a file Load rejects is
-// fine), and every position it hands out must name the file it is in and a
-// real line of that file.
+// fine), every position it hands out must name the file it is in and a
+// real line of that file, and no evaluated value may be larger than its
+// estimate (bound.go).
 //
 //	go test -run '^$' -fuzz FuzzLoad -fuzztime 60s ./internal/tfeval
 func FuzzLoad(f *testing.F) {
@@ -119,7 +138,9 @@ func FuzzLoad(f *testing.F) {
 				return
 			}
 			for _, a := range SortedAttrs(body) {
-				check(a.Name, a, m.EvalAttr(a))
+				v := m.EvalAttr(a)
+				check(a.Name, a, v)
+				checkBound(t, m, a, v)
 				Refs(a.Expr)
 			}
 			for _, b := range body.Blocks {
@@ -133,4 +154,18 @@ func FuzzLoad(f *testing.F) {
 			walk(r.Body(), 0)
 		}
 	})
+}
+
+// checkBound fails when an evaluated value is larger than the sizer said
+// it could be: an underestimate is how a size bomb gets through.
+func checkBound(t *testing.T, m *Module, a *hclsyntax.Attribute, v Value) {
+	t.Helper()
+	if v.Failed {
+		return
+	}
+	x := m.sizer.expr(a.Expr, env{})
+	got, ok := newSizer(nil, nil).measure(v.V, true)
+	if ok && got.size > x.size {
+		t.Fatalf("%s: value of size %d, estimated at most %d", a.Name, got.size, x.size)
+	}
 }

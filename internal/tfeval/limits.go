@@ -1,13 +1,15 @@
 package tfeval
 
 import (
-	"fmt"
-
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/mlsec/mlsec/internal/bounds"
 )
 
-// Limits that keep a hostile file from crashing the scanner. The HCL parser
+// Limits that keep a hostile file from crashing the scanner. Their errors
+// are bounds errors: a file that hits one may be built to hide something,
+// so the scan is incomplete rather than the file merely invalid. The HCL parser
 // is recursive descent: nesting a few hundred thousand levels deep
 // (`[[[[…`, `{`-blocks, `!!!!x`, `a ? b : c ? …`, `"${"${…`) overflows the
 // goroutine stack, which Go cannot recover from, so depth is measured on the
@@ -24,7 +26,7 @@ const (
 // checkLimits rejects a file too large or too deeply nested to parse safely.
 func checkLimits(src []byte, filename string) error {
 	if len(src) > maxSource {
-		return fmt.Errorf("%d bytes is over the %d MiB limit for a Terraform file; not analyzed", len(src), maxSource>>20)
+		return bounds.Exceeded("%d bytes is over the %d MiB limit for a Terraform file; not analyzed", len(src), maxSource>>20)
 	}
 	// Cheap pre-check: with few openers and operators the file cannot nest
 	// deeply, and most files need no second lexing pass.
@@ -62,7 +64,7 @@ func checkLimits(src []byte, filename string) error {
 			chain = 0
 		}
 		if depth > maxDepth || chain > 2*maxDepth {
-			return fmt.Errorf("line %d: nested more than %d levels deep; not analyzed", t.Range.Start.Line, maxDepth)
+			return bounds.Exceeded("line %d: nested more than %d levels deep; not analyzed", t.Range.Start.Line, maxDepth)
 		}
 	}
 	return nil

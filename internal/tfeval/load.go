@@ -16,9 +16,8 @@
 // siblings' with Module.InPrimary.
 //
 // See eval.go for the evaluation model and limits.go for the bounds on
-// hostile input (oversized, deeply nested or block-flooded files). The
-// evaluator bounds rounds and recursion depth but not the size of evaluated
-// values; that gap is described at maxLocalRounds.
+// hostile input (oversized, deeply nested or block-flooded files), and
+// bound.go for the bounds on the size of evaluated values.
 package tfeval
 
 import (
@@ -28,6 +27,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/mlsec/mlsec/internal/bounds"
 )
 
 // File is one .tf file of a module, as read by the caller.
@@ -55,7 +56,11 @@ type Module struct {
 	byAddr  map[string]*Resource
 	byType  map[string][]*Resource // resources only, no data sources
 	ctx     *hcl.EvalContext
+	sizer   *sizer                         // estimates attributes against ctx
+	budget  int64                          // work left for evaluations, see bound.go
+	refused map[hclsyntax.Expression]bool  // expressions refused for size
 	memo    map[*hclsyntax.Attribute]Value // evaluated attributes
+	defs    map[string]Definition          // "var.x", "local.y"
 }
 
 // loaded is a parsed file of the module.
@@ -90,8 +95,9 @@ func (r *Resource) Range() hcl.Range { return r.Block.TypeRange }
 // that matter to it for context (see relevance.go), and builds the
 // evaluation context of the module.
 //
-// The error is the primary file's: over the limits (limits.go) or not valid
-// HCL, naming the line of the first syntax error. A sibling that fails the
+// The error is the primary file's: over the limits (limits.go; a bounds
+// error, see package bounds) or not valid HCL, naming the line of the first
+// syntax error. A sibling that fails the
 // same way is only recorded in Module.Skipped: it is reported when it is
 // analyzed itself. A sibling whose Path is the primary's or an earlier
 // sibling's is skipped too, since positions name their file by path.
@@ -114,6 +120,9 @@ func Load(primary File, siblings []File) (*Module, error) {
 		byAddr:  map[string]*Resource{},
 		byType:  map[string][]*Resource{},
 		memo:    map[*hclsyntax.Attribute]Value{},
+		defs:    map[string]Definition{},
+		refused: map[hclsyntax.Expression]bool{},
+		budget:  maxModuleWork,
 	}
 	m.index(body)
 	bodies := []*hclsyntax.Body{body}
@@ -161,7 +170,7 @@ func Load(primary File, siblings []File) (*Module, error) {
 			break
 		}
 	}
-	m.ctx = buildContext(bodies)
+	m.buildContext(bodies)
 	return m, nil
 }
 
@@ -177,7 +186,7 @@ func parseBody(src []byte, filename string) (*hclsyntax.Body, error) {
 		return nil, fmt.Errorf("not native HCL syntax")
 	}
 	if len(body.Blocks) > maxBlocks {
-		return nil, fmt.Errorf("%d top-level blocks, over the limit of %d", len(body.Blocks), maxBlocks)
+		return nil, bounds.Exceeded("%d top-level blocks, over the limit of %d", len(body.Blocks), maxBlocks)
 	}
 	return body, nil
 }
@@ -299,6 +308,11 @@ func (m *Module) EvalAttr(a *hclsyntax.Attribute) Value {
 	if f := m.files[a.SrcRange.Filename]; f != nil {
 		src = f.src
 	}
+	if !m.admit(m.sizer, a.Expr) {
+		out := Value{Attr: a, Failed: true, TooLarge: true, V: cty.DynamicVal, src: src}
+		m.memo[a] = out
+		return out
+	}
 	v, d := a.Expr.Value(m.ctx)
 	out := Value{Attr: a, V: v, src: src}
 	if d.HasErrors() {
@@ -311,8 +325,12 @@ func (m *Module) EvalAttr(a *hclsyntax.Attribute) Value {
 // EvalExpr evaluates any expression of the module, such as the argument of
 // a jsonencode call, so that placeholders inside it stay strings rather
 // than making the whole call unknown. ok is false when evaluation failed.
-// It is not memoized.
+// It is not memoized. An expression too large to evaluate (bound.go) is
+// not ok either.
 func (m *Module) EvalExpr(e hclsyntax.Expression) (v cty.Value, ok bool) {
+	if !m.admit(m.sizer, e) {
+		return cty.DynamicVal, false
+	}
 	v, d := e.Value(m.ctx)
 	return v, !d.HasErrors()
 }

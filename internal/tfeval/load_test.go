@@ -1,8 +1,11 @@
 package tfeval
 
 import (
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/mlsec/mlsec/internal/bounds"
 )
 
 // load loads primary (as main.tf) with siblings named by their keys, in the
@@ -110,19 +113,27 @@ func TestFirstDeclarationWins(t *testing.T) {
 }
 
 // TestLoadErrors checks that what is wrong with the primary file fails
-// Load, naming the line, while a broken sibling is only skipped.
+// Load, naming the line, while a broken sibling is only skipped. A limit on
+// hostile input is a bounds error (the scan is incomplete); a syntax error
+// is not (the file is merely invalid).
 func TestLoadErrors(t *testing.T) {
-	for name, tc := range map[string]struct{ src, want string }{
-		"syntax":   {"resource \"a\" \"b\" {\n  x = = 1\n}\n", "line 2"},
-		"unclosed": {"resource \"a\" \"b\" {\n", "line 1"},
-		"brackets": {"locals {\n  x = " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n}\n", "levels deep"},
-		"unary":    {"locals {\n  x = " + strings.Repeat("!", 100000) + "true\n}\n", "levels deep"},
-		"blocks":   {strings.Repeat("a {\n}\n", maxBlocks+1), "top-level blocks"},
-		"size":     {"# " + strings.Repeat("x", maxSource) + "\n", "MiB limit"},
+	for name, tc := range map[string]struct {
+		src, want string
+		bound     bool
+	}{
+		"syntax":   {"resource \"a\" \"b\" {\n  x = = 1\n}\n", "line 2", false},
+		"unclosed": {"resource \"a\" \"b\" {\n", "line 1", false},
+		"brackets": {"locals {\n  x = " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n}\n", "levels deep", true},
+		"unary":    {"locals {\n  x = " + strings.Repeat("!", 100000) + "true\n}\n", "levels deep", true},
+		"blocks":   {strings.Repeat("a {\n}\n", maxBlocks+1), "top-level blocks", true},
+		"size":     {"# " + strings.Repeat("x", maxSource) + "\n", "MiB limit", true},
 	} {
 		_, err := Load(File{Path: "main.tf", Content: []byte(tc.src)}, nil)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want it to mention %q", name, err, tc.want)
+		}
+		if bounds.Is(err) != tc.bound {
+			t.Errorf("%s: bounds.Is = %v, want %v", name, bounds.Is(err), tc.bound)
 		}
 	}
 
@@ -140,5 +151,33 @@ func TestLoadErrors(t *testing.T) {
 	// fails rather than yielding a placeholder.
 	if v := m.Eval(m.Resource("x.y").Body(), "a"); !v.Failed || v.Resolved() {
 		t.Errorf("undeclared var.v: failed %v, resolved %v", v.Failed, v.Resolved())
+	}
+}
+
+// TestDefinition checks where variables and locals are defined: the
+// definition evaluation uses, in whichever file it is.
+func TestDefinition(t *testing.T) {
+	m := load(t, "locals {\n  a = var.x\n}\nresource \"t\" \"r\" {\n  v = local.a\n}\n",
+		"vars.tf", "variable \"x\" {\n  default = \"y\"\n}\nvariable \"nodefault\" {}\n")
+	for ref, want := range map[string]string{
+		"local.a":       "main.tf:2 a = var.x",
+		"var.x":         "vars.tf:2 default = \"y\"",
+		"var.nodefault": "vars.tf:4 ",
+	} {
+		d, ok := m.Definition(ref)
+		if !ok {
+			t.Errorf("%s: no definition", ref)
+			continue
+		}
+		src := m.Source(d.At)
+		if d.Expr == nil {
+			src = ""
+		}
+		if got := d.At.Filename + ":" + strconv.Itoa(d.At.Start.Line) + " " + src; got != want {
+			t.Errorf("%s: %q, want %q", ref, got, want)
+		}
+	}
+	if _, ok := m.Definition("var.undeclared"); ok {
+		t.Error("an undeclared variable has a definition")
 	}
 }

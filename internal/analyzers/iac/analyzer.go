@@ -12,21 +12,24 @@
 // unresolved reports nothing and records an mlsec/unresolved note instead of
 // guessing. Resources of the module are linked by reference (`bucket =
 // aws_s3_bucket.training.id`) or by literal bucket name, so a bucket's
-// versioning or public access block may live in another file; only what the
-// analyzed file declares is reported (see checker.reportSev).
+// versioning or public access block may live in another file. Only what the
+// analyzed file declares is reported (see checker.loc); the places in other
+// files a finding rests on (the bucket a policy names, the variable default
+// that decides a value) are its Related information.
 package iac
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/bounds"
 	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/redact"
 	"github.com/mlsec/mlsec/internal/rule"
-	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/source"
 	"github.com/mlsec/mlsec/internal/tfeval"
 )
@@ -52,7 +55,6 @@ type checker struct {
 	uses []use
 	// linked caches which bucket a companion's attribute names.
 	linked map[*hclsyntax.Attribute]*bucket
-	seen   map[string]bool // rule|line|message already reported
 }
 
 func run(pass *analysis.Pass) error {
@@ -60,7 +62,7 @@ func run(pass *analysis.Pass) error {
 	if err != nil {
 		return err
 	}
-	c := &checker{pass: pass, m: m, seen: map[string]bool{}, linked: map[*hclsyntax.Attribute]*bucket{}}
+	c := &checker{pass: pass, m: m, linked: map[*hclsyntax.Attribute]*bucket{}}
 	c.bk = c.indexBuckets()
 	steps := []func(){
 		c.markMLUse,
@@ -78,50 +80,131 @@ func run(pass *analysis.Pass) error {
 		}
 		step()
 	}
+	if n := m.Refused(); n > 0 {
+		// Values that large are built, not written: what they decide was
+		// noted as unresolved or not checked, and the file may hide
+		// something behind them. The findings so far are kept.
+		return bounds.Exceeded("%d expressions were too large to evaluate and were left unresolved", n)
+	}
 	return nil
 }
 
-// Reporting. Every finding of the analyzer goes through report, reportSev
-// or unresolved, which take the position of what they report on (a file and
-// a line in it, see tfeval) and drop what is not in the analyzed file.
+// Positions. Every finding is located at what it reports on, a position
+// tfeval hands out (a file and a line in it). Only positions in the
+// analyzed file are reported: a sibling's resource is reported when that
+// file is analyzed itself, so nothing is reported twice or on a file that
+// was not asked about. The engine folds findings of one rule at one place
+// into one, so a policy document used by several resources is one finding.
 
-// report records a finding at a position with the rule's default severity.
-func (c *checker) report(r *rule.Rule, at hcl.Range, evidence, format string, args ...any) {
-	c.reportSev(r, r.Severity, at, evidence, fmt.Sprintf(format, args...), nil)
+// loc is the location of a position in the analyzed file; ok is false for
+// a position in a sibling file or in none.
+func (c *checker) loc(r hcl.Range) (finding.Location, bool) {
+	if !c.m.InPrimary(r) {
+		return finding.Location{}, false
+	}
+	return place(r), true
 }
 
-// reportSev records a finding with an explicit severity and the assets it
-// touches. Only positions in the analyzed file are reported: a sibling's
-// resource is reported when that file is analyzed itself, so nothing is
-// reported twice or on a file that was not asked about. Identical findings
-// (same rule, line and message) are reported once, since one policy
-// document may be used by several resources.
-func (c *checker) reportSev(r *rule.Rule, sev rule.Severity, at hcl.Range, evidence, msg string, assets []string) {
-	if !c.m.InPrimary(at) {
-		return // declared in a sibling file: reported when that file is analyzed
+// place is the location of a position in any file of the module.
+func place(r hcl.Range) finding.Location {
+	l := finding.Location{Path: r.Filename, Line: r.Start.Line, Column: r.Start.Column}
+	if r.End.Line > r.Start.Line {
+		l.EndLine = r.End.Line
 	}
-	line := at.Start.Line
-	key := fmt.Sprintf("%s|%d|%s", r.ID, line, msg)
-	if c.seen[key] {
-		return
-	}
-	c.seen[key] = true
-	sort.Strings(assets)
-	c.pass.ReportFinding(finding.Finding{
-		Rule:       r,
-		Severity:   sev,
-		Confidence: r.Confidence,
-		Location:   c.pass.Line(line, 0),
-		Message:    msg,
-		Evidence:   evidence,
-		Assets:     assets,
-	})
+	return l
 }
 
-// unresolved notes that v decides rule r for what (a resource address) and
-// could not be resolved.
-func (c *checker) unresolved(v tfeval.Value, r *rule.Rule, what string) {
-	c.report(rules.Unresolved, v.Range(), v.Source(),
-		"%s: `%s` could not be resolved from this file or its directory (it depends on a variable without a default, a module, "+
-			"a data source or another resource); %s was not checked", what, v.Attr.Name, r.ID)
+// elsewhere is r as related information when it lies in a sibling file:
+// part of a finding's reason that the analyzed file does not show.
+func (c *checker) elsewhere(r hcl.Range, msg string) []finding.Related {
+	if r.Filename == "" || c.m.InPrimary(r) {
+		return nil
+	}
+	return []finding.Related{{Location: place(r), Message: msg}}
+}
+
+// definedElsewhere returns, for the variables and locals an expression
+// refers to (and those their locals refer to, a few levels deep), the
+// definitions that live in a sibling file: the default in variables.tf
+// that makes `direct_internet_access = var.internet` "Enabled".
+func (c *checker) definedElsewhere(expr hclsyntax.Expression) []finding.Related {
+	var out []finding.Related
+	seen := map[string]bool{}
+	var walk func(e hclsyntax.Expression, depth int)
+	walk = func(e hclsyntax.Expression, depth int) {
+		if e == nil || depth > 4 {
+			return
+		}
+		for _, t := range e.Variables() {
+			root := t.RootName()
+			if root != "var" && root != "local" || len(t) < 2 {
+				continue
+			}
+			attr, ok := t[1].(hcl.TraverseAttr)
+			if !ok {
+				continue
+			}
+			ref := root + "." + attr.Name
+			if seen[ref] {
+				continue
+			}
+			seen[ref] = true
+			d, ok := c.m.Definition(ref)
+			if !ok {
+				continue
+			}
+			// The engine redacts a finding's message and evidence, not its
+			// related messages; a default may be a credential.
+			msg := fmt.Sprintf("`%s` is set here: %s", ref, redact.String(c.m.Source(d.At)))
+			if root == "var" && d.Expr == nil {
+				msg = fmt.Sprintf("`%s` is declared here without a default", ref)
+			}
+			out = append(out, c.elsewhere(d.At, msg)...)
+			walk(d.Expr, depth+1)
+		}
+	}
+	walk(expr, 0)
+	return out
+}
+
+// exprOf is the expression of an evaluated value, nil when absent.
+func exprOf(v tfeval.Value) hclsyntax.Expression {
+	if v.Attr == nil {
+		return nil
+	}
+	return v.Attr.Expr
+}
+
+// unresolvedMsg is the message of an mlsec/unresolved note: v decides rule
+// r for what (a resource address) and could not be resolved. Callers note
+// only values that are present; an absent one is reported as "(unset)"
+// rather than crashing the analysis.
+func unresolvedMsg(v tfeval.Value, r *rule.Rule, what string) string {
+	name := "(unset)"
+	if v.Attr != nil {
+		name = v.Attr.Name
+	}
+	why := "could not be resolved from this file or its directory (it depends on a variable without a default, a module, " +
+		"a data source or another resource)"
+	if v.TooLarge {
+		why = "was not evaluated: its value would exceed the evaluator's size bounds"
+	}
+	return fmt.Sprintf("%s: `%s` %s; %s was not checked", what, name, why, r.ID)
+}
+
+// declaredAs is the evidence for a finding on a whole resource.
+func declaredAs(r *tfeval.Resource) string {
+	return "resource \"" + r.Type + "\" \"" + r.Name + "\""
+}
+
+// sortedIDs returns asset IDs sorted, without duplicates or blanks.
+func sortedIDs(ids ...string) []string {
+	var out []string
+	for _, id := range dedupe(ids) {
+		if id != "" {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

@@ -5,7 +5,9 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 
+	"github.com/mlsec/mlsec/internal/analysis"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/tfeval"
@@ -35,40 +37,47 @@ func (c *checker) checkBuckets() {
 }
 
 func (c *checker) checkPAB(b *bucket) {
-	assets := []string{b.AssetID()}
 	pabs := c.companions(b, "aws_s3_bucket_public_access_block")
 	if len(pabs) == 0 {
 		for _, r := range c.m.OfType("aws_s3_account_public_access_block") {
-			if len(c.pabOff(r)) == 0 {
+			if len(c.pabOff(r, b)) == 0 {
 				return // the account-wide block covers it
 			}
 		}
-		c.reportSev(rules.BucketPublicAccessBlockOff, rule.Low, b.Res.Range(), "resource \""+b.Res.Type+"\" \""+b.Res.Name+"\"",
-			fmt.Sprintf("%s holds training data or models (%s) and has no aws_s3_bucket_public_access_block in this directory's Terraform files", b.Title(), b.MLWhy),
-			assets)
+		if loc, ok := c.loc(b.Res.Range()); ok {
+			c.pass.Report(analysis.Diagnostic{Rule: rules.BucketPublicAccessBlockOff, Location: loc, Evidence: declaredAs(b.Res),
+				Message: fmt.Sprintf("%s holds training data or models (%s) and has no aws_s3_bucket_public_access_block in this directory's Terraform files",
+					b.Title(), b.MLWhy),
+				Severity: rule.Low, SeverityReason: "no block is declared, rather than one switched off: an account-wide block outside this directory may still apply",
+				Assets: sortedIDs(b.AssetID()), Related: c.bucketRelated(b)})
+		}
 		return
 	}
 	for _, r := range pabs {
-		off := c.pabOff(r)
+		off := c.pabOff(r, b)
 		if len(off) == 0 {
 			continue
 		}
 		at, ev := r.Range(), ""
+		var expr hclsyntax.Expression
 		for _, f := range off {
 			if v := c.m.Eval(r.Body(), f); v.Present() {
-				at, ev = v.Range(), v.Source()
+				at, ev, expr = v.Range(), v.Source(), v.Attr.Expr
 				break
 			}
 		}
-		c.reportSev(rules.BucketPublicAccessBlockOff, rule.Medium, at, ev,
-			fmt.Sprintf("%s leaves %s off for %s, which holds training data or models (%s)",
-				r.Addr(), strings.Join(off, ", "), b.Title(), b.MLWhy), assets)
+		if loc, ok := c.loc(at); ok {
+			c.pass.Report(analysis.Diagnostic{Rule: rules.BucketPublicAccessBlockOff, Location: loc, Evidence: ev,
+				Message: fmt.Sprintf("%s leaves %s off for %s, which holds training data or models (%s)",
+					r.Addr(), strings.Join(off, ", "), b.Title(), b.MLWhy),
+				Assets: sortedIDs(b.AssetID()), Related: append(c.bucketRelated(b), c.definedElsewhere(expr)...)})
+		}
 	}
 }
 
 // pabOff returns the flags of a public access block that are false or
-// unset; unresolved flags are noted and not counted.
-func (c *checker) pabOff(r *tfeval.Resource) []string {
+// unset; unresolved flags are noted (for the ML bucket b) and not counted.
+func (c *checker) pabOff(r *tfeval.Resource, b *bucket) []string {
 	var off []string
 	for _, f := range pabFlags {
 		v := c.m.Eval(r.Body(), f)
@@ -79,23 +88,63 @@ func (c *checker) pabOff(r *tfeval.Resource) []string {
 		case ok:
 			off = append(off, f)
 		default:
-			c.unresolved(v, rules.BucketPublicAccessBlockOff, r.Addr())
+			if loc, in := c.loc(v.Range()); in {
+				c.pass.Report(analysis.Diagnostic{Rule: rules.Unresolved, Location: loc, Evidence: v.Source(),
+					Message: unresolvedMsg(v, rules.BucketPublicAccessBlockOff, r.Addr()), Assets: sortedIDs(b.AssetID()),
+					Related: append(c.bucketRelated(b), c.definedElsewhere(v.Attr.Expr)...)})
+			}
 		}
 	}
 	return off
 }
 
-// checkVersioning reports an ML bucket without versioning or object lock
-// and returns whether it has one of them.
+// versionGap is why a bucket has no versioning: where that shows and what
+// to say.
+type versionGap struct {
+	At       hcl.Range
+	Evidence string
+	Expr     hclsyntax.Expression // the deciding attribute's, if any
+	Why      string
+}
+
+// unresolvedValue is a value that decides a rule and could not be
+// resolved, on the resource at What.
+type unresolvedValue struct {
+	V    tfeval.Value
+	What string
+}
+
+// checkVersioning reports an ML bucket without versioning or object lock,
+// or notes the values that decide it and could not be resolved, and
+// returns whether the bucket has versioning.
 func (c *checker) checkVersioning(b *bucket) bool {
-	body := b.Res.Body()
-	report := func(at hcl.Range, ev, why string) {
-		if b.ML {
-			c.report(rules.BucketNoVersioning, at, ev, "%s holds training data or models (%s) but %s: an overwritten or deleted object cannot be recovered",
-				b.Title(), b.MLWhy, why)
+	ok, gap, unresolved := c.versioning(b)
+	if !b.ML {
+		return ok
+	}
+	for _, u := range unresolved {
+		if loc, in := c.loc(u.V.Range()); in {
+			c.pass.Report(analysis.Diagnostic{Rule: rules.Unresolved, Location: loc, Evidence: u.V.Source(),
+				Message: unresolvedMsg(u.V, rules.BucketNoVersioning, u.What), Assets: sortedIDs(b.AssetID()),
+				Related: append(c.bucketRelated(b), c.definedElsewhere(exprOf(u.V))...)})
 		}
 	}
-	unresolved := false
+	if gap == nil {
+		return ok
+	}
+	if loc, in := c.loc(gap.At); in {
+		c.pass.Report(analysis.Diagnostic{Rule: rules.BucketNoVersioning, Location: loc, Evidence: gap.Evidence,
+			Message: fmt.Sprintf("%s holds training data or models (%s) but %s: an overwritten or deleted object cannot be recovered",
+				b.Title(), b.MLWhy, gap.Why),
+			Assets: sortedIDs(b.AssetID()), Related: append(c.bucketRelated(b), c.definedElsewhere(gap.Expr)...)})
+	}
+	return ok
+}
+
+// versioning decides whether a declared bucket keeps old versions of its
+// objects: ok, or the gap, or nothing but unresolved values.
+func (c *checker) versioning(b *bucket) (ok bool, gap *versionGap, unresolved []unresolvedValue) {
+	body := b.Res.Body()
 	switch b.Scheme {
 	case "gs":
 		vb := tfeval.Block(body, "versioning")
@@ -104,65 +153,56 @@ func (c *checker) checkVersioning(b *bucket) bool {
 			s, ok := v.Str()
 			switch {
 			case ok && s == "true":
-				return true
+				return true, nil, nil
 			case v.Present() && !ok:
-				if b.ML {
-					c.unresolved(v, rules.BucketNoVersioning, b.Key)
-				}
-				return false
+				return false, nil, []unresolvedValue{{v, b.Key}}
 			case v.Present():
-				if tfeval.Block(body, "retention_policy") == nil {
-					report(v.Range(), v.Source(), "its versioning is disabled")
+				if tfeval.Block(body, "retention_policy") != nil {
+					return false, nil, nil
 				}
-				return false
+				return false, &versionGap{v.Range(), v.Source(), v.Attr.Expr, "its versioning is disabled"}, nil
 			}
 		}
-		if rp := tfeval.Block(body, "retention_policy"); rp != nil {
-			return true
+		if tfeval.Block(body, "retention_policy") != nil {
+			return true, nil, nil
 		}
 		if vb != nil {
-			report(vb.TypeRange, "versioning { enabled = false }", "versioning is disabled")
-		} else {
-			report(b.Res.Range(), "resource \""+b.Res.Type+"\" \""+b.Res.Name+"\"", "it has no `versioning { enabled = true }` block")
+			return false, &versionGap{vb.TypeRange, "versioning { enabled = false }", nil, "versioning is disabled"}, nil
 		}
-		return false
+		return false, &versionGap{b.Res.Range(), declaredAs(b.Res), nil, "it has no `versioning { enabled = true }` block"}, nil
 	case "s3":
 		if vb := tfeval.Block(body, "versioning"); vb != nil {
 			if s, ok := c.m.Eval(vb.Body, "enabled").Str(); ok && s == "true" {
-				return true
+				return true, nil, nil
 			}
 		}
 		if s, ok := c.m.Eval(body, "object_lock_enabled").Str(); ok && s == "true" {
-			return true
+			return true, nil, nil
 		}
 		if tfeval.Block(body, "object_lock_configuration") != nil || len(c.companions(b, "aws_s3_bucket_object_lock_configuration")) > 0 {
-			return true
+			return true, nil, nil
 		}
-		vers := c.companions(b, "aws_s3_bucket_versioning")
-		for _, r := range vers {
+		for _, r := range c.companions(b, "aws_s3_bucket_versioning") {
 			for _, vc := range tfeval.Blocks(r.Body(), "versioning_configuration") {
 				v := c.m.Eval(vc.Body, "status")
 				s, ok := v.Str()
 				switch {
 				case ok && s == "Enabled":
-					return true
+					return true, nil, nil
 				case ok:
-					report(v.Range(), v.Source(), "its versioning status is "+s)
-					return false
+					return false, &versionGap{v.Range(), v.Source(), v.Attr.Expr, "its versioning status is " + s}, unresolved
 				case v.Present():
-					if b.ML {
-						c.unresolved(v, rules.BucketNoVersioning, r.Addr())
-					}
-					unresolved = true
+					unresolved = append(unresolved, unresolvedValue{v, r.Addr()})
 				}
 			}
 		}
-		if !unresolved {
-			report(b.Res.Range(), "resource \""+b.Res.Type+"\" \""+b.Res.Name+"\"",
-				"it has no aws_s3_bucket_versioning with status Enabled (nor object lock) in this directory's Terraform files")
+		if len(unresolved) > 0 {
+			return false, nil, unresolved
 		}
+		return false, &versionGap{b.Res.Range(), declaredAs(b.Res), nil,
+			"it has no aws_s3_bucket_versioning with status Enabled (nor object lock) in this directory's Terraform files"}, nil
 	}
-	return false
+	return false, nil, nil
 }
 
 func (c *checker) checkEncryption(b *bucket) {
@@ -170,7 +210,10 @@ func (c *checker) checkEncryption(b *bucket) {
 		len(c.companions(b, "aws_s3_bucket_server_side_encryption_configuration")) > 0 {
 		return
 	}
-	c.reportSev(rules.BucketNoEncryption, rules.BucketNoEncryption.Severity, b.Res.Range(), "resource \""+b.Res.Type+"\" \""+b.Res.Name+"\"",
-		fmt.Sprintf("%s holds training data or models (%s) and has no server-side encryption configuration in this directory's Terraform files", b.Title(), b.MLWhy),
-		[]string{b.AssetID()})
+	if loc, ok := c.loc(b.Res.Range()); ok {
+		c.pass.Report(analysis.Diagnostic{Rule: rules.BucketNoEncryption, Location: loc, Evidence: declaredAs(b.Res),
+			Message: fmt.Sprintf("%s holds training data or models (%s) and has no server-side encryption configuration in this directory's Terraform files",
+				b.Title(), b.MLWhy),
+			Assets: sortedIDs(b.AssetID()), Related: c.bucketRelated(b)})
+	}
 }

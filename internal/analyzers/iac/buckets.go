@@ -5,49 +5,51 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/mlsec/mlsec/internal/asset"
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/tfeval"
 )
 
 // bucketTypes maps the resource types that are object stores to their
-// URL scheme.
+// provider, as package asset names them.
 var bucketTypes = map[string]string{
 	"aws_s3_bucket":             "s3",
 	"google_storage_bucket":     "gs",
-	"azurerm_storage_container": "azure",
+	"azurerm_storage_container": "az",
 }
 
 // bucket is one object store, declared in the module or only referenced from it.
 type bucket struct {
 	Key      string           // "aws_s3_bucket.training", or "s3://name" for a bucket known only by name
-	Scheme   string           // s3, gs, azure
+	Scheme   string           // s3, gs, az
 	Res      *tfeval.Resource // nil when not declared in this module
-	Name     string           // the bucket's name when resolved, else ""
+	Name     string           // the bucket's name when resolved ("account/container" on Azure), else ""
 	Label    string           // the resource name, or the literal bucket name
 	ML       bool
 	MLWhy    string
-	Public   bool // readable or writable by anyone, effective in this module
+	MLAt     hcl.Range // what MLWhy rests on: the declaration or the ML resource using it; zero when only named
+	Public   bool      // readable or writable by anyone, effective in this module
 	Write    bool
+	Grants   []grant // the grants that make it public
 	Versions bool
 }
 
-// AssetID is the bucket's data-store asset ID: by URL when its name is
-// known, else by Terraform address.
-func (b *bucket) AssetID() string {
+// Asset is the bucket's data-store asset: by provider and name when the
+// name resolves, so that the Terraform bucket, a DVC remote on it and an
+// s3:// URI in code are one asset; else by its Terraform address.
+func (b *bucket) Asset() asset.Asset {
 	if b.Name != "" {
-		switch b.Scheme {
-		case "s3", "gs":
-			return finding.AssetID(finding.AssetDataStore, b.Scheme+"://"+b.Name)
-		}
+		return asset.Bucket(b.Scheme, b.Name)
 	}
-	if strings.Contains(b.Key, "://") {
-		return finding.AssetID(finding.AssetDataStore, b.Key)
-	}
-	return finding.AssetID(finding.AssetDataStore, "tf:"+b.Key)
+	return asset.Unresolved(finding.AssetDataStore, b.Key)
 }
+
+// AssetID is the ID of Asset.
+func (b *bucket) AssetID() string { return b.Asset().ID }
 
 // Title names the bucket in messages.
 func (b *bucket) Title() string {
@@ -79,13 +81,18 @@ func (c *checker) indexBuckets() *bucketIndex {
 			nameAttr = "name"
 		}
 		nv := c.m.Eval(r.Body(), nameAttr)
-		if s, ok := nv.Str(); ok {
+		if s, ok := nv.Str(); ok && s != "" {
 			b.Name = s
+			if scheme == "az" {
+				if acct := c.storageAccount(r); acct != "" {
+					b.Name = acct + "/" + s
+				}
+			}
 		}
 		words := []string{r.Name, nv.Raw(), c.m.Eval(r.Body(), "bucket_prefix").Raw()}
 		words = append(words, c.tagValues(r.Body())...)
 		if why := mlWords(words...); why != "" {
-			b.ML, b.MLWhy = true, "its name or tags mention "+why
+			b.ML, b.MLWhy, b.MLAt = true, "its name or tags mention "+why, r.Range()
 		}
 		ix.add(b)
 	}
@@ -96,8 +103,29 @@ func (ix *bucketIndex) add(b *bucket) {
 	ix.list = append(ix.list, b)
 	ix.byKey[b.Key] = b
 	if b.Name != "" {
-		ix.byName[b.Scheme+"://"+b.Name] = b
+		ix.byName[nameKey(b.Scheme, b.Name)] = b
 	}
+}
+
+// nameKey identifies a bucket by name: S3 and GCS bucket names are lower
+// case, and a URI written in capitals names the same bucket.
+func nameKey(scheme, name string) string { return scheme + "://" + strings.ToLower(name) }
+
+// storageAccount is the name of the Azure storage account a container is
+// in: storage_account_name, or the name of the azurerm_storage_account its
+// storage_account_id refers to; "" when unknown.
+func (c *checker) storageAccount(r *tfeval.Resource) string {
+	if s, ok := c.m.Eval(r.Body(), "storage_account_name").Str(); ok {
+		return s
+	}
+	for _, addr := range tfeval.Refs(tfeval.ExprOf(r.Body(), "storage_account_id")) {
+		if acct := c.m.Resource(addr); acct != nil && acct.Type == "azurerm_storage_account" {
+			if s, ok := c.m.Eval(acct.Body(), "name").Str(); ok {
+				return s
+			}
+		}
+	}
+	return ""
 }
 
 // tagValues returns the known string values of a resource's tags / labels.
@@ -206,11 +234,10 @@ func (c *checker) bucketByAddr(addr string) *bucket {
 
 // bucketByName returns the bucket with that name, creating an undeclared one.
 func (c *checker) bucketByName(scheme, name string) *bucket {
-	key := scheme + "://" + name
-	if b := c.bk.byName[key]; b != nil {
+	if b := c.bk.byName[nameKey(scheme, name)]; b != nil {
 		return b
 	}
-	b := &bucket{Key: key, Scheme: scheme, Name: name, Label: name}
+	b := &bucket{Key: scheme + "://" + name, Scheme: scheme, Name: name, Label: name}
 	if why := mlWords(name); why != "" {
 		b.ML, b.MLWhy = true, "its name mentions "+why
 	}

@@ -7,6 +7,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
+	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/tfeval"
@@ -16,6 +18,7 @@ import (
 type grant struct {
 	B        *bucket
 	At       hcl.Range // where the grant is written
+	Expr     hclsyntax.Expression
 	Write    bool
 	How      string
 	Evidence string
@@ -26,9 +29,11 @@ type grant struct {
 // bucket, marks the buckets public, and reports those on ML buckets.
 func (c *checker) checkBucketGrants() {
 	var gs []grant
-	note := func(at hcl.Range, ev, what, attrName string) {
-		c.report(rules.Unresolved, at, ev, "%s: `%s` could not be resolved from this directory's Terraform files; %s was not checked",
-			what, attrName, rules.BucketPublic.ID)
+	// unresolved values that decide whether an ML bucket is public
+	var notes []unresolvedValue
+	var noted []*bucket
+	note := func(v tfeval.Value, what string, b *bucket) {
+		notes, noted = append(notes, unresolvedValue{v, what}), append(noted, b)
 	}
 	for _, r := range c.m.Resources {
 		if r.Data {
@@ -48,12 +53,12 @@ func (c *checker) checkBucketGrants() {
 				if s, ok := v.Str(); ok {
 					switch s {
 					case "public-read", "authenticated-read":
-						gs = append(gs, grant{B: b, At: v.Range(), How: "its ACL is " + s, Evidence: v.Source(), ACL: true})
+						gs = append(gs, grant{B: b, At: v.Range(), Expr: v.Attr.Expr, How: "its ACL is " + s, Evidence: v.Source(), ACL: true})
 					case "public-read-write":
-						gs = append(gs, grant{B: b, At: v.Range(), Write: true, How: "its ACL is public-read-write", Evidence: v.Source(), ACL: true})
+						gs = append(gs, grant{B: b, At: v.Range(), Expr: v.Attr.Expr, Write: true, How: "its ACL is public-read-write", Evidence: v.Source(), ACL: true})
 					}
 				} else if b.ML {
-					note(v.Range(), v.Source(), r.Addr(), "acl")
+					note(v, r.Addr(), b)
 				}
 			}
 			gs = append(gs, c.aclGrants(b, body)...)
@@ -79,17 +84,17 @@ func (c *checker) checkBucketGrants() {
 			for _, mem := range members {
 				if mem == "allUsers" || mem == "allAuthenticatedUsers" {
 					if !rok {
-						if b.ML {
-							note(mv.Range(), mv.Source(), r.Addr(), "role")
+						if rv := c.m.Eval(body, "role"); b.ML && rv.Present() {
+							note(rv, r.Addr(), b)
 						}
 						continue
 					}
-					gs = append(gs, grant{B: b, At: mv.Range(), Write: gcsWriteRole(role),
+					gs = append(gs, grant{B: b, At: mv.Range(), Expr: mv.Attr.Expr, Write: gcsWriteRole(role),
 						How: fmt.Sprintf("%s grants %s to %s", r.Addr(), role, mem), Evidence: mv.Source()})
 				}
 			}
 			if (mv.Failed || !mok) && b.ML && mv.Present() {
-				note(mv.Range(), mv.Source(), r.Addr(), memberAttr)
+				note(mv, r.Addr(), b)
 			}
 		case "google_storage_bucket_acl":
 			b := c.lookup(body, "bucket", "gs")
@@ -98,7 +103,7 @@ func (c *checker) checkBucketGrants() {
 			}
 			if v := c.m.Eval(body, "predefined_acl"); v.Present() {
 				if s, ok := v.Str(); ok && (s == "publicRead" || s == "publicReadWrite") {
-					gs = append(gs, grant{B: b, At: v.Range(), Write: s == "publicReadWrite", How: "its predefined ACL is " + s, Evidence: v.Source(), ACL: true})
+					gs = append(gs, grant{B: b, At: v.Range(), Expr: v.Attr.Expr, Write: s == "publicReadWrite", How: "its predefined ACL is " + s, Evidence: v.Source(), ACL: true})
 				}
 			}
 			if v := c.m.Eval(body, "role_entity"); v.Present() {
@@ -106,7 +111,7 @@ func (c *checker) checkBucketGrants() {
 				for _, e := range ents {
 					role, who, _ := strings.Cut(e, ":")
 					if who == "allUsers" || who == "allAuthenticatedUsers" {
-						gs = append(gs, grant{B: b, At: v.Range(), Write: role == "WRITER" || role == "OWNER", How: "its ACL grants " + e, Evidence: v.Source(), ACL: true})
+						gs = append(gs, grant{B: b, At: v.Range(), Expr: v.Attr.Expr, Write: role == "WRITER" || role == "OWNER", How: "its ACL grants " + e, Evidence: v.Source(), ACL: true})
 					}
 				}
 			}
@@ -114,29 +119,63 @@ func (c *checker) checkBucketGrants() {
 			b := c.bk.byKey[r.Addr()]
 			v := c.m.Eval(body, "container_access_type")
 			if s, ok := v.Str(); ok && (s == "blob" || s == "container") {
-				gs = append(gs, grant{B: b, At: v.Range(), How: "its container_access_type is " + s + " (anonymous read)", Evidence: v.Source()})
+				gs = append(gs, grant{B: b, At: v.Range(), Expr: v.Attr.Expr, How: "its container_access_type is " + s + " (anonymous read)", Evidence: v.Source()})
 			} else if v.Present() && !v.Resolved() && b.ML {
-				note(v.Range(), v.Source(), r.Addr(), "container_access_type")
+				note(v, r.Addr(), b)
 			}
 		}
 	}
+	for i, u := range notes {
+		if loc, ok := c.loc(u.V.Range()); ok {
+			c.pass.Report(analysis.Diagnostic{Rule: rules.Unresolved, Location: loc, Evidence: u.V.Source(),
+				Message: unresolvedMsg(u.V, rules.BucketPublic, u.What), Assets: sortedIDs(noted[i].AssetID()),
+				Related: append(c.bucketRelated(noted[i]), c.definedElsewhere(exprOf(u.V))...)})
+		}
+	}
 	for _, g := range gs {
-		if by := c.neutralisedBy(g); by != "" {
+		by, open := c.neutralisedBy(g)
+		if by != "" {
 			continue
 		}
 		g.B.Public = true
 		g.B.Write = g.B.Write || g.Write
+		g.B.Grants = append(g.B.Grants, g)
 		if !g.B.ML {
 			continue
 		}
-		sev, what := rule.High, "readable"
-		if g.Write {
-			sev, what = rule.Critical, "writable"
+		loc, ok := c.loc(g.At)
+		if !ok {
+			continue
 		}
-		c.reportSev(rules.BucketPublic, sev, g.At, g.Evidence,
-			fmt.Sprintf("%s is %s by anyone: %s; it holds training data or models (%s)", g.B.Title(), what, g.How, g.B.MLWhy),
-			[]string{g.B.AssetID()})
+		d := analysis.Diagnostic{Rule: rules.BucketPublic, Location: loc, Evidence: g.Evidence,
+			Message: fmt.Sprintf("%s is readable by anyone: %s; it holds training data or models (%s)", g.B.Title(), g.How, g.B.MLWhy),
+			Assets:  sortedIDs(g.B.AssetID()),
+			Related: append(append(c.bucketRelated(g.B), open...), c.definedElsewhere(g.Expr)...)}
+		if g.Write {
+			d.Severity, d.SeverityReason = rule.Critical, "anyone can write: training data or models can be replaced"
+			d.Message = fmt.Sprintf("%s is writable by anyone: %s; it holds training data or models (%s)", g.B.Title(), g.How, g.B.MLWhy)
+		}
+		c.pass.Report(d)
 	}
+}
+
+// bucketRelated is where a bucket's finding rests when that is in another
+// file: the bucket's declaration (a policy in this file names a bucket
+// declared in main.tf) and what makes it ML storage (the SageMaker model in
+// sagemaker.tf that reads it).
+func (c *checker) bucketRelated(b *bucket) []finding.Related {
+	var out []finding.Related
+	if b.Res != nil {
+		msg := b.Key + " is declared here"
+		if b.MLAt == b.Res.Range() {
+			msg += "; " + b.MLWhy
+		}
+		out = append(out, c.elsewhere(b.Res.Range(), msg)...)
+	}
+	if b.MLAt.Filename != "" && (b.Res == nil || b.MLAt != b.Res.Range()) {
+		out = append(out, c.elsewhere(b.MLAt, "this is why it holds training data or models: "+b.MLWhy)...)
+	}
+	return out
 }
 
 // aclGrants reads an aws_s3_bucket_acl's access_control_policy grants to
@@ -169,9 +208,11 @@ func (c *checker) policyGrants(b *bucket, r *tfeval.Resource, a *hclsyntax.Attri
 	}
 	sts, ok := c.policyStatements(a)
 	if !ok {
-		if b.ML {
-			c.report(rules.Unresolved, a.SrcRange, c.m.Source(a.SrcRange),
-				"%s: the `policy` document could not be read from this directory's Terraform files; %s was not checked", r.Addr(), rules.BucketPublic.ID)
+		if loc, in := c.loc(a.SrcRange); in && b.ML {
+			c.pass.Report(analysis.Diagnostic{Rule: rules.Unresolved, Location: loc, Evidence: c.m.Source(a.SrcRange),
+				Message: fmt.Sprintf("%s: the `policy` document could not be read from this directory's Terraform files; %s was not checked",
+					r.Addr(), rules.BucketPublic.ID),
+				Assets: sortedIDs(b.AssetID()), Related: append(c.bucketRelated(b), c.definedElsewhere(a.Expr)...)})
 		}
 		return nil
 	}
@@ -181,9 +222,11 @@ func (c *checker) policyGrants(b *bucket, r *tfeval.Resource, a *hclsyntax.Attri
 			continue
 		}
 		if st.Unresolved {
-			if b.ML && (st.AnyoneCan || !st.Principal) {
-				c.report(rules.Unresolved, st.At, "", "%s: a policy statement's effect, principal or actions could not be resolved; %s was not checked for it",
-					r.Addr(), rules.BucketPublic.ID)
+			if loc, in := c.loc(st.At); in && b.ML && (st.AnyoneCan || !st.Principal) {
+				c.pass.Report(analysis.Diagnostic{Rule: rules.Unresolved, Location: loc,
+					Message: fmt.Sprintf("%s: a policy statement's effect, principal or actions could not be resolved; %s was not checked for it",
+						r.Addr(), rules.BucketPublic.ID),
+					Assets: sortedIDs(b.AssetID()), Related: c.bucketRelated(b)})
 			}
 			continue
 		}
@@ -196,10 +239,10 @@ func (c *checker) policyGrants(b *bucket, r *tfeval.Resource, a *hclsyntax.Attri
 		}
 		switch {
 		case st.grants(writeActions):
-			out = append(out, grant{B: b, At: st.At, Write: true, Evidence: ev,
+			out = append(out, grant{B: b, At: st.At, Expr: a.Expr, Write: true, Evidence: ev,
 				How: fmt.Sprintf("%s allows %s to Principal \"*\" without a condition", r.Addr(), actionList(st))})
 		case st.grants(readActions):
-			out = append(out, grant{B: b, At: st.At, Evidence: ev,
+			out = append(out, grant{B: b, At: st.At, Expr: a.Expr, Evidence: ev,
 				How: fmt.Sprintf("%s allows %s to Principal \"*\" without a condition", r.Addr(), actionList(st))})
 		}
 	}
@@ -227,10 +270,12 @@ func gcsWriteRole(role string) bool {
 }
 
 // neutralisedBy returns the public access block that makes an S3 grant
-// ineffective, or "". A block the file leaves unresolved neutralises nothing.
-func (c *checker) neutralisedBy(g grant) string {
+// ineffective, or "". A block the file leaves unresolved neutralises
+// nothing. When none does, open lists the blocks in other files that leave
+// the deciding flags off: the reason the grant takes effect.
+func (c *checker) neutralisedBy(g grant) (by string, open []finding.Related) {
 	if g.B.Scheme != "s3" {
-		return ""
+		return "", nil
 	}
 	flags := []string{"restrict_public_buckets", "block_public_policy"}
 	if g.ACL {
@@ -244,15 +289,13 @@ func (c *checker) neutralisedBy(g grant) string {
 		}
 		return ""
 	}
-	for _, r := range c.companions(g.B, "aws_s3_bucket_public_access_block") {
+	blocks := append(append([]*tfeval.Resource(nil), c.companions(g.B, "aws_s3_bucket_public_access_block")...),
+		c.m.OfType("aws_s3_account_public_access_block")...)
+	for _, r := range blocks {
 		if by := check(r); by != "" {
-			return by
+			return by, nil
 		}
+		open = append(open, c.elsewhere(r.Range(), fmt.Sprintf("%s does not set %s to true", r.Addr(), strings.Join(flags, " or ")))...)
 	}
-	for _, r := range c.m.OfType("aws_s3_account_public_access_block") {
-		if by := check(r); by != "" {
-			return by
-		}
-	}
-	return ""
+	return "", open
 }

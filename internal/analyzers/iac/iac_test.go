@@ -7,27 +7,34 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mlsec/mlsec/internal/analysis"
 	"github.com/mlsec/mlsec/internal/analysistest"
+	"github.com/mlsec/mlsec/internal/asset"
 	"github.com/mlsec/mlsec/internal/engine"
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
+	"github.com/mlsec/mlsec/internal/tfeval"
 )
 
 func TestErr(t *testing.T) { analysistest.Run(t, "testdata/err", Analyzer) }
 
 func TestOK(t *testing.T) { analysistest.Run(t, "testdata/ok", Analyzer) }
 
-// TestMalformed checks that invalid HCL fails the file with the line of the
-// error, and is never reported clean.
+// TestMalformed checks that invalid HCL is reported as not analyzed, with
+// the line of the error, and never clean.
 func TestMalformed(t *testing.T) {
 	res := analysistest.Run(t, "testdata/malformed", Analyzer)
 	want := map[string]string{"unclosed.tf": "line 1", "garbage.tf": "line 2"}
-	for _, f := range res.Failed {
-		name := filepath.Base(f.Path)
-		if !strings.Contains(f.Reason, want[name]) {
-			t.Errorf("%s: reason %q does not name %s", name, f.Reason, want[name])
+	got := map[string]string{}
+	for _, f := range res.NotAnalyzed {
+		got[filepath.Base(f.Path)] = f.Reason
+	}
+	for name, line := range want {
+		if !strings.Contains(got[name], line) {
+			t.Errorf("%s: reason %q does not name %s", name, got[name], line)
 		}
 	}
 }
@@ -116,7 +123,9 @@ func TestSeverities(t *testing.T) {
 	}
 }
 
-// TestAssets checks the asset graph of the pipeline fixture.
+// TestAssets checks the asset graph of the pipeline fixture: buckets by
+// name (a variable default resolves one), the pipeline by its SageMaker
+// name, a role the module does not declare by its address.
 func TestAssets(t *testing.T) {
 	res := scan(t, "testdata/err/s3_hygiene.tf")
 	edges := map[string]bool{}
@@ -124,9 +133,9 @@ func TestAssets(t *testing.T) {
 		edges[e.From+" "+string(e.Kind)+" "+e.To] = true
 	}
 	for _, want := range []string{
-		"pipeline-step:tf:aws_sagemaker_pipeline.retrain reads data-store:s3://acme-recsys-staging",
-		"pipeline-step:tf:aws_sagemaker_pipeline.retrain writes data-store:s3://acme-team-scratch",
-		"pipeline-step:tf:aws_sagemaker_pipeline.retrain can-use-credential credential:tf:aws_iam_role.pipeline",
+		"pipeline-step:sagemaker:pipeline/recsys-retrain reads data-store:s3://acme-recsys-staging",
+		"pipeline-step:sagemaker:pipeline/recsys-retrain writes data-store:s3://acme-team-scratch",
+		"pipeline-step:sagemaker:pipeline/recsys-retrain can-use-credential credential:unresolved:aws_iam_role.pipeline",
 	} {
 		if !edges[want] {
 			t.Errorf("missing edge %s; have %v", want, res.Edges)
@@ -139,6 +148,18 @@ func TestAssets(t *testing.T) {
 	a, ok := assets["data-store:s3://acme-mlflow-artifacts"]
 	if !ok || a.Attrs["versioning"] != "true" || a.Attrs["ml"] != "true" || a.Attrs["public"] != "false" {
 		t.Errorf("mlflow bucket asset: %+v", a)
+	}
+	// The Terraform bucket is the asset a DVC remote or a URL in code on
+	// the same bucket is, so the analyzers' graphs join.
+	for _, uri := range []string{"s3://acme-mlflow-artifacts/dvc", "https://acme-mlflow-artifacts.s3.eu-west-1.amazonaws.com/run/model.pkl"} {
+		if other, ok := asset.DataStore(uri); !ok || assets[other.ID].ID == "" {
+			t.Errorf("%s is %q, not the Terraform bucket's asset", uri, other.ID)
+		}
+	}
+	for _, f := range res.Findings {
+		if len(f.Assets) == 0 && f.RuleID != "mlsec/unresolved" {
+			t.Errorf("%s:%d %s carries no asset", f.Location.Path, f.Location.Line, f.RuleID)
+		}
 	}
 }
 
@@ -172,9 +193,9 @@ func TestExample(t *testing.T) {
 		edges[e.From+" "+string(e.Kind)+" "+e.To] = true
 	}
 	for _, want := range []string{
-		"endpoint:tf:aws_sagemaker_endpoint.credit_risk deploys model:tf:aws_sagemaker_model.credit_risk",
-		"model:tf:aws_sagemaker_model.credit_risk reads data-store:s3://acme-credit-risk-models-prod",
-		"pipeline-step:tf:aws_sagemaker_notebook_instance.exploration can-use-credential credential:tf:aws_iam_role.sagemaker_execution",
+		"endpoint:sagemaker:endpoint/credit-risk deploys model:sagemaker:model/credit-risk-xgb",
+		"model:sagemaker:model/credit-risk-xgb reads data-store:s3://acme-credit-risk-models-prod",
+		"pipeline-step:sagemaker:notebook-instance/credit-risk-exploration can-use-credential credential:iam-role:credit-risk-sagemaker-execution",
 	} {
 		if !edges[want] {
 			t.Errorf("missing edge %s", want)
@@ -226,5 +247,134 @@ func TestSiblingsBounded(t *testing.T) {
 	got := findingsAt(scan(t, filepath.Join(dir, "main.tf")))
 	if _, ok := got["main.tf:7 mlsec/unresolved"]; !ok || len(got) != 1 {
 		t.Errorf("want only the unresolved note, got %v", got)
+	}
+}
+
+// TestUnresolvedAbsent checks the note's message for a value that is not
+// there: a rule without from_port, an allow block without protocol once
+// dereferenced the missing attribute and crashed the analysis.
+func TestUnresolvedAbsent(t *testing.T) {
+	msg := unresolvedMsg(tfeval.Value{}, rules.PortOpenToWorld, "aws_security_group_rule.x")
+	if !strings.Contains(msg, "`(unset)`") {
+		t.Errorf("message %q", msg)
+	}
+	// Nor may an absent value's zero position be reported.
+	if _, ok := (&checker{m: mustLoad(t, "")}).loc(tfeval.Value{}.Range()); ok {
+		t.Error("an absent value has a location")
+	}
+}
+
+func mustLoad(t *testing.T, src string) *tfeval.Module {
+	t.Helper()
+	m, err := tfeval.Load(tfeval.File{Path: "main.tf", Content: []byte(src)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestSizeBomb scans the review's reproducer, generated here: 9 KB of
+// locals, each interpolating the previous one 200 times, five deep, naming
+// a bucket. It once asked for 16 GB and killed the process with a fatal
+// "out of memory" the engine cannot recover. Now the file is reported as
+// not fully analyzed (a bound was hit), quickly, and what could be checked
+// is still reported: the bucket's name stays unresolved but its resource
+// name says it holds training data.
+func TestSizeBomb(t *testing.T) {
+	dir := t.TempDir()
+	refs := func(name string) string {
+		return strings.TrimSuffix(strings.Repeat("${local."+name+"} ", 200), " ")
+	}
+	src := "locals {\n  a = \"xxxxxxxxxx\"\n" +
+		"  b = \"" + refs("a") + "\"\n  c = \"" + refs("b") + "\"\n  d = \"" + refs("c") + "\"\n  e = \"" + refs("d") + "\"\n}\n" +
+		"resource \"aws_s3_bucket\" \"training\" {\n  bucket = local.e\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "bomb.tf"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	res := scan(t, dir)
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("scan took %s", d)
+	}
+	if len(res.Failed) != 1 || !strings.Contains(res.Failed[0].Reason, "too large to evaluate") {
+		t.Errorf("failed: %v, want bomb.tf not fully analyzed for its size bound", res.Failed)
+	}
+	got := findingsAt(res)
+	for _, key := range []string{"bomb.tf:8 cloud/bucket-no-versioning", "bomb.tf:8 cloud/bucket-no-encryption"} {
+		if _, ok := got[key]; !ok {
+			t.Errorf("no finding %s; have %v", key, got)
+		}
+	}
+	for _, a := range res.Assets {
+		if a.ID != "data-store:unresolved:aws_s3_bucket.training" {
+			t.Errorf("asset %s, want the bucket by address", a.ID)
+		}
+	}
+}
+
+// TestRelated checks that a finding whose reason lives in another file of
+// the module points there: the variable default that decides a value, the
+// public access block that fails to block, the bucket a block names, the
+// ACL that makes a model's bucket public. Related never repeats the
+// analyzed file, whose text the finding already shows.
+func TestRelated(t *testing.T) {
+	res := scan(t, "testdata/module/err")
+	got := map[string][]string{}
+	for _, f := range res.Findings {
+		key := fmt.Sprintf("%s:%d %s", filepath.Base(f.Location.Path), f.Location.Line, f.RuleID)
+		for _, r := range f.Related {
+			if r.Location.Path == f.Location.Path {
+				t.Errorf("%s: related place in its own file: %+v", key, r)
+			}
+			got[key] = append(got[key], fmt.Sprintf("%s:%d %s", filepath.Base(r.Location.Path), r.Location.Line, r.Message))
+		}
+	}
+	for key, want := range map[string][]string{
+		"main.tf:13 cloud/bucket-public": {
+			"storage.tf:27 aws_s3_bucket_public_access_block.datasets does not set ignore_public_acls or block_public_acls to true",
+			"variables.tf:15 `var.dataset_acl` is set here: default = \"public-read\"",
+		},
+		"main.tf:22 cloud/sagemaker-notebook-direct-internet": {
+			"variables.tf:10 `var.notebook_internet` is set here: default = \"Enabled\"",
+		},
+		"storage.tf:29 cloud/bucket-public-access-block-off": {
+			"main.tf:7 aws_s3_bucket.datasets is declared here; its name or tags mention \"dataset\"",
+		},
+		"models.tf:10 cloud/sagemaker-model-public-source": {
+			"main.tf:7 aws_s3_bucket.datasets is declared here; its name or tags mention \"dataset\"",
+			"main.tf:13 aws_s3_bucket.datasets is made public here: its ACL is public-read",
+		},
+	} {
+		if strings.Join(got[key], "\n") != strings.Join(want, "\n") {
+			t.Errorf("%s related:\n%s\nwant:\n%s", key, strings.Join(got[key], "\n"), strings.Join(want, "\n"))
+		}
+	}
+}
+
+// TestRelatedRedacted checks that a variable default quoted in related
+// information is redacted like a message: the engine masks messages and
+// evidence, and a default may hold a credential.
+func TestRelatedRedacted(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"main.tf": "resource \"aws_sagemaker_model\" \"m\" {\n  name = \"m\"\n  enable_network_isolation = true\n" +
+			"  primary_container {\n    model_data_url = var.url\n  }\n}\n",
+		"variables.tf": "variable \"url\" {\n  default = \"https://deploy:hunter2hunter2@models.example.com/m.tar.gz\"\n}\n",
+	}
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := scan(t, dir)
+	var related []finding.Related
+	for _, f := range res.Findings {
+		related = append(related, f.Related...)
+	}
+	if len(related) != 1 || !strings.Contains(related[0].Message, "var.url") {
+		t.Fatalf("related: %+v", related)
+	}
+	if strings.Contains(related[0].Message, "hunter2") {
+		t.Errorf("related message leaks the password: %s", related[0].Message)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
+	"github.com/mlsec/mlsec/internal/analysis"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/tfeval"
@@ -98,6 +99,7 @@ func isWorld(s string) bool {
 type exposure struct {
 	Owner    string
 	At       hcl.Range // where the open source range is written
+	Expr     hclsyntax.Expression
 	Evidence string
 	Ports    []portRange
 	// Unresolved values that decide the rule, if any.
@@ -181,7 +183,7 @@ func (c *checker) awsRule(owner string, body *hclsyntax.Body, protoAttr string, 
 	}
 	e := &exposure{Owner: owner, SourceUnresolved: unres}
 	if open != nil {
-		e.At, e.Evidence, e.SourceUnresolved = open.Range(), open.Source(), nil
+		e.At, e.Expr, e.Evidence, e.SourceUnresolved = open.Range(), open.Attr.Expr, open.Source(), nil
 	}
 	pv := c.m.Eval(body, protoAttr)
 	proto, ok := pv.Str()
@@ -201,6 +203,13 @@ func (c *checker) awsRule(owner string, body *hclsyntax.Body, protoAttr string, 
 		return nil // UDP, ICMP: not how these services are reached
 	}
 	fv, tv := c.m.Eval(body, "from_port"), c.m.Eval(body, "to_port")
+	if !fv.Present() || !tv.Present() {
+		// The provider requires both ports for TCP (and for every rule of
+		// aws_security_group_rule); Terraform rejects a rule without them,
+		// so it opens nothing. A hostile or half-written file must not
+		// turn the absence into a note on an attribute that is not there.
+		return nil
+	}
 	from, fok := fv.Str()
 	to, tok := tv.Str()
 	if !fok {
@@ -235,10 +244,13 @@ func (c *checker) gcpRule(owner string, body *hclsyntax.Body) *exposure {
 	}
 	e := &exposure{Owner: owner, SourceUnresolved: unres}
 	if open != nil {
-		e.At, e.Evidence, e.SourceUnresolved = open.Range(), open.Source(), nil
+		e.At, e.Expr, e.Evidence, e.SourceUnresolved = open.Range(), open.Attr.Expr, open.Source(), nil
 	}
 	for _, al := range tfeval.Blocks(body, "allow") {
 		pv := c.m.Eval(al.Body, "protocol")
+		if !pv.Present() {
+			continue // protocol is required in an allow block: Terraform rejects one without it
+		}
 		proto, ok := pv.Str()
 		if !ok {
 			e.PortsUnresolved = &pv
@@ -278,7 +290,7 @@ func (c *checker) azureRule(owner string, body *hclsyntax.Body) *exposure {
 	}
 	e := &exposure{Owner: owner, SourceUnresolved: unres}
 	if open != nil {
-		e.At, e.Evidence, e.SourceUnresolved = open.Range(), open.Source(), nil
+		e.At, e.Expr, e.Evidence, e.SourceUnresolved = open.Range(), open.Attr.Expr, open.Source(), nil
 	}
 	for _, n := range []string{"destination_port_range", "destination_port_ranges"} {
 		v := c.m.Eval(body, n)
@@ -303,14 +315,23 @@ func (c *checker) judge(e *exposure) {
 		}
 		svcs = append(svcs, p.services()...)
 	}
-	if !all && len(svcs) == 0 {
-		if e.SourceUnresolved == nil && e.PortsUnresolved != nil {
-			c.unresolved(*e.PortsUnresolved, rules.PortOpenToWorld, e.Owner)
+	// What could not be resolved and decides the rule: the source range
+	// when the ports are ML ports, else ports that might be.
+	var unres *tfeval.Value
+	switch {
+	case !all && len(svcs) == 0 && e.SourceUnresolved == nil:
+		unres = e.PortsUnresolved
+	case all || len(svcs) > 0:
+		unres = e.SourceUnresolved
+	}
+	if unres != nil {
+		if loc, ok := c.loc(unres.Range()); ok {
+			c.pass.Report(analysis.Diagnostic{Rule: rules.Unresolved, Location: loc, Evidence: unres.Source(),
+				Message: unresolvedMsg(*unres, rules.PortOpenToWorld, e.Owner), Related: c.definedElsewhere(exprOf(*unres))})
 		}
 		return
 	}
-	if e.SourceUnresolved != nil {
-		c.unresolved(*e.SourceUnresolved, rules.PortOpenToWorld, e.Owner)
+	if !all && len(svcs) == 0 {
 		return
 	}
 	sev := rule.High
@@ -335,9 +356,15 @@ func (c *checker) judge(e *exposure) {
 	default:
 		what = "port " + strings.Join(names, ", ")
 	}
-	msg := fmt.Sprintf("%s opens %s to the whole internet", e.Owner, what)
-	if sev == rule.Critical {
-		msg += "; Jupyter and the Ray dashboard run code for anyone who reaches them"
+	loc, ok := c.loc(e.At)
+	if !ok {
+		return
 	}
-	c.reportSev(rules.PortOpenToWorld, sev, e.At, e.Evidence, msg, nil)
+	d := analysis.Diagnostic{Rule: rules.PortOpenToWorld, Location: loc, Evidence: e.Evidence,
+		Message: fmt.Sprintf("%s opens %s to the whole internet", e.Owner, what), Related: c.definedElsewhere(e.Expr)}
+	if sev == rule.Critical {
+		d.Message += "; Jupyter and the Ray dashboard run code for anyone who reaches them"
+		d.Severity, d.SeverityReason = rule.Critical, "Jupyter or the Ray dashboard: unauthenticated code execution for whoever reaches the port"
+	}
+	c.pass.Report(d)
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
+	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/tfeval"
@@ -32,6 +34,7 @@ func isMLType(t string) bool {
 type use struct {
 	From  *tfeval.Resource
 	B     *bucket
+	At    hcl.Range // the attribute that names the bucket
 	Write bool
 }
 
@@ -53,14 +56,14 @@ func (c *checker) markMLUse() {
 				eachString(v, keyPath, 0, func(kp, s string) {
 					for _, b := range c.bucketsIn(s) {
 						found = append(found, b)
-						c.addUse(r, b, isWriteKey(kp), seen)
+						c.addUse(use{From: r, B: b, At: a.SrcRange, Write: isWriteKey(kp)}, seen)
 					}
 				})
 			}
 			if len(found) == 0 {
 				for _, addr := range tfeval.Refs(a.Expr) {
 					if b := c.bucketByAddr(addr); b != nil {
-						c.addUse(r, b, isWriteKey(keyPath), seen)
+						c.addUse(use{From: r, B: b, At: a.SrcRange, Write: isWriteKey(keyPath)}, seen)
 					}
 				}
 			}
@@ -93,16 +96,16 @@ func (c *checker) evalJSONish(a *hclsyntax.Attribute) (any, bool) {
 	return g, true
 }
 
-func (c *checker) addUse(r *tfeval.Resource, b *bucket, write bool, seen map[string]bool) {
-	key := fmt.Sprintf("%s|%s|%v", r.Addr(), b.Key, write)
+func (c *checker) addUse(u use, seen map[string]bool) {
+	key := fmt.Sprintf("%s|%s|%v", u.From.Addr(), u.B.Key, u.Write)
 	if seen[key] {
 		return
 	}
 	seen[key] = true
-	if !b.ML {
-		b.ML, b.MLWhy = true, "it is used by "+r.Addr()
+	if !u.B.ML {
+		u.B.ML, u.B.MLWhy, u.B.MLAt = true, "it is used by "+u.From.Addr(), u.At
 	}
-	c.uses = append(c.uses, use{From: r, B: b, Write: write})
+	c.uses = append(c.uses, u)
 }
 
 func isWriteKey(kp string) bool {
@@ -186,19 +189,34 @@ func (c *checker) checkSageMaker() {
 	}
 }
 
+// assetsOf is the asset ID of r, as a finding's Assets, if r is an asset.
+func (c *checker) assetsOf(r *tfeval.Resource) []string {
+	if a, ok := c.resourceAsset(r); ok {
+		return []string{a.ID}
+	}
+	return nil
+}
+
 // defaultEnabled reports an attribute that is "Enabled" or unset (the
 // provider's default is Enabled).
 func (c *checker) defaultEnabled(r *tfeval.Resource, name string, rl *rule.Rule, effect string) {
 	v := c.m.Eval(r.Body(), name)
 	s, ok := v.Str()
+	at, d := v.Range(), analysis.Diagnostic{Rule: rl, Evidence: v.Source(), Assets: c.assetsOf(r)}
 	switch {
 	case !v.Present():
-		c.report(rl, r.Range(), "resource \""+r.Type+"\" \""+r.Name+"\"",
-			"%s does not set %s, which defaults to \"Enabled\" and %s", r.Addr(), name, effect)
+		at, d.Evidence = r.Range(), declaredAs(r)
+		d.Message = fmt.Sprintf("%s does not set %s, which defaults to \"Enabled\" and %s", r.Addr(), name, effect)
 	case !ok:
-		c.unresolved(v, rl, r.Addr())
+		d.Rule, d.Message = rules.Unresolved, unresolvedMsg(v, rl, r.Addr())
 	case s == "Enabled":
-		c.report(rl, v.Range(), v.Source(), "%s sets %s = \"Enabled\", which %s", r.Addr(), name, effect)
+		d.Message = fmt.Sprintf("%s sets %s = \"Enabled\", which %s", r.Addr(), name, effect)
+	default:
+		return
+	}
+	if loc, in := c.loc(at); in {
+		d.Location, d.Related = loc, c.definedElsewhere(exprOf(v))
+		c.pass.Report(d)
 	}
 }
 
@@ -207,8 +225,11 @@ func (c *checker) requireKey(r *tfeval.Resource, name, what string) {
 	if tfeval.Attr(r.Body(), name) != nil {
 		return
 	}
-	c.report(rules.SageMakerNoKMS, r.Range(), "resource \""+r.Type+"\" \""+r.Name+"\"",
-		"%s has no %s: %s is encrypted with an AWS-managed key", r.Addr(), name, what)
+	if loc, ok := c.loc(r.Range()); ok {
+		c.pass.Report(analysis.Diagnostic{Rule: rules.SageMakerNoKMS, Location: loc, Evidence: declaredAs(r),
+			Message: fmt.Sprintf("%s has no %s: an AWS-managed key encrypts %s", r.Addr(), name, what),
+			Assets:  c.assetsOf(r)})
+	}
 }
 
 // checkIsolation reports a model with neither network isolation nor a VPC.
@@ -218,15 +239,21 @@ func (c *checker) checkIsolation(r *tfeval.Resource) {
 	}
 	v := c.m.Eval(r.Body(), "enable_network_isolation")
 	s, ok := v.Str()
+	at, d := v.Range(), analysis.Diagnostic{Rule: rules.SageMakerNoNetworkIsolation, Evidence: v.Source(), Assets: c.assetsOf(r)}
 	switch {
 	case !v.Present():
-		c.report(rules.SageMakerNoNetworkIsolation, r.Range(), "resource \""+r.Type+"\" \""+r.Name+"\"",
-			"%s sets neither enable_network_isolation = true nor a vpc_config: its containers have outbound internet access", r.Addr())
+		at, d.Evidence = r.Range(), declaredAs(r)
+		d.Message = fmt.Sprintf("%s sets neither enable_network_isolation = true nor a vpc_config: its containers have outbound internet access", r.Addr())
 	case !ok:
-		c.unresolved(v, rules.SageMakerNoNetworkIsolation, r.Addr())
+		d.Rule, d.Message = rules.Unresolved, unresolvedMsg(v, rules.SageMakerNoNetworkIsolation, r.Addr())
 	case s != "true":
-		c.report(rules.SageMakerNoNetworkIsolation, v.Range(), v.Source(),
-			"%s sets enable_network_isolation = %s and has no vpc_config: its containers have outbound internet access", r.Addr(), s)
+		d.Message = fmt.Sprintf("%s sets enable_network_isolation = %s and has no vpc_config: its containers have outbound internet access", r.Addr(), s)
+	default:
+		return
+	}
+	if loc, in := c.loc(at); in {
+		d.Location, d.Related = loc, c.definedElsewhere(exprOf(v))
+		c.pass.Report(d)
 	}
 }
 
@@ -240,30 +267,41 @@ func (c *checker) checkModelSource(r *tfeval.Resource, body *hclsyntax.Body) {
 		}
 	}
 	for _, v := range vals {
-		if !v.Present() {
-			continue
+		loc, ok := c.loc(v.Range())
+		if !ok {
+			continue // absent, or written in another file
 		}
 		raw := v.Raw()
 		bs := c.bucketsIn(raw)
 		lower := strings.ToLower(raw)
+		d := analysis.Diagnostic{Rule: rules.SageMakerModelPublicSource, Location: loc, Evidence: v.Source(),
+			Assets: c.assetsOf(r), Related: c.definedElsewhere(v.Attr.Expr)}
 		switch {
 		case strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://"):
-			c.reportSev(rules.SageMakerModelPublicSource, rules.SageMakerModelPublicSource.Severity, v.Range(), v.Source(),
-				fmt.Sprintf("%s loads its model artifact from the web URL %s, outside the team's access control", r.Addr(), redactURL(raw)), nil)
+			d.Message = fmt.Sprintf("%s loads its model artifact from the web URL %s, outside the team's access control", r.Addr(), redactURL(raw))
+			c.pass.Report(d)
 		case len(bs) > 0:
 			for _, b := range bs {
-				if b.Public {
-					how := "readable"
-					if b.Write {
-						how = "writable"
-					}
-					c.reportSev(rules.SageMakerModelPublicSource, rules.SageMakerModelPublicSource.Severity, v.Range(), v.Source(),
-						fmt.Sprintf("%s loads its model artifact from %s, which this configuration makes publicly %s", r.Addr(), b.Title(), how),
-						[]string{b.AssetID()})
+				if !b.Public {
+					continue
 				}
+				how := "readable"
+				if b.Write {
+					how = "writable"
+				}
+				var related []finding.Related
+				for _, g := range b.Grants {
+					related = append(related, c.elsewhere(g.At, b.Key+" is made public here: "+g.How)...)
+				}
+				bd := d
+				bd.Message = fmt.Sprintf("%s loads its model artifact from %s, which this configuration makes publicly %s", r.Addr(), b.Title(), how)
+				bd.Assets = sortedIDs(append(bd.Assets, b.AssetID())...)
+				bd.Related = dedupeRelated(append(append(append([]finding.Related(nil), d.Related...), c.bucketRelated(b)...), related...))
+				c.pass.Report(bd)
 			}
 		case !v.Resolved():
-			c.unresolved(v, rules.SageMakerModelPublicSource, r.Addr())
+			d.Rule, d.Message = rules.Unresolved, unresolvedMsg(v, rules.SageMakerModelPublicSource, r.Addr())
+			c.pass.Report(d)
 		}
 	}
 }
@@ -290,46 +328,60 @@ func (c *checker) checkWorkspaces() {
 			continue
 		}
 		body := r.Body()
-		ev := "resource \"" + r.Type + "\" \"" + r.Name + "\""
 		switch r.Type {
 		case "google_notebooks_instance":
 			c.mustBeTrue(r, body, "no_public_ip", r.Range(), "has a public IP address")
 		case "google_workbench_instance":
 			gce := tfeval.Block(body, "gce_setup")
-			if gce == nil {
-				c.report(rules.WorkspacePublicNetwork, r.Range(), ev,
-					"%s has no gce_setup { disable_public_ip = true }: the instance gets a public IP address", r.Addr())
-				continue
+			if gce != nil {
+				c.mustBeTrue(r, gce.Body, "disable_public_ip", gce.TypeRange, "gets a public IP address")
+			} else if loc, ok := c.loc(r.Range()); ok {
+				c.pass.Report(analysis.Diagnostic{Rule: rules.WorkspacePublicNetwork, Location: loc, Evidence: declaredAs(r),
+					Message: fmt.Sprintf("%s has no gce_setup { disable_public_ip = true }: the instance gets a public IP address", r.Addr()),
+					Assets:  c.assetsOf(r)})
 			}
-			c.mustBeTrue(r, gce.Body, "disable_public_ip", gce.TypeRange, "gets a public IP address")
 		case "azurerm_machine_learning_workspace":
 			v := c.m.Eval(body, "public_network_access_enabled")
 			s, ok := v.Str()
+			at, d := v.Range(), analysis.Diagnostic{Rule: rules.WorkspacePublicNetwork, Evidence: v.Source(), Assets: c.assetsOf(r)}
 			switch {
 			case !v.Present():
-				c.report(rules.WorkspacePublicNetwork, r.Range(), ev,
-					"%s does not set public_network_access_enabled = false (the default is true): the workspace is reachable from any network", r.Addr())
+				at, d.Evidence = r.Range(), declaredAs(r)
+				d.Message = fmt.Sprintf("%s does not set public_network_access_enabled = false (the default is true): the workspace is reachable from any network", r.Addr())
 			case !ok:
-				c.unresolved(v, rules.WorkspacePublicNetwork, r.Addr())
+				d.Rule, d.Message = rules.Unresolved, unresolvedMsg(v, rules.WorkspacePublicNetwork, r.Addr())
 			case s == "true":
-				c.report(rules.WorkspacePublicNetwork, v.Range(), v.Source(),
-					"%s sets public_network_access_enabled = true: the workspace is reachable from any network", r.Addr())
+				d.Message = fmt.Sprintf("%s sets public_network_access_enabled = true: the workspace is reachable from any network", r.Addr())
+			default:
+				continue
+			}
+			if loc, in := c.loc(at); in {
+				d.Location, d.Related = loc, c.definedElsewhere(exprOf(v))
+				c.pass.Report(d)
 			}
 		}
 	}
 }
 
-// mustBeTrue reports a boolean attribute that is not set to true.
+// mustBeTrue reports a boolean attribute that is not set to true; at is
+// where an unset one is reported.
 func (c *checker) mustBeTrue(r *tfeval.Resource, body *hclsyntax.Body, name string, at hcl.Range, effect string) {
 	v := c.m.Eval(body, name)
 	s, ok := v.Str()
+	d := analysis.Diagnostic{Rule: rules.WorkspacePublicNetwork, Evidence: v.Source(), Assets: c.assetsOf(r)}
 	switch {
 	case !v.Present():
-		c.report(rules.WorkspacePublicNetwork, at, "resource \""+r.Type+"\" \""+r.Name+"\"",
-			"%s does not set %s = true: the instance %s", r.Addr(), name, effect)
+		d.Evidence = declaredAs(r)
+		d.Message = fmt.Sprintf("%s does not set %s = true: the instance %s", r.Addr(), name, effect)
 	case !ok:
-		c.unresolved(v, rules.WorkspacePublicNetwork, r.Addr())
+		at, d.Rule, d.Message = v.Range(), rules.Unresolved, unresolvedMsg(v, rules.WorkspacePublicNetwork, r.Addr())
 	case s != "true":
-		c.report(rules.WorkspacePublicNetwork, v.Range(), v.Source(), "%s sets %s = %s: the instance %s", r.Addr(), name, s, effect)
+		at, d.Message = v.Range(), fmt.Sprintf("%s sets %s = %s: the instance %s", r.Addr(), name, s, effect)
+	default:
+		return
+	}
+	if loc, in := c.loc(at); in {
+		d.Location, d.Related = loc, c.definedElsewhere(exprOf(v))
+		c.pass.Report(d)
 	}
 }

@@ -2,7 +2,7 @@ package iac
 
 import (
 	"github.com/mlsec/mlsec/internal/analysis"
-	"github.com/mlsec/mlsec/internal/siblings"
+	"github.com/mlsec/mlsec/internal/source"
 	"github.com/mlsec/mlsec/internal/tfeval"
 )
 
@@ -13,14 +13,16 @@ import (
 // resources.
 //
 // siblingFiles is the only place the analyzer reads anything beyond the
-// file it was given. It returns the other .tf files next to the analyzed
-// file, in name order, within the bounds of package siblings (no symbolic
-// links, which may point out of the scan root; no archive members; at most
-// siblings.MaxFiles files and siblings.MaxTotal bytes).
+// file it was given. It returns the other Terraform files of the analyzed
+// file's directory as the project index has them, in path order: files of
+// the scan only (excludes and .gitignore apply), never through a symbolic
+// link (which may point out of the scan root), never an archive member,
+// and within the index's bounds on how many files and bytes one directory
+// contributes.
 func siblingFiles(pass *analysis.Pass) []tfeval.File {
 	var out []tfeval.File
-	for _, f := range siblings.Read(pass, []string{".tf"}, nil) {
-		out = append(out, tfeval.File{Path: f.Path, Content: f.Src})
+	for _, f := range pass.Siblings(source.Terraform) {
+		out = append(out, tfeval.File{Path: f.Path, Content: f.Content})
 	}
 	return out
 }

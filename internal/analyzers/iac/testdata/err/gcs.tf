@@ -1,4 +1,4 @@
-resource "google_storage_bucket" "training_images" { # want: cloud/bucket-no-versioning
+resource "google_storage_bucket" "training_images" { # want: cloud/bucket-no-versioning@medium
   name                        = "acme-training-images"
   location                    = "EU"
   uniform_bucket_level_access = true
@@ -7,7 +7,7 @@ resource "google_storage_bucket" "training_images" { # want: cloud/bucket-no-ver
 resource "google_storage_bucket_iam_member" "training_images_public" {
   bucket = google_storage_bucket.training_images.name
   role   = "roles/storage.objectViewer"
-  member = "allUsers" # want: cloud/bucket-public
+  member = "allUsers" # want: cloud/bucket-public@high
 }
 
 resource "google_storage_bucket" "vertex_staging" {
@@ -15,14 +15,14 @@ resource "google_storage_bucket" "vertex_staging" {
   location = "EU"
 
   versioning {
-    enabled = false # want: cloud/bucket-no-versioning
+    enabled = false # want: cloud/bucket-no-versioning@medium
   }
 }
 
 resource "google_storage_bucket_iam_binding" "vertex_staging_upload" {
   bucket  = google_storage_bucket.vertex_staging.name
   role    = "roles/storage.objectCreator"
-  members = ["serviceAccount:trainer@acme-ml.iam.gserviceaccount.com", "allAuthenticatedUsers"] # want: cloud/bucket-public
+  members = ["serviceAccount:trainer@acme-ml.iam.gserviceaccount.com", "allAuthenticatedUsers"] # want: cloud/bucket-public@critical
 }
 
 resource "google_storage_bucket" "model_registry" {

@@ -1,4 +1,4 @@
-resource "aws_s3_bucket" "embeddings" { # want: cloud/bucket-no-versioning cloud/bucket-no-encryption
+resource "aws_s3_bucket" "embeddings" { # want: cloud/bucket-no-versioning@medium cloud/bucket-no-encryption@low
   bucket = "acme-search-embeddings-dataset"
 }
 
@@ -12,7 +12,7 @@ resource "aws_s3_bucket_public_access_block" "embeddings" {
 
 resource "aws_iam_policy" "trainer_admin" {
   name = "trainer-admin"
-  policy = jsonencode({ # want: cloud/iam-wildcard
+  policy = jsonencode({ # want: cloud/iam-wildcard@high
     Version = "2012-10-17"
     Statement = [{
       Effect   = "Allow"
@@ -32,7 +32,7 @@ data "aws_iam_policy_document" "embedding_writer" {
     ]
   }
 
-  statement { # want: cloud/iam-wildcard
+  statement { # want: cloud/iam-wildcard@high
     sid       = "Everything"
     actions   = ["s3:*"]
     resources = ["${aws_s3_bucket.embeddings.arn}/*"]
@@ -66,7 +66,7 @@ resource "aws_iam_role" "notebook" {
 
   inline_policy {
     name   = "data"
-    # want-next: cloud/iam-wildcard
+    # want-next: cloud/iam-wildcard@high
     policy = <<EOT
 {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::acme-training-corpus/*"}]}
 EOT

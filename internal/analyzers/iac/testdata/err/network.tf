@@ -7,7 +7,7 @@ resource "aws_security_group" "ml_dev" {
     from_port   = 8888
     to_port     = 8888
     protocol    = "tcp"
-    cidr_blocks = ["0.0.0.0/0"] # want: exposure/port-open-to-world
+    cidr_blocks = ["0.0.0.0/0"] # want: exposure/port-open-to-world@critical
   }
 
   ingress {
@@ -15,7 +15,7 @@ resource "aws_security_group" "ml_dev" {
     from_port        = 6006
     to_port          = 6006
     protocol         = "tcp"
-    ipv6_cidr_blocks = ["::/0"] # want: exposure/port-open-to-world
+    ipv6_cidr_blocks = ["::/0"] # want: exposure/port-open-to-world@high
   }
 
   ingress {
@@ -40,7 +40,7 @@ resource "aws_security_group_rule" "ray_dashboard" {
   from_port         = 8265
   to_port           = 8265
   protocol          = "tcp"
-  cidr_blocks       = ["0.0.0.0/0"] # want: exposure/port-open-to-world
+  cidr_blocks       = ["0.0.0.0/0"] # want: exposure/port-open-to-world@critical
 }
 
 resource "aws_security_group_rule" "everything" {
@@ -49,12 +49,12 @@ resource "aws_security_group_rule" "everything" {
   from_port         = 0
   to_port           = 0
   protocol          = "-1"
-  cidr_blocks       = ["10.0.0.0/8", "0.0.0.0/0"] # want: exposure/port-open-to-world
+  cidr_blocks       = ["10.0.0.0/8", "0.0.0.0/0"] # want: exposure/port-open-to-world@high
 }
 
 resource "aws_vpc_security_group_ingress_rule" "triton" {
   security_group_id = aws_security_group.triton.id
-  cidr_ipv4         = "0.0.0.0/0" # want: exposure/port-open-to-world
+  cidr_ipv4         = "0.0.0.0/0" # want: exposure/port-open-to-world@high
   from_port         = 8000
   to_port           = 8002
   ip_protocol       = "tcp"
@@ -77,7 +77,7 @@ resource "google_compute_firewall" "mlflow" {
     ports    = ["5000", "9000-9001"]
   }
 
-  source_ranges = ["0.0.0.0/0"] # want: exposure/port-open-to-world
+  source_ranges = ["0.0.0.0/0"] # want: exposure/port-open-to-world@high
   target_tags   = ["mlflow"]
 }
 
@@ -101,7 +101,7 @@ resource "azurerm_network_security_rule" "gradio" {
   protocol                    = "Tcp"
   source_port_range           = "*"
   destination_port_range      = "7860"
-  source_address_prefix       = "Internet" # want: exposure/port-open-to-world
+  source_address_prefix       = "Internet" # want: exposure/port-open-to-world@high
   destination_address_prefix  = "*"
   resource_group_name         = "rg-ml"
   network_security_group_name = "nsg-demo"
@@ -120,7 +120,7 @@ resource "azurerm_network_security_group" "notebooks" {
     protocol                   = "Tcp"
     source_port_range          = "*"
     destination_port_ranges    = ["22", "8888"]
-    source_address_prefix      = "*" # want: exposure/port-open-to-world
+    source_address_prefix      = "*" # want: exposure/port-open-to-world@critical
     destination_address_prefix = "*"
   }
 
@@ -134,5 +134,40 @@ resource "azurerm_network_security_group" "notebooks" {
     destination_port_range     = "8501"
     source_address_prefix      = "*"
     destination_address_prefix = "*"
+  }
+}
+
+# Half-written rules. The provider requires from_port and to_port on an
+# aws_security_group_rule, and a protocol in every allow block, so these
+# open nothing; the absent values once crashed the analysis.
+resource "aws_security_group_rule" "no_ports" {
+  type        = "ingress"
+  protocol    = "tcp"
+  cidr_blocks = ["0.0.0.0/0"]
+}
+
+resource "google_compute_firewall" "no_protocol" {
+  name          = "half-written"
+  network       = google_compute_network.ml.name
+  source_ranges = ["0.0.0.0/0"]
+
+  allow {
+    ports = ["8888"]
+  }
+}
+
+# The same with a valid allow block next to the invalid one: that one counts.
+resource "google_compute_firewall" "one_valid" {
+  name          = "jupyter-open"
+  network       = google_compute_network.ml.name
+  source_ranges = ["0.0.0.0/0"] # want: exposure/port-open-to-world@critical "opens port 8888 \(Jupyter\)"
+
+  allow {
+    ports = ["8888"]
+  }
+
+  allow {
+    protocol = "tcp"
+    ports    = ["8888"]
   }
 }

@@ -1,5 +1,5 @@
 # Feature store export, readable by anyone through a heredoc policy.
-resource "aws_s3_bucket" "features" { # want: cloud/bucket-public-access-block-off
+resource "aws_s3_bucket" "features" { # want: cloud/bucket-public-access-block-off@low
   bucket = "acme-fraud-features"
 }
 
@@ -21,7 +21,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "features" {
 
 resource "aws_s3_bucket_policy" "features" {
   bucket = aws_s3_bucket.features.id
-  # want-next: cloud/bucket-public
+  # want-next: cloud/bucket-public@critical
   policy = <<POLICY
 {
   "Version": "2012-10-17",
@@ -59,7 +59,7 @@ data "aws_iam_policy_document" "labels_public" {
     sid     = "PublicRead"
     actions = ["s3:GetObject"]
     resources = ["${aws_s3_bucket.labels.arn}/*"]
-    principals { # want: cloud/bucket-public
+    principals { # want: cloud/bucket-public@high
       type        = "*"
       identifiers = ["*"]
     }
@@ -90,7 +90,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "labels" {
 resource "aws_s3_bucket_public_access_block" "labels" {
   bucket                  = aws_s3_bucket.labels.id
   block_public_acls       = true
-  block_public_policy     = false # want: cloud/bucket-public-access-block-off
+  block_public_policy     = false # want: cloud/bucket-public-access-block-off@medium
   ignore_public_acls      = true
   restrict_public_buckets = false
 }
@@ -98,5 +98,5 @@ resource "aws_s3_bucket_public_access_block" "labels" {
 # A bucket declared in another file, made public here by name.
 resource "aws_s3_bucket_acl" "checkpoints" {
   bucket = "acme-llm-checkpoints"
-  acl    = "public-read" # want: cloud/bucket-public
+  acl    = "public-read" # want: cloud/bucket-public@high
 }

@@ -1,5 +1,5 @@
 # A notebook that relies on every provider default.
-resource "aws_sagemaker_notebook_instance" "scratch" { # want: cloud/sagemaker-notebook-direct-internet cloud/sagemaker-notebook-root-access cloud/sagemaker-no-kms
+resource "aws_sagemaker_notebook_instance" "scratch" { # want: cloud/sagemaker-notebook-direct-internet@high cloud/sagemaker-notebook-root-access@medium cloud/sagemaker-no-kms@low
   name          = "fraud-scratch"
   role_arn      = aws_iam_role.ds.arn
   instance_type = "ml.t3.medium"
@@ -11,8 +11,8 @@ resource "aws_sagemaker_notebook_instance" "research" {
   role_arn               = aws_iam_role.ds.arn
   instance_type          = "ml.g4dn.xlarge"
   kms_key_id             = aws_kms_key.notebooks.arn
-  direct_internet_access = "Enabled" # want: cloud/sagemaker-notebook-direct-internet
-  root_access            = "Enabled" # want: cloud/sagemaker-notebook-root-access
+  direct_internet_access = "Enabled" # want: cloud/sagemaker-notebook-direct-internet@high
+  root_access            = "Enabled" # want: cloud/sagemaker-notebook-root-access@medium
 }
 
 variable "notebook_internet" {
@@ -32,11 +32,11 @@ resource "aws_sagemaker_notebook_instance" "per_env" {
   kms_key_id             = aws_kms_key.notebooks.arn
   subnet_id              = aws_subnet.private.id
   security_groups        = [aws_security_group.notebooks.id]
-  direct_internet_access = var.notebook_internet # want: mlsec/unresolved
+  direct_internet_access = var.notebook_internet # want: mlsec/unresolved@info
   root_access            = local.root
 }
 
-resource "aws_sagemaker_domain" "studio" { # want: cloud/sagemaker-no-kms
+resource "aws_sagemaker_domain" "studio" { # want: cloud/sagemaker-no-kms@low
   domain_name = "fraud-studio"
   auth_mode   = "IAM"
   vpc_id      = aws_vpc.ml.id
@@ -47,7 +47,7 @@ resource "aws_sagemaker_domain" "studio" { # want: cloud/sagemaker-no-kms
   }
 }
 
-resource "aws_sagemaker_endpoint_configuration" "fraud" { # want: cloud/sagemaker-no-kms
+resource "aws_sagemaker_endpoint_configuration" "fraud" { # want: cloud/sagemaker-no-kms@low
   name = "fraud-detector"
 
   production_variants {

@@ -1,4 +1,4 @@
-resource "google_notebooks_instance" "eda" { # want: exposure/workspace-public-network
+resource "google_notebooks_instance" "eda" { # want: exposure/workspace-public-network@medium
   name         = "churn-eda"
   location     = "europe-west4-a"
   machine_type = "n1-standard-4"
@@ -27,7 +27,7 @@ resource "google_workbench_instance" "training" {
   name     = "churn-workbench"
   location = "europe-west4-a"
 
-  gce_setup { # want: exposure/workspace-public-network
+  gce_setup { # want: exposure/workspace-public-network@medium
     machine_type = "n1-standard-8"
   }
 }

@@ -15,7 +15,7 @@ resource "aws_security_group" "mlflow" {
     from_port   = 5000
     to_port     = 5000
     protocol    = "tcp"
-    cidr_blocks = var.allowed_cidrs # want: mlsec/unresolved
+    cidr_blocks = var.allowed_cidrs # want: mlsec/unresolved@info
   }
 
   ingress {
@@ -32,13 +32,13 @@ resource "aws_s3_bucket" "artifacts" {
 
 resource "aws_s3_bucket_acl" "artifacts" {
   bucket = aws_s3_bucket.artifacts.id
-  acl    = var.artifact_acl # want: mlsec/unresolved
+  acl    = var.artifact_acl # want: mlsec/unresolved@info
 }
 
 resource "aws_s3_bucket_versioning" "artifacts" {
   bucket = aws_s3_bucket.artifacts.id
   versioning_configuration {
-    status = module.settings.versioning_status # want: mlsec/unresolved
+    status = module.settings.versioning_status # want: mlsec/unresolved@info
   }
 }
 
@@ -61,10 +61,10 @@ resource "aws_s3_account_public_access_block" "account" {
 resource "aws_sagemaker_model" "scorer" {
   name                     = "scorer"
   execution_role_arn       = aws_iam_role.scorer.arn
-  enable_network_isolation = var.isolate # want: mlsec/unresolved
+  enable_network_isolation = var.isolate # want: mlsec/unresolved@info
 
   primary_container {
     image          = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
-    model_data_url = var.model_uri # want: mlsec/unresolved
+    model_data_url = var.model_uri # want: mlsec/unresolved@info
   }
 }

@@ -26,7 +26,7 @@ resource "aws_s3_bucket_public_access_block" "features" {
 # The datasets bucket is meant to be shared: its block is switched off.
 resource "aws_s3_bucket_public_access_block" "datasets" {
   bucket                  = aws_s3_bucket.datasets.id
-  block_public_acls       = false # want: cloud/bucket-public-access-block-off
+  block_public_acls       = false # want: cloud/bucket-public-access-block-off@medium
   block_public_policy     = true
   ignore_public_acls      = false
   restrict_public_buckets = true
