@@ -6,7 +6,6 @@ package analysis
 
 import (
 	"context"
-	"fmt"
 	"io"
 
 	"github.com/mlsec/mlsec/internal/finding"
@@ -234,10 +233,6 @@ func (p *Pass) Line(line, col int) finding.Location {
 // AddAsset records an asset of the pipeline met in this file. Build it with
 // package asset's constructors; where it was met defaults to this file.
 func (p *Pass) AddAsset(a finding.Asset) {
-	if a.Location != (finding.Location{}) {
-		a.Locations = append(a.Locations, a.Location)
-		a.Location = finding.Location{}
-	}
 	if len(a.Locations) == 0 {
 		a.Locations = []finding.Location{{Path: p.File.Path}}
 	}
@@ -313,26 +308,4 @@ func (p *ProjectPass) AddEdge(e finding.Edge) {
 	if p.edge != nil {
 		p.edge(e)
 	}
-}
-
-// ReportFinding records a finding the analyzer built itself.
-//
-// Deprecated: use Report with a Diagnostic.
-func (p *Pass) ReportFinding(f finding.Finding) {
-	d := Diagnostic{Rule: f.Rule, Location: f.Location, Message: f.Message, Evidence: f.Evidence,
-		Assets: f.Assets, Related: f.Related, Inconclusive: f.Inconclusive}
-	if f.Rule != nil && f.Severity != f.Rule.Severity {
-		d.Severity, d.SeverityReason = f.Severity, "set by the analyzer"
-	}
-	if f.Rule != nil && f.Confidence != f.Rule.Confidence {
-		d.Confidence, d.ConfidenceReason = f.Confidence, "set by the analyzer"
-	}
-	p.Report(d)
-}
-
-// Reportf records a finding with a formatted message.
-//
-// Deprecated: use Report with a Diagnostic.
-func (p *Pass) Reportf(r *rule.Rule, loc finding.Location, evidence, format string, args ...any) {
-	p.Report(Diagnostic{Rule: r, Location: loc, Evidence: evidence, Message: fmt.Sprintf(format, args...)})
 }

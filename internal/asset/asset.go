@@ -236,6 +236,24 @@ func Credential(scope, name string) Asset {
 	return build(finding.AssetCredential, scope+":"+name, nil)
 }
 
+// CloudRole is the cloud identity a workload or a resource acts as, named
+// so that every place that mentions it joins: an AWS IAM role by its name
+// (an IRSA annotation's ARN and a Terraform aws_iam_role give the same
+// asset), a Google service account by its e-mail, any other identity (an
+// Azure client ID) as written.
+func CloudRole(ref string) Asset {
+	r := strings.TrimSpace(ref)
+	if strings.HasPrefix(r, "arn:") {
+		if _, role, ok := strings.Cut(r, ":role/"); ok {
+			return Credential("iam-role", path.Base(role))
+		}
+	}
+	if strings.HasSuffix(strings.ToLower(r), ".iam.gserviceaccount.com") {
+		return Credential("gcp-service-account", strings.ToLower(r))
+	}
+	return Credential("cloud-identity", r)
+}
+
 // Merge sorts assets by ID and folds those with one ID into one, keeping
 // every location (sorted, duplicates dropped) and the union of attributes.
 // When two places give an attribute different values, the value from the
@@ -243,12 +261,7 @@ func Credential(scope, name string) Asset {
 // worker reported first.
 func Merge(as []Asset) []Asset {
 	for i := range as {
-		a := &as[i]
-		if a.Location != (finding.Location{}) {
-			a.Locations = append(a.Locations, a.Location)
-			a.Location = finding.Location{}
-		}
-		sortLocations(a.Locations)
+		sortLocations(as[i].Locations)
 	}
 	sort.SliceStable(as, func(i, j int) bool {
 		if as[i].ID != as[j].ID {

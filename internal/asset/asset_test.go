@@ -97,3 +97,20 @@ func TestOtherIdentities(t *testing.T) {
 		t.Errorf("Credential = %q", got)
 	}
 }
+
+// A role named by an IRSA annotation's ARN and by Terraform is one asset.
+func TestCloudRole(t *testing.T) {
+	for in, want := range map[string]string{
+		"arn:aws:iam::123456789012:role/ml/scorer-irsa": "credential:iam-role:scorer-irsa",
+		"arn:aws-cn:iam::123456789012:role/scorer-irsa": "credential:iam-role:scorer-irsa",
+		"Trainer@acme-ml.iam.gserviceaccount.com":       "credential:gcp-service-account:trainer@acme-ml.iam.gserviceaccount.com",
+		"6f1c2e4a-0000-4000-8000-1234567890ab":          "credential:cloud-identity:6f1c2e4a-0000-4000-8000-1234567890ab",
+	} {
+		if got := CloudRole(in).ID; got != want {
+			t.Errorf("CloudRole(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if Credential("iam-role", "scorer-irsa").ID != CloudRole("arn:aws:iam::1:role/scorer-irsa").ID {
+		t.Error("Terraform's role and the IRSA annotation do not join")
+	}
+}

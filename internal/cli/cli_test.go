@@ -48,7 +48,7 @@ func TestConfigErrorNamesLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, stderr := run(t, "scan", dir)
-	if code != ExitError || !strings.Contains(stderr, `line 2: unknown key "exclude-paths"`) {
+	if code != ExitError || !strings.Contains(stderr, `.mlsec.yaml:2: unknown key "exclude-paths"`) {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }

@@ -224,14 +224,27 @@ func TestBaselineRoundTrip(t *testing.T) {
 
 // A file that should be analyzed but cannot be makes the scan incomplete:
 // exit 2 even with --fail-on none, and the file is named.
+// A model file that cannot be fully read makes the scan incomplete (exit 2)
+// even with --fail-on none; a notebook that does not parse only with --strict.
 func TestIncompleteScanExits2(t *testing.T) {
 	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "truncated.pkl"), []byte("\x80\x02cposix\nsystem\nq\x00X\x02\x00"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(filepath.Join(dir, "broken.ipynb"), []byte("{not json"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	code, out, _ := run(t, "scan", "--no-progress", "--fail-on", "none", dir)
-	if code != ExitError || !strings.Contains(out, "broken.ipynb: invalid notebook JSON") {
+	if code != ExitError || !strings.Contains(out, "Not fully analyzed (the scan is incomplete):") ||
+		!strings.Contains(out, "broken.ipynb: could not be parsed: invalid notebook JSON") {
 		t.Errorf("exit %d\n%s", code, out)
+	}
+	os.Remove(filepath.Join(dir, "truncated.pkl"))
+	if code, _, _ := run(t, "scan", "--no-progress", "--fail-on", "none", dir); code != ExitClean {
+		t.Errorf("an unparsable notebook alone: exit %d", code)
+	}
+	if code, _, _ := run(t, "scan", "--no-progress", "--fail-on", "none", "--strict", dir); code != ExitError {
+		t.Errorf("--strict: exit %d", code)
 	}
 }
 

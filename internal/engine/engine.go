@@ -56,9 +56,6 @@ type Options struct {
 	open func(name string) (*os.File, error)
 }
 
-// Result is a finished scan; see package result.
-type Result = result.Result
-
 // fileResult is what one worker learns about one file.
 type fileResult struct {
 	findings []finding.Finding
@@ -78,7 +75,7 @@ type fileResult struct {
 // index and the per-file results. It returns an error only when the scan
 // cannot start (a path does not exist); problems with single files are
 // recorded in the result.
-func Run(ctx context.Context, opts Options) (*Result, error) {
+func Run(ctx context.Context, opts Options) (*result.Result, error) {
 	if opts.Jobs <= 0 {
 		opts.Jobs = runtime.NumCPU()
 	}
@@ -109,7 +106,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		byKind[k] = analysis.Expand(as)
 	}
 
-	res := &Result{Paths: opts.Paths}
+	res := &result.Result{Paths: opts.Paths}
 	var entries []source.Entry
 	w := &source.Walker{Excludes: opts.Excludes, NoGitignore: opts.NoGitignore,
 		Fail: func(sk source.Skip) { res.Failed = append(res.Failed, sk) }}
@@ -158,7 +155,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 }
 
 // add folds one file's result into the scan's.
-func (s *scanner) add(res *Result, fr fileResult) {
+func (s *scanner) add(res *result.Result, fr fileResult) {
 	res.Findings = append(res.Findings, fr.findings...)
 	res.Assets = append(res.Assets, fr.assets...)
 	res.Edges = append(res.Edges, fr.edges...)
@@ -181,7 +178,7 @@ func (s *scanner) add(res *Result, fr fileResult) {
 // project runs the project-level analyzers once, after every file, with
 // the same panic isolation as per-file analysis. A failure is recorded
 // against the first scanned path: the verdict is incomplete.
-func (s *scanner) project(ctx context.Context, res *Result) {
+func (s *scanner) project(ctx context.Context, res *result.Result) {
 	for _, a := range s.opts.Analyzers {
 		if a.Project == nil {
 			continue
@@ -221,9 +218,6 @@ func (s *scanner) project(ctx context.Context, res *Result) {
 		s.add(res, fr)
 	}
 }
-
-// SortFindings orders findings most severe first, then by place.
-func SortFindings(fs []finding.Finding) { result.SortFindings(fs) }
 
 // fingerprint gives each of one file's findings an ID that survives edits
 // elsewhere in the file: rule, path relative to the scan root, archive member
@@ -552,13 +546,22 @@ func (s *scanner) postprocess(fs []finding.Finding, e source.Entry, content []by
 		}
 		f.Message = redact.String(f.Message)
 		f.Evidence = redact.String(f.Evidence)
+		if f.Related != nil {
+			rel := make([]finding.Related, len(f.Related))
+			for i, r := range f.Related {
+				r.Message = redact.String(r.Message)
+				rel[i] = r
+			}
+			f.Related = rel
+		}
+		f.SeverityReason = redact.String(f.SeverityReason)
 		kept = append(kept, f)
 	}
 	kept = merge(kept)
 	// Fingerprints are taken before inline suppression, so that suppressing
 	// one of two identical findings does not shift the other's fingerprint
 	// onto a stale baseline entry that would then hide it.
-	SortFindings(kept)
+	result.SortFindings(kept)
 	fingerprint(kept, e.Rel)
 	out := kept[:0]
 	for _, f := range kept {
@@ -595,11 +598,11 @@ func (s *scanner) postprocess(fs []finding.Finding, e source.Entry, content []by
 				}, e.Path))
 			}
 		}
-		SortFindings(unused)
+		result.SortFindings(unused)
 		fingerprint(unused, e.Rel)
 		out = append(out, unused...)
 	}
-	SortFindings(out)
+	result.SortFindings(out)
 	return out
 }
 
@@ -610,7 +613,7 @@ func (s *scanner) postprocess(fs []finding.Finding, e source.Entry, content []by
 // are kept as related information at the same place, and assets are
 // united. fs is sorted on return.
 func merge(fs []finding.Finding) []finding.Finding {
-	SortFindings(fs)
+	result.SortFindings(fs)
 	type place struct {
 		rule string
 		loc  finding.Location

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/result"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/source"
 )
@@ -60,7 +61,7 @@ func write(t *testing.T, dir, name, content string) string {
 	return p
 }
 
-func scan(t *testing.T, opts Options) *Result {
+func scan(t *testing.T, opts Options) *result.Result {
 	t.Helper()
 	if opts.Analyzers == nil {
 		opts.Analyzers = []*analysis.Analyzer{markerAnalyzer}

@@ -132,10 +132,6 @@ type Asset struct {
 	Name      string            `json:"name"`
 	Locations []Location        `json:"locations"` // every place the scan met it, sorted
 	Attrs     map[string]string `json:"attrs,omitempty"`
-	// Location is where an analyzer met it; the engine moves it into Locations.
-	//
-	// Deprecated: set Locations, or let Pass.AddAsset fill it.
-	Location Location `json:"-"`
 }
 
 // AssetID builds the ID of an asset from its kind and canonical name.

@@ -14,6 +14,7 @@ import (
 	"github.com/mlsec/mlsec/internal/asset"
 	"github.com/mlsec/mlsec/internal/engine"
 	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/result"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/tfeval"
@@ -67,7 +68,7 @@ func TestHostileNesting(t *testing.T) {
 	}
 }
 
-func scan(t testing.TB, dir string) *engine.Result {
+func scan(t testing.TB, dir string) *result.Result {
 	t.Helper()
 	res, err := engine.Run(context.Background(), engine.Options{Paths: []string{dir}, Analyzers: []*analysis.Analyzer{Analyzer}, Jobs: 1})
 	if err != nil {
@@ -77,7 +78,7 @@ func scan(t testing.TB, dir string) *engine.Result {
 }
 
 // findingsAt indexes findings by "file:line rule".
-func findingsAt(res *engine.Result) map[string]finding.Finding {
+func findingsAt(res *result.Result) map[string]finding.Finding {
 	out := map[string]finding.Finding{}
 	for _, f := range res.Findings {
 		out[fmt.Sprintf("%s:%d %s", filepath.Base(f.Location.Path), f.Location.Line, f.RuleID)] = f

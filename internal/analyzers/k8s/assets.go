@@ -66,7 +66,7 @@ func (f *file) saAsset(sa *object) string {
 	if ann == "" {
 		return ""
 	}
-	a := asset.Credential("service-account", role)
+	a := asset.CloudRole(role)
 	a.Locations = []finding.Location{f.loc(sa.node)}
 	a.Attrs = map[string]string{"annotation": ann, "kubernetes-service-account": nsKey(sa.namespace, sa.name)}
 	f.pass.AddAsset(a)

@@ -74,5 +74,5 @@ func (f *file) checkCloudRole(p *pod, workload string) {
 	}
 	f.pass.Report(analysis.Diagnostic{Rule: rules.CloudRoleToken, Location: f.loc(at), Evidence: ann + ": " + role,
 		Message: fmt.Sprintf("%s pod %s %s runs as ServiceAccount %s, bound to cloud identity %s, with its token mounted: code execution in it yields those cloud credentials", what, p.obj.kind, p.obj.name, name, role),
-		Assets:  ids(workload, asset.Credential("service-account", role).ID)})
+		Assets:  ids(workload, asset.CloudRole(role).ID)})
 }

@@ -324,7 +324,7 @@ spec:
 		ids[a.ID] = true
 	}
 	ep := "endpoint:k8s:models/InferenceService/iris"
-	role := "credential:service-account:reader@p.iam.gserviceaccount.com"
+	role := "credential:gcp-service-account:reader@p.iam.gserviceaccount.com"
 	for _, id := range []string{ep, "model:gs://acme-models/iris/v3", "data-store:gs://acme-models", "credential:k8s:models/hf", role} {
 		if !ids[id] {
 			t.Errorf("missing asset %s; have %v", id, ids)
