@@ -69,7 +69,9 @@ func TestOtherIdentities(t *testing.T) {
 		want string
 	}{
 		{func() (Asset, bool) { return HuggingFace("bert-base-uncased") }, "external:hf://bert-base-uncased"},
-		{func() (Asset, bool) { return HuggingFace("https://huggingface.co/meta-llama/Llama-3-8B/resolve/main/config.json") }, "external:hf://meta-llama/Llama-3-8B"},
+		{func() (Asset, bool) {
+			return HuggingFace("https://huggingface.co/meta-llama/Llama-3-8B/resolve/main/config.json")
+		}, "external:hf://meta-llama/Llama-3-8B"},
 		{func() (Asset, bool) { return HuggingFace("hf://datasets/acme/reviews@v2") }, "external:hf://datasets/acme/reviews"},
 		{func() (Asset, bool) { return MLflowModel("models:/fraud/Production") }, "model:mlflow:models:/fraud"},
 		{func() (Asset, bool) { return MLflowModel("models:/fraud@champion") }, "model:mlflow:models:/fraud"},

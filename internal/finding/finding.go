@@ -64,22 +64,22 @@ func (l Location) String() string {
 
 // Finding is one problem found by one rule at one place.
 type Finding struct {
-	Rule         *rule.Rule      `json:"-"`
-	RuleID       string          `json:"rule"`
-	Severity     rule.Severity   `json:"severity"`
-	Confidence   rule.Confidence `json:"confidence"`
-	Phase        rule.Phase      `json:"phase"`
-	Techniques   []string        `json:"techniques"`
-	Mitigations  []string        `json:"mitigations,omitempty"`
-	Location     Location        `json:"location"`
-	Message      string          `json:"message"`
-	Evidence     string          `json:"evidence,omitempty"` // redacted before it leaves the engine
-	Fingerprint  string          `json:"fingerprint"`
+	Rule        *rule.Rule      `json:"-"`
+	RuleID      string          `json:"rule"`
+	Severity    rule.Severity   `json:"severity"`
+	Confidence  rule.Confidence `json:"confidence"`
+	Phase       rule.Phase      `json:"phase"`
+	Techniques  []string        `json:"techniques"`
+	Mitigations []string        `json:"mitigations,omitempty"`
+	Location    Location        `json:"location"`
+	Message     string          `json:"message"`
+	Evidence    string          `json:"evidence,omitempty"` // redacted before it leaves the engine
+	Fingerprint string          `json:"fingerprint"`
 	// FormerFingerprints are the fingerprints the finding had under its
 	// rule's former IDs, so that baselines written before a rename match.
-	FormerFingerprints []string `json:"-"`
-	Assets       []string        `json:"assets,omitempty"` // IDs of the assets this finding touches
-	Related      []Related       `json:"related,omitempty"`
+	FormerFingerprints []string  `json:"-"`
+	Assets             []string  `json:"assets,omitempty"` // IDs of the assets this finding touches
+	Related            []Related `json:"related,omitempty"`
 	// SeverityReason says why Severity differs from the rule's default,
 	// when an analyzer raised or lowered it for what the evidence shows.
 	SeverityReason string `json:"severity_reason,omitempty"`
