@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -149,6 +150,7 @@ func Run(ctx context.Context, opts Options) (*result.Result, error) {
 		}
 	}
 	s.project(ctx, res)
+	res.Findings = foldAcross(res.Findings)
 	res.Finish()
 	res.Duration = time.Since(start)
 	return res, nil
@@ -639,6 +641,59 @@ func merge(fs []finding.Finding) []finding.Finding {
 			}
 		}
 		m.Inconclusive = m.Inconclusive || f.Inconclusive
+	}
+	return out
+}
+
+// maxFolded bounds the related places one folded finding lists.
+const maxFolded = 20
+
+// foldAcross folds the findings of OnePerEvidence rules that share their
+// evidence across the whole scan into the most severe, first in path
+// order; the others become related places (the first maxFolded of them)
+// and the message says how many there are. Fingerprints are per file and
+// stay those of the finding that is kept.
+func foldAcross(fs []finding.Finding) []finding.Finding {
+	type subject struct{ rule, evidence string }
+	groups := map[subject][]int{}
+	for i, f := range fs {
+		if f.Rule != nil && f.Rule.OnePerEvidence && f.Evidence != "" {
+			k := subject{f.RuleID, f.Evidence}
+			groups[k] = append(groups[k], i)
+		}
+	}
+	drop := map[int]bool{}
+	for _, idx := range groups {
+		if len(idx) < 2 {
+			continue
+		}
+		sort.Slice(idx, func(a, b int) bool { return result.Less(fs[idx[a]], fs[idx[b]]) })
+		keep := &fs[idx[0]]
+		for n, i := range idx[1:] {
+			drop[i] = true
+			if n < maxFolded {
+				keep.Related = append(keep.Related, finding.Related{Location: fs[i].Location, Message: "also here: " + fs[i].Message})
+			}
+			for _, a := range fs[i].Assets {
+				if !slices.Contains(keep.Assets, a) {
+					keep.Assets = append(keep.Assets, a)
+				}
+			}
+		}
+		keep.Message += fmt.Sprintf(" (in %d places in this scan", len(idx))
+		if len(idx)-1 > maxFolded {
+			keep.Message += fmt.Sprintf("; the first %d others are listed", maxFolded)
+		}
+		keep.Message += ")"
+	}
+	if len(drop) == 0 {
+		return fs
+	}
+	out := fs[:0]
+	for i, f := range fs {
+		if !drop[i] {
+			out = append(out, f)
+		}
 	}
 	return out
 }

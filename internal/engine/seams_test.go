@@ -216,3 +216,38 @@ func TestRequiresSharesOneParse(t *testing.T) {
 		}
 	}
 }
+
+// A OnePerEvidence rule's findings with the same evidence anywhere in the
+// scan are one finding, the most severe, with the others related.
+func TestFoldAcrossFiles(t *testing.T) {
+	img := &rule.Rule{ID: "test/image", Title: "image", Severity: rule.Low, Phase: rule.Operations,
+		Techniques: []string{"AML.T0010.004"}, Summary: "s", Fix: "f", OnePerEvidence: true}
+	dir := t.TempDir()
+	for i, name := range []string{"a.py", "b.py", "c.py"} {
+		write(t, dir, name, fmt.Sprintf("IMG team/train:latest %d\nIMG python:3.11\n", i))
+	}
+	a := &analysis.Analyzer{
+		Name: "img", Kinds: []source.Kind{source.Python}, Rules: []*rule.Rule{img},
+		Run: func(p *analysis.Pass) error {
+			for i, line := range strings.Split(string(p.Content), "\n") {
+				if f := strings.Fields(line); len(f) >= 2 {
+					d := analysis.Diagnostic{Rule: img, Location: p.Line(i+1, 1), Evidence: f[1], Message: "unpinned " + f[1]}
+					if p.File.Rel == "b.py" && f[1] == "team/train:latest" {
+						d.Severity, d.SeverityReason = rule.Medium, "training image"
+					}
+					p.Report(d)
+				}
+			}
+			return nil
+		},
+	}
+	res := scan(t, Options{Paths: []string{dir}, Analyzers: []*analysis.Analyzer{a}})
+	if len(res.Findings) != 2 {
+		t.Fatalf("want one finding per image, got %d", len(res.Findings))
+	}
+	f := res.Findings[0]
+	if f.Evidence != "team/train:latest" || f.Severity != rule.Medium || !strings.HasSuffix(f.Location.Path, "/b.py") ||
+		len(f.Related) != 2 || !strings.Contains(f.Message, "(in 3 places in this scan)") {
+		t.Errorf("folded finding %+v", f)
+	}
+}

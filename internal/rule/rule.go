@@ -143,6 +143,11 @@ type Rule struct {
 	Fix         string   // what closes it
 	References  []string // URLs
 	Peers       []string // equivalent IDs in other tools, e.g. "CKV_AWS_122", "bandit:B301"
+	// OnePerEvidence folds the rule's findings with the same evidence
+	// anywhere in the scan into one, the other places related: one image
+	// used unpinned by 1,200 pipeline files is one decision (pin it), not
+	// 1,200 findings.
+	OnePerEvidence bool
 }
 
 // Family is the part of the ID before the slash: "code" for "code/pickle-load".

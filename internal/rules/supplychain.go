@@ -15,6 +15,8 @@ var ImageNotPinned = &rule.Rule{
 	Fix:         "Reference images as `name:tag@sha256:<digest>` (the tag stays for readers) in manifests, compose files and `FROM` lines, and let a bot such as Renovate update the digests deliberately.",
 	References:  []string{"https://kubernetes.io/docs/concepts/containers/images/#image-names", "https://docs.docker.com/build/building/best-practices/#pin-base-image-versions"},
 	Peers:       []string{"CKV_K8S_43", "CKV_K8S_14", "KSV013", "CKV_DOCKER_7", "AVD-DS-0001"},
+	// The evidence is the image reference: one image is one decision.
+	OnePerEvidence: true,
 }
 
 // RemoteCodeExec is a script fetched from the network and run during the build.
