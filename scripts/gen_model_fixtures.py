@@ -160,6 +160,10 @@ def malicious():
         z.writestr("model/config.txt", EVAL)
     out(ERR, "zip_name_mismatch.zip", rename_local(buf.getvalue(), "model/config.txt", "model/data.pkl__"))
 
+    # PROTO 1: no pickler writes it, pickle.load accepts it; a scanner that
+    # only knows PROTO 2-5 calls the file "unknown format".
+    out(ERR, "proto1.pkl", b"\x80\x01cposix\nsystem\n(X\x02\x00\x00\x00idtR.")
+
     # A pickle glued in front of a benign torch zip: torch.load reads the
     # zip, pickle.load reads the pickle.
     good = torch_zip(pickle.dumps({"step": 1000}, protocol=2))

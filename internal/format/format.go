@@ -275,14 +275,13 @@ var torchLegacyMagic = []byte("\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\
 // Pickle and is read to its end.
 func isTorchLegacy(head []byte) bool { return bytes.HasPrefix(head, torchLegacyMagic) }
 
-// isPickle: the PROTO opcode (0x80) and a protocol from 2, the first that
-// writes PROTO, to 5, the highest Python knows; pickle.load refuses a
-// higher one, and binary data that happens to start with 0x80 rarely has
-// the right second byte. Known gap: pickle.load also accepts PROTO 0 and
-// PROTO 1, which no pickler writes; such a stream matches neither this
-// test nor isPickleNoProto.
+// isPickle: the PROTO opcode (0x80) and a protocol up to 5, the highest
+// Python knows; pickle.load refuses a higher one, and binary data that
+// happens to start with 0x80 rarely has the right second byte. PROTO 0 and
+// PROTO 1 are included: no pickler writes them, but pickle.load accepts
+// them, so a payload crafted with one must not pass as "unknown format".
 func isPickle(head []byte) bool {
-	return len(head) >= 2 && head[0] == 0x80 && head[1] >= 2 && head[1] <= 5
+	return len(head) >= 2 && head[0] == 0x80 && head[1] <= 5
 }
 
 // isPickleNoProto: protocols 0 and 1 have no header at all, so the only

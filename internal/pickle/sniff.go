@@ -8,7 +8,7 @@ func LooksLikePickle(head []byte) bool {
 		return false
 	}
 	if head[0] == opProto {
-		return len(head) >= 2 && head[1] >= 2 && head[1] <= highestProtocol
+		return len(head) >= 2 && head[1] <= highestProtocol
 	}
 	// Protocol 0/1: walk a few opcodes, requiring each to be valid and its
 	// argument to fit. Text-like data rarely survives this.
