@@ -222,7 +222,7 @@ func TestSniffMisleading(t *testing.T) {
 		{"protocol 2 pickle opening with LONG1 is not legacy torch", "\x80\x02\x8a\x01\x05.", Pickle},
 		{"legacy torch magic cut before STOP", torchLegacy[:14], Pickle},
 		{"PROTO 6 is refused by pickle.load", "\x80\x06}.", Unknown},
-		{"0x80 then data", "\x80\x06\x00\x00\x00", Unknown}, // PROTO 6: pickle.load refuses it
+		{"0x80 then data", "\x80\x06\x00\x00\x00", Unknown},     // PROTO 6: pickle.load refuses it
 		{"PROTO 1", "\x80\x01cos\nsystem\n(S'id'\ntR.", Pickle}, // pickle.load accepts PROTO 0 and 1
 		{"safetensors length over 100 MiB", "\x00\x00\x00\x10\x00\x00\x00\x00{}", Unknown},
 		{"safetensors length under 2", "\x01\x00\x00\x00\x00\x00\x00\x00{}", Unknown},
