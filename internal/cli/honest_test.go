@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mlsec/mlsec/internal/report/reporttest"
 )
 
 // TestMain lets the test binary act as mlsec when asked, so that tests can
@@ -203,5 +206,45 @@ func TestFileNamesEscaped(t *testing.T) {
 	_, out, _ := run(t, "scan", "--no-progress", "--compact", dir)
 	if strings.Contains(out, "\x1b") || !strings.Contains(out, `x\x1b[2Jy.pkl`) {
 		t.Errorf("text output: %q", out)
+	}
+}
+
+// A tree with more than 25,000 findings: the SARIF log keeps the 25,000
+// most severe, says how many were left out, and validates against the SARIF
+// 2.1.0 schema.
+func TestSARIFOfAHugeTreeValidates(t *testing.T) {
+	if testing.Short() {
+		t.Skip("scans 2,600 files")
+	}
+	files := map[string]string{}
+	var src strings.Builder
+	src.WriteString("import pickle\n")
+	for i := range 10 {
+		fmt.Fprintf(&src, "m%d = pickle.load(open('model_%d.pkl', 'rb'))\n", i, i)
+	}
+	for i := range 2600 {
+		files[fmt.Sprintf("pkg%02d/mod_%04d.py", i%26, i)] = src.String()
+	}
+	dir := tree(t, files)
+	code, out, stderr := run(t, "scan", "--no-progress", "-f", "sarif", "--fail-on", "none", dir)
+	if code != ExitClean {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	reporttest.SARIF(t, []byte(out))
+	var log struct {
+		Runs []struct {
+			Results     []json.RawMessage `json:"results"`
+			Invocations []struct {
+				Notifications []struct{ Message struct{ Text string } } `json:"toolExecutionNotifications"`
+			} `json:"invocations"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(out), &log); err != nil {
+		t.Fatal(err)
+	}
+	run0 := log.Runs[0]
+	if len(run0.Results) != 25000 || len(run0.Invocations[0].Notifications) == 0 ||
+		!strings.Contains(run0.Invocations[0].Notifications[0].Message.Text, "1000 less severe results were left out") {
+		t.Errorf("%d results, notifications %+v", len(run0.Results), run0.Invocations[0].Notifications)
 	}
 }
