@@ -10,9 +10,11 @@
 package asset
 
 import (
+	"cmp"
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -267,7 +269,7 @@ func Merge(as []Asset) []Asset {
 		if as[i].ID != as[j].ID {
 			return as[i].ID < as[j].ID
 		}
-		return locLess(first(as[i].Locations), first(as[j].Locations))
+		return first(as[i].Locations).Compare(first(as[j].Locations)) < 0
 	})
 	out := as[:0]
 	for _, a := range as {
@@ -288,7 +290,7 @@ func Merge(as []Asset) []Asset {
 	}
 	for i := range out {
 		sortLocations(out[i].Locations)
-		out[i].Locations = dedupeLocations(out[i].Locations)
+		out[i].Locations = slices.Compact(out[i].Locations)
 		if out[i].Locations == nil {
 			out[i].Locations = []finding.Location{}
 		}
@@ -298,24 +300,10 @@ func Merge(as []Asset) []Asset {
 
 // MergeEdges sorts edges and drops duplicates.
 func MergeEdges(es []Edge) []Edge {
-	sort.Slice(es, func(i, j int) bool {
-		a, b := es[i], es[j]
-		if a.From != b.From {
-			return a.From < b.From
-		}
-		if a.To != b.To {
-			return a.To < b.To
-		}
-		return a.Kind < b.Kind
+	slices.SortFunc(es, func(a, b Edge) int {
+		return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To), cmp.Compare(a.Kind, b.Kind))
 	})
-	out := es[:0]
-	for i, e := range es {
-		if i > 0 && e == es[i-1] {
-			continue
-		}
-		out = append(out, e)
-	}
-	return out
+	return slices.Compact(es)
 }
 
 func first(ls []finding.Location) finding.Location {
@@ -326,32 +314,5 @@ func first(ls []finding.Location) finding.Location {
 }
 
 func sortLocations(ls []finding.Location) {
-	sort.Slice(ls, func(i, j int) bool { return locLess(ls[i], ls[j]) })
-}
-
-func locLess(a, b finding.Location) bool {
-	if a.Path != b.Path {
-		return a.Path < b.Path
-	}
-	if a.Member != b.Member {
-		return a.Member < b.Member
-	}
-	if a.Line != b.Line {
-		return a.Line < b.Line
-	}
-	if a.Column != b.Column {
-		return a.Column < b.Column
-	}
-	return a.Offset < b.Offset
-}
-
-func dedupeLocations(ls []finding.Location) []finding.Location {
-	out := ls[:0]
-	for i, l := range ls {
-		if i > 0 && l == ls[i-1] {
-			continue
-		}
-		out = append(out, l)
-	}
-	return out
+	slices.SortFunc(ls, finding.Location.Compare)
 }

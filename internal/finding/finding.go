@@ -3,6 +3,7 @@
 package finding
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -38,6 +39,21 @@ func (l Location) MarshalJSON() ([]byte, error) {
 		out.Offset = &l.Offset
 	}
 	return json.Marshal(out)
+}
+
+// Compare orders locations by path, archive member, line, byte offset,
+// column and notebook cell: the order of every output.
+func (l Location) Compare(m Location) int {
+	return cmp.Or(
+		cmp.Compare(l.Path, m.Path),
+		cmp.Compare(l.Member, m.Member),
+		cmp.Compare(l.Line, m.Line),
+		cmp.Compare(l.Offset, m.Offset),
+		cmp.Compare(l.Column, m.Column),
+		cmp.Compare(l.Cell, m.Cell),
+		cmp.Compare(l.CellLine, m.CellLine),
+		cmp.Compare(l.EndLine, m.EndLine),
+	)
 }
 
 // String renders the location as people read it: "train.py:12:5",

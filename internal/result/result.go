@@ -5,6 +5,7 @@
 package result
 
 import (
+	"cmp"
 	"sort"
 	"time"
 
@@ -58,28 +59,10 @@ func SortFindings(fs []finding.Finding) {
 }
 
 // Less is the order of findings in every output: most severe first, then by
-// path, archive member, line, offset, column, rule and message.
+// place (Location.Compare), rule and message.
 func Less(a, b finding.Finding) bool {
 	if a.Severity != b.Severity {
 		return a.Severity > b.Severity
 	}
-	if a.Location.Path != b.Location.Path {
-		return a.Location.Path < b.Location.Path
-	}
-	if a.Location.Member != b.Location.Member {
-		return a.Location.Member < b.Location.Member
-	}
-	if a.Location.Line != b.Location.Line {
-		return a.Location.Line < b.Location.Line
-	}
-	if a.Location.Offset != b.Location.Offset {
-		return a.Location.Offset < b.Location.Offset
-	}
-	if a.Location.Column != b.Location.Column {
-		return a.Location.Column < b.Location.Column
-	}
-	if a.RuleID != b.RuleID {
-		return a.RuleID < b.RuleID
-	}
-	return a.Message < b.Message
+	return cmp.Or(a.Location.Compare(b.Location), cmp.Compare(a.RuleID, b.RuleID), cmp.Compare(a.Message, b.Message)) < 0
 }
