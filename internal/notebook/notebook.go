@@ -27,6 +27,9 @@ type Notebook struct {
 	// Ends holds, for each code cell, the offset in Code where it ends: the
 	// chunk boundaries for python.ParseChunks.
 	Ends []int
+	// Shell lists the shell commands and %run magics of the code cells, in
+	// order, with their offsets in Code.
+	Shell []Shell
 
 	off        []int32 // for each byte of Code, its offset in the .ipynb file
 	cells      []int   // for each code cell, its 1-based index among all cells
@@ -147,7 +150,10 @@ func (nb *Notebook) addCell(src []byte, cellNo int, spans [][2]int) {
 		nb.Code = append(nb.Code, '\n')
 		nb.off = append(nb.off, last)
 	}
-	blankMagics(nb.Code[start:])
+	for _, sh := range blankMagics(nb.Code[start:]) {
+		sh.Offset += start
+		nb.Shell = append(nb.Shell, sh)
+	}
 	nb.Ends = append(nb.Ends, len(nb.Code))
 	nb.cells = append(nb.cells, cellNo)
 }

@@ -51,6 +51,13 @@ type Call struct {
 	Args       []Arg
 	Open       int // index in Module.Tokens of the opening parenthesis
 	Close      int // index of the closing one, or -1 when it is missing
+	// HeadParam, HeadFunc and HeadAnnot describe the callee's head name
+	// when it is a parameter of the enclosing function ("file" in
+	// "file.read()"), and HeadCall is the opening parenthesis of the call
+	// whose result the head name holds (0 if none): see Arg.
+	HeadParam, HeadFunc, HeadAnnot string
+	HeadDecorators                 []string
+	HeadCall                       int
 	// Stars lists the modules star-imported ("from m import *") before the
 	// call, latest last, when the callee's head was never bound: the head
 	// may come from one of them ("load(f)" after "from pickle import *").
@@ -115,16 +122,99 @@ type Arg struct {
 	Value string
 	// Resolved is a DottedName's value resolved like Call.Resolved.
 	Resolved string
+	// Via names the constant a literal value was taken from, when the
+	// argument was written as a name bound to a literal ("WEIGHTS_ONLY",
+	// "KW" for a keyword of **KW, or a parameter's default); "" otherwise.
+	Via string
+	// Default is set when Via is a parameter whose default value is known:
+	// a caller may pass another value.
+	Default bool
+	// Param is set when the argument is a parameter of the enclosing
+	// function, or an attribute of one ("cfg.path"): Param names it, Func
+	// is the function and Annot the parameter's annotation, resolved
+	// ("fastapi.UploadFile").
+	Param, Func, Annot string
+	// Decorators are the resolved decorators of the function Param
+	// belongs to ("fastapi.FastAPI().post").
+	Decorators []string
+	// ValueCall is, when the argument is a name holding the result of a
+	// call ("f" after "with open(p) as f", "data = r.read()"), the index in
+	// Module.Tokens of that call's opening parenthesis; 0 otherwise.
+	ValueCall int
 }
 
-// IsTrue reports whether the argument is the literal True.
-func (a *Arg) IsTrue() bool { return a != nil && a.Kind == TrueLit }
+// IsTrue reports whether the argument is a literal Python treats as true:
+// True, a non-zero number, a non-empty string.
+func (a *Arg) IsTrue() bool {
+	if a == nil {
+		return false
+	}
+	switch a.Kind {
+	case TrueLit:
+		return true
+	case NumberLit:
+		return !zeroNumber(a.Value)
+	case StringLit:
+		return a.Value != ""
+	}
+	return false
+}
 
-// IsFalse reports whether the argument is the literal False.
-func (a *Arg) IsFalse() bool { return a != nil && a.Kind == FalseLit }
+// IsFalse reports whether the argument is a literal Python treats as false,
+// other than None (which many APIs read as "the default"): False, 0, "".
+func (a *Arg) IsFalse() bool {
+	if a == nil {
+		return false
+	}
+	switch a.Kind {
+	case FalseLit:
+		return true
+	case NumberLit:
+		return zeroNumber(a.Value)
+	case StringLit:
+		return a.Value == ""
+	}
+	return false
+}
+
+// zeroNumber reports whether a number literal's text is zero: 0, 0.0, 0x0, -0.
+func zeroNumber(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	s = strings.ToLower(s)
+	for _, p := range []string{"0x", "0o", "0b"} {
+		if strings.HasPrefix(s, p) {
+			return strings.Trim(s[2:], "0_") == ""
+		}
+	}
+	for _, c := range s {
+		switch {
+		case c == '0', c == '.', c == '_':
+		case c == 'e' || c == 'j':
+			return true // 0e5, 0j: the mantissa was all zeros
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 type binding struct {
 	target string // fully qualified name; "" for a local or unknown value
+	// konst is the literal a name is bound to ("FLAG = True"), or nil.
+	konst *Arg
+	// dict holds the keyword arguments of a dict built from literals
+	// ("KW = {"weights_only": True}", "KW = dict(weights_only=True)"), with
+	// dictOK set; **KW in a call stands for them.
+	dict   []Arg
+	dictOK bool
+	// param is set for a function's parameter: fn is the function, annot
+	// the resolved annotation, decos the function's resolved decorators.
+	param     bool
+	fn, annot string
+	decos     []string
+	// call is the opening parenthesis of the call whose result the name
+	// holds, or 0.
+	call int
 }
 
 // block is a def or class body the parser is inside of. Names bound in a
@@ -219,7 +309,15 @@ type parser struct {
 	pending    bool
 	pendingAt  int
 	pendingFor []string
-	pendingTo  string
+	pendingTo  binding
+	// pendingCall is the opening parenthesis of the call that is the whole
+	// value ("f = getattr(torch, "load")"), or -1.
+	pendingCall int
+	// callAt maps the token index of a call's opening parenthesis to the
+	// call's index in m.Calls.
+	callAt map[int]int
+	// decos are the resolved decorators of the def that comes next.
+	decos []string
 
 	blocks []block
 	undo   []saved // bindings replaced in the open function bodies, oldest first
@@ -282,7 +380,9 @@ var compound = map[string]bool{
 
 // bind binds name in the innermost scope: the module, or the function body
 // being parsed (until it ends). Bindings in a class body are dropped.
-func (p *parser) bind(name, target string) {
+func (p *parser) bind(name, target string) { p.bindTo(name, binding{target: target}) }
+
+func (p *parser) bindTo(name string, bd binding) {
 	if n := len(p.blocks); n > 0 {
 		b := &p.blocks[n-1]
 		if b.class {
@@ -291,7 +391,73 @@ func (p *parser) bind(name, target string) {
 		old, ok := p.m.scope[name]
 		p.undo = append(p.undo, saved{name, old, ok})
 	}
-	p.m.scope[name] = binding{target: target}
+	p.m.scope[name] = bd
+}
+
+// bindPending makes the pending assignment take effect. A value that is a
+// call with a dynamic target (getattr(torch, "load"),
+// importlib.import_module("pickle")) binds to that target.
+func (p *parser) bindPending() {
+	b := p.pendingTo
+	if p.pendingCall >= 0 {
+		if ci, ok := p.callAt[p.pendingCall]; ok {
+			if d := dynamicTarget(&p.m.Calls[ci]); d != "" {
+				b = binding{target: d, call: p.pendingCall}
+			}
+		}
+	}
+	for _, n := range p.pendingFor {
+		p.bindTo(n, b)
+	}
+	p.pending = false
+}
+
+// dynamicTarget is what a call of getattr, importlib.import_module or
+// __import__ with constant names returns, or "".
+func dynamicTarget(c *Call) string {
+	switch c.Resolved {
+	case "getattr", "builtins.getattr":
+		o, n := c.Positional(0), c.Positional(1)
+		if o != nil && n != nil && o.Kind == DottedName && o.Resolved != "" && n.Kind == StringLit && isIdentString(n.Value) {
+			return o.Resolved + "." + n.Value
+		}
+	case "importlib.import_module":
+		if a := c.Positional(0); a != nil && a.Kind == StringLit && isDottedString(a.Value) && c.Positional(1) == nil {
+			return a.Value
+		}
+	case "__import__", "builtins.__import__":
+		a := c.Positional(0)
+		if a == nil || a.Kind != StringLit || !isDottedString(a.Value) {
+			return ""
+		}
+		if c.Arg("fromlist") != nil || c.Positional(3) != nil {
+			return a.Value
+		}
+		head, _, _ := strings.Cut(a.Value, ".")
+		return head
+	}
+	return ""
+}
+
+func isIdentString(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, c := range s {
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return !keywords[s]
+}
+
+func isDottedString(s string) bool {
+	for _, part := range strings.Split(s, ".") {
+		if !isIdentString(part) {
+			return false
+		}
+	}
+	return true
 }
 
 // popBlocks ends the blocks that a statement starting at column col is not
@@ -328,10 +494,7 @@ func (p *parser) parse() {
 	toks := p.toks
 	for i := 0; i < len(toks); i++ {
 		if p.pending && i >= p.pendingAt {
-			for _, n := range p.pendingFor {
-				p.bind(n, p.pendingTo)
-			}
-			p.pending = false
+			p.bindPending()
 		}
 		t := toks[i]
 		if i == 0 || toks[i-1].Kind == Newline {
@@ -360,22 +523,42 @@ func (p *parser) parse() {
 				if p.isIdent(i + 1) {
 					p.bind(p.text(i+1), "")
 				}
-				p.pushBlock(i, p.text(i) == "class")
+				class := p.text(i) == "class"
+				decos := p.decos
+				p.decos = nil
+				p.pushBlock(i, class)
+				if !class {
+					p.params(i+2, decos)
+				}
 				continue
 			}
+			if st && !p.isName(i, "async") {
+				p.decos = nil
+			}
 			if st {
+				if p.isName(i, "with") {
+					p.withStmt(i)
+				} else if p.isName(i, "async") && i+1 < len(toks) && p.isName(i+1, "with") {
+					p.withStmt(i + 1)
+				}
 				p.assignment(i)
 			}
 		case Op:
+			if st && p.src[t.Start] == '@' && t.End-t.Start == 1 {
+				// A decorator: "@app.post("/x")" is kept for the def it decorates.
+				if d, _ := p.dotted(i + 1); d != "" && len(p.decos) < 16 {
+					p.decos = append(p.decos, resolve(p.m.scope, d))
+				}
+			} else if st {
+				p.decos = nil
+			}
 			if p.src[t.Start] == '(' && t.End-t.Start == 1 {
 				p.call(i)
 			}
 		}
 	}
 	if p.pending {
-		for _, n := range p.pendingFor {
-			p.bind(n, p.pendingTo)
-		}
+		p.bindPending()
 	}
 	p.popBlocks(0)
 }
@@ -506,20 +689,45 @@ func (p *parser) assignment(i int) {
 		}
 		end++
 	}
-	target := ""
-	if len(names) == 1 {
+	var target binding
+	call := -1
+	if v+1 < end && p.isName(v, "await") {
+		v++
+	}
+	if len(names) == 1 && end > v {
 		if d, k := p.dotted(v); d != "" {
 			switch {
+			case k < end && !(p.isOp(k, "(") && int(p.toks[k].Match) == end-1):
+				// A chain: "request.files["m"].read()", "sys.argv[1]".
+				if chain, last := p.chain(d, k, end); chain != "" {
+					if r := resolve(p.m.scope, chain); r != "" {
+						target.target = r
+					}
+					target.call = last
+				}
 			case k == end:
-				target = resolve(p.m.scope, d)
+				target.target = resolve(p.m.scope, d)
+				if b, ok := p.m.scope[d]; ok && (b.konst != nil || b.dictOK) {
+					target = b // FLAG2 = FLAG
+				}
 			case p.isOp(k, "(") && int(p.toks[k].Match) == end-1:
-				if r := resolve(p.m.scope, d); r != "" {
-					target = r + "()"
+				call = k
+				target.call = k
+				r := resolve(p.m.scope, d)
+				if r != "" {
+					target.target = r + "()"
+				}
+				if r == "dict" || r == "builtins.dict" {
+					target.dict, target.dictOK = p.keywords(p.args(k+1, end-1))
 				}
 			}
+		} else if p.isOp(v, "{") && int(p.toks[v].Match) == end-1 {
+			target.dict, target.dictOK = p.dictLiteral(v+1, end-1)
+		} else if a := p.arg(v, end); a.Kind != Other && a.Kind != DottedName {
+			target.konst = &a
 		}
 	}
-	p.pending, p.pendingAt, p.pendingFor, p.pendingTo = true, end, names, target
+	p.pending, p.pendingAt, p.pendingFor, p.pendingTo, p.pendingCall = true, end, names, target, call
 }
 
 // call records the call whose opening parenthesis is token i, if it is one.
@@ -547,6 +755,9 @@ func (p *parser) call(i int) {
 	parts := partsBuf[:0] // most chains are short: no allocation
 	k := i - 1
 	head := -1
+	// dyn is the leftmost call group of the chain whose call has a dynamic
+	// target (getattr(torch, "load")), and dynParts how many parts follow it.
+	dyn, dynParts := "", 0
 	for n := 0; ; n++ {
 		if n == maxChain {
 			parts = append(parts, "?")
@@ -565,6 +776,11 @@ func (p *parser) call(i int) {
 		if (t.is(p.src, ")") || t.is(p.src, "]")) && t.Match >= 0 {
 			m := int(t.Match)
 			if t.is(p.src, ")") {
+				if ci, ok := p.callAt[m]; ok {
+					if d := dynamicTarget(&p.m.Calls[ci]); d != "" {
+						dyn, dynParts = d, len(parts)
+					}
+				}
 				parts = append(parts, "()")
 			} else {
 				parts = append(parts, "[]")
@@ -598,17 +814,41 @@ func (p *parser) call(i int) {
 		head = i - 1
 	}
 	callee := b.String()
+	resolved := resolve(p.m.scope, callee)
+	if dyn != "" {
+		var rb strings.Builder
+		rb.WriteString(dyn)
+		for n := dynParts - 1; n >= 0; n-- {
+			if s := parts[n]; s != "()" && s != "[]" {
+				rb.WriteByte('.')
+			}
+			rb.WriteString(parts[n])
+		}
+		resolved = rb.String()
+	}
 	ht := p.toks[head]
 	c := Call{
 		Callee:   callee,
-		Resolved: resolve(p.m.scope, callee),
+		Resolved: resolved,
 		Line:     int(ht.Line),
 		Col:      int(ht.Col),
 		Start:    int(ht.Start),
 		Open:     i,
 		Close:    int(p.toks[i].Match),
 	}
-	if len(p.m.stars) > 0 && c.Resolved == callee && callee[0] != '?' {
+	h := callee
+	if k := strings.IndexAny(h, ".(["); k >= 0 {
+		h = h[:k]
+	}
+	if h != "" && h[0] != '?' {
+		if b, ok := p.m.scope[h]; ok && h != callee {
+			if b.param {
+				c.HeadParam, c.HeadFunc, c.HeadAnnot, c.HeadDecorators = h, b.fn, b.annot, b.decos
+			}
+			c.HeadCall = b.call
+		}
+	}
+	if len(p.m.stars) > 0 && dyn == "" && c.Resolved == callee && callee[0] != '?' {
 		h := callee
 		if k := strings.IndexAny(h, ".(["); k >= 0 {
 			h = h[:k]
@@ -624,6 +864,10 @@ func (p *parser) call(i int) {
 		c.End = int(p.toks[i].End)
 	}
 	p.m.Calls = append(p.m.Calls, c)
+	if p.callAt == nil {
+		p.callAt = map[int]int{}
+	}
+	p.callAt[i] = len(p.m.Calls) - 1
 }
 
 // args splits tokens [from, to) at top-level commas.
@@ -641,6 +885,13 @@ func (p *parser) args(from, to int) []Arg {
 			}
 		}
 		if k > s {
+			if p.isOp(s, "**") {
+				if kws, ok := p.starStar(s+1, k); ok {
+					out = append(out, kws...)
+					s = k + 1
+					continue
+				}
+			}
 			out = append(out, p.arg(s, k))
 		}
 		s = k + 1
@@ -672,6 +923,12 @@ func (p *parser) arg(s, e int) Arg {
 		}
 	}
 	a.Line, a.Col = int(p.toks[s].Line), int(p.toks[s].Col)
+	if p.isIdent(s) {
+		// "cfg.path", "payload["x"]", "path + ".pt"": derived from a parameter.
+		if b, ok := p.m.scope[p.text(s)]; ok && b.param {
+			a.Param, a.Func, a.Annot, a.Decorators = p.text(s), b.fn, b.annot, b.decos
+		}
+	}
 	switch first := p.toks[s]; {
 	case first.Kind == String:
 		var b strings.Builder
@@ -698,6 +955,13 @@ func (p *parser) arg(s, e int) Arg {
 	default:
 		if d, k := p.dotted(s); d != "" && k == e {
 			a.Kind, a.Value, a.Resolved = DottedName, d, resolve(p.m.scope, d)
+			if b, ok := p.m.scope[d]; ok {
+				a.ValueCall = b.call
+			}
+			if b, ok := p.m.scope[d]; ok && b.konst != nil {
+				a.Kind, a.Value, a.Resolved = b.konst.Kind, b.konst.Value, ""
+				a.Via, a.Default = d, b.konst.Default
+			}
 		}
 	}
 	return a
@@ -746,4 +1010,223 @@ func allByte(b []byte, c byte) bool {
 		}
 	}
 	return true
+}
+
+// starStar expands "**value" (tokens [s, e)) into keyword arguments when
+// value is a dict built from literals: "{"k": v}", "dict(k=v)", or a name
+// bound to one. It reports false when the keywords are not known.
+func (p *parser) starStar(s, e int) ([]Arg, bool) {
+	if s >= e {
+		return nil, false
+	}
+	var kws []Arg
+	ok := false
+	via := ""
+	switch {
+	case p.isOp(s, "{") && int(p.toks[s].Match) == e-1:
+		kws, ok = p.dictLiteral(s+1, e-1)
+	default:
+		d, k := p.dotted(s)
+		switch {
+		case d == "":
+		case k == e:
+			if b, bound := p.m.scope[d]; bound && b.dictOK {
+				kws, ok, via = b.dict, true, d
+			}
+		case p.isOp(k, "(") && int(p.toks[k].Match) == e-1:
+			if r := resolve(p.m.scope, d); r == "dict" || r == "builtins.dict" {
+				kws, ok = p.keywords(p.args(k+1, e-1))
+			}
+		}
+	}
+	if !ok {
+		return nil, false
+	}
+	out := make([]Arg, len(kws))
+	for n, a := range kws {
+		if via != "" {
+			a.Via = via
+		}
+		out[n] = a
+	}
+	return out, true
+}
+
+// keywords returns args when every one is a plain keyword argument.
+func (p *parser) keywords(args []Arg) ([]Arg, bool) {
+	for _, a := range args {
+		if a.Keyword == "" || a.Keyword == "*" || a.Keyword == "**" {
+			return nil, false
+		}
+	}
+	return args, true
+}
+
+// dictLiteral reads the items of a dict display in tokens [s, e) as
+// keyword arguments; every key must be a string literal.
+func (p *parser) dictLiteral(s, e int) ([]Arg, bool) {
+	var out []Arg
+	from := s
+	for k := s; k <= e; k++ {
+		if k < e {
+			if m := p.toks[k].Match; m > int32(k) && int(m) < e {
+				k = int(m)
+				continue
+			}
+			if !p.isOp(k, ",") {
+				continue
+			}
+		}
+		if k > from {
+			if p.toks[from].Kind != String || !p.isOp(from+1, ":") || from+2 >= k {
+				return nil, false
+			}
+			key := stringValue(p.src[p.toks[from].Start:p.toks[from].End])
+			if !isIdentString(key) {
+				return nil, false
+			}
+			a := p.arg(from+2, k)
+			a.Keyword = key
+			out = append(out, a)
+		}
+		from = k + 1
+	}
+	return out, true
+}
+
+// params binds the parameters of the def whose "(" is token j in the
+// function body: a parameter whose default is a literal is bound to it
+// (marked as a default), one whose default is a dotted name to that name,
+// any other to a local value.
+func (p *parser) params(j int, decos []string) {
+	fn := ""
+	if j >= 1 && p.isIdent(j-1) {
+		fn = p.text(j - 1)
+	}
+	if !p.isOp(j, "(") || p.toks[j].Match <= int32(j) {
+		return
+	}
+	end := int(p.toks[j].Match)
+	from := j + 1
+	for k := from; k <= end; k++ {
+		if k < end {
+			if m := p.toks[k].Match; m > int32(k) && int(m) < end {
+				k = int(m)
+				continue
+			}
+			if !p.isOp(k, ",") {
+				continue
+			}
+		}
+		s := from
+		from = k + 1
+		for s < k && (p.isOp(s, "*") || p.isOp(s, "**")) {
+			s++
+		}
+		if s >= k || !p.isIdent(s) {
+			continue
+		}
+		name := p.text(s)
+		eq := -1
+		for q := s + 1; q < k; q++ {
+			if m := p.toks[q].Match; m > int32(q) && int(m) < k {
+				q = int(m)
+				continue
+			}
+			if p.isOp(q, "=") {
+				eq = q
+				break
+			}
+		}
+		b := binding{param: true, fn: fn, decos: decos}
+		if p.isOp(s+1, ":") {
+			ae := k
+			if eq >= 0 {
+				ae = eq
+			}
+			if d, q := p.dotted(s + 2); d != "" && q == ae {
+				b.annot = resolve(p.m.scope, d)
+			}
+		}
+		if eq >= 0 && eq+1 < k {
+			a := p.arg(eq+1, k)
+			switch a.Kind {
+			case Other:
+			case DottedName:
+				b.target = a.Resolved
+			default:
+				a.Via, a.Default = name, true
+				b.konst = &a
+			}
+		}
+		p.bindTo(name, b)
+	}
+}
+
+// chain reads the rest of a primary expression that starts with the dotted
+// name d and goes on at token k: calls, subscripts and attributes, up to
+// token end. It returns the chain written like a callee ("a.b()[].c") and
+// the opening parenthesis of its last call (0 if none), or "" when the
+// tokens up to end are not such a chain.
+func (p *parser) chain(d string, k, end int) (string, int) {
+	var b strings.Builder
+	b.WriteString(d)
+	last := 0
+	for n := 0; k < end && n < maxChain; n++ {
+		switch {
+		case p.isOp(k, "(") && p.toks[k].Match > int32(k):
+			b.WriteString("()")
+			last = k
+			k = int(p.toks[k].Match) + 1
+		case p.isOp(k, "[") && p.toks[k].Match > int32(k):
+			b.WriteString("[]")
+			k = int(p.toks[k].Match) + 1
+		case p.isOp(k, ".") && p.isIdent(k+1):
+			b.WriteByte('.')
+			b.WriteString(p.text(k + 1))
+			k += 2
+		default:
+			return "", 0
+		}
+	}
+	if k != end {
+		return "", 0
+	}
+	return b.String(), last
+}
+
+// withStmt binds the names of "with EXPR as NAME, …:" at token i (the
+// "with"), each to the chain EXPR is, like an assignment.
+func (p *parser) withStmt(i int) {
+	j := i + 1
+	for n := 0; j < len(p.toks) && n < 16; n++ {
+		d, k := p.dotted(j)
+		if d == "" {
+			return
+		}
+		// The item ends at "as", "," or ":" at the top level.
+		e := k
+		for e < len(p.toks) && !p.isName(e, "as") && !p.isOp(e, ",") && !p.isOp(e, ":") && p.toks[e].Kind != Newline {
+			if m := p.toks[e].Match; m > int32(e) {
+				e = int(m)
+			}
+			e++
+		}
+		if e >= len(p.toks) || !p.isName(e, "as") || !p.isIdent(e+1) {
+			return
+		}
+		name := p.text(e + 1)
+		b := binding{}
+		if k == e {
+			b.target = resolve(p.m.scope, d)
+		} else if chain, last := p.chain(d, k, e); chain != "" {
+			b.target, b.call = resolve(p.m.scope, chain), last
+		}
+		p.bindTo(name, b)
+		j = e + 2
+		if !p.isOp(j, ",") {
+			return
+		}
+		j++
+	}
 }

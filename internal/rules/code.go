@@ -208,3 +208,129 @@ var FromPretrainedPickle = &rule.Rule{
 		"https://huggingface.co/docs/diffusers/using-diffusers/other-formats",
 	},
 }
+
+// ModelCodeLoad flags loaders of model formats that carry code or graphs
+// run on load: TorchScript, torch.package and TensorFlow SavedModel.
+var ModelCodeLoad = &rule.Rule{
+	ID:          "code/model-code-load",
+	Title:       "Loading a model format that carries code",
+	Severity:    rule.High,
+	Confidence:  rule.MediumConfidence,
+	Phase:       rule.Development,
+	Techniques:  []string{"AML.T0011.000", "AML.T0010.003"},
+	Mitigations: []string{"AML.M0011", "AML.M0014"},
+	Summary:     "torch.package, TorchScript and TensorFlow SavedModel files carry Python code or graph operations that run when the model is loaded or called.",
+	Description: "torch.package.PackageImporter imports the Python modules stored in the package and unpickles its objects, so a " +
+		"package runs whatever code it ships. torch.jit.load rebuilds a TorchScript program whose operators (file and " +
+		"process access included) run when the module is called, and older PyTorch versions had memory-safety bugs in the " +
+		"loader. tf.saved_model.load restores a TensorFlow graph that may use file-system and other side-effecting operations. " +
+		"Loading one of these from a source you do not control hands that source code execution.",
+	Fix: "Load only packages and scripted models you built, or whose digest you verified against a signed manifest; exchange weights " +
+		"as safetensors and keep the model code in your repository.",
+	References: []string{
+		"https://pytorch.org/docs/stable/package.html",
+		"https://pytorch.org/docs/stable/generated/torch.jit.load.html",
+		"https://www.tensorflow.org/api_docs/python/tf/saved_model/load",
+	},
+}
+
+// UnsafeDeserialization flags marshal and msgpack-numpy deserialization.
+var UnsafeDeserialization = &rule.Rule{
+	ID:          "code/unsafe-deserialization",
+	Title:       "Deserializer that builds code objects or unpickles",
+	Severity:    rule.High,
+	Confidence:  rule.MediumConfidence,
+	Phase:       rule.Development,
+	Techniques:  []string{"AML.T0011.000", "AML.T0010.003"},
+	Mitigations: []string{"AML.M0011", "AML.M0014"},
+	Summary:     "marshal.loads builds Python code objects from bytes, and msgpack-numpy's decode hook unpickles object arrays: neither is safe on untrusted input.",
+	Description: "The marshal format is not meant for untrusted data: it builds code objects that are then executed (exec, " +
+		"types.FunctionType), and malformed input can crash the interpreter. msgpack_numpy's decode hook (object_hook=m.decode, " +
+		"or msgpack_numpy.patch()) rebuilds NumPy arrays of dtype object with pickle.loads, so a msgpack message runs code when it is unpacked.",
+	Fix: "Exchange data as JSON, msgpack without the numpy hook, or safetensors; never deserialize code objects from a file or the network.",
+	References: []string{
+		"https://docs.python.org/3/library/marshal.html",
+		"https://github.com/lebedov/msgpack-numpy",
+	},
+}
+
+// ArchiveExtract flags tar and zip extraction without a safe filter.
+var ArchiveExtract = &rule.Rule{
+	ID:          "code/archive-extract-unsafe",
+	Title:       "Archive extracted without a safe filter",
+	Severity:    rule.Medium,
+	Confidence:  rule.MediumConfidence,
+	Phase:       rule.Development,
+	Techniques:  []string{"AML.T0011.000", "AML.T0010.003"},
+	Mitigations: []string{"AML.M0014"},
+	Summary:     "tarfile.extractall without filter=\"data\" writes members wherever their names (.., absolute paths, links) point, so a model or dataset archive can overwrite code.",
+	Description: "Model and dataset archives are often downloaded and unpacked. Before Python 3.14, tarfile extracts member names " +
+		"and symbolic links as written (CVE-2007-4559), so a crafted archive can write outside the target directory: over a " +
+		"module, a shell profile or a cron file. The \"data\" filter (Python 3.12, backported to 3.8+) refuses such members. " +
+		"zipfile strips .. and absolute paths, but still extracts whatever files the archive holds.",
+	Fix: "Pass filter=\"data\" to extractall/extract (or set tarfile's extraction_filter), and extract into a fresh directory; check zip member names before extracting.",
+	References: []string{
+		"https://docs.python.org/3/library/tarfile.html#tarfile-extraction-filter",
+		"https://peps.python.org/pep-0706/",
+	},
+	Peers: []string{"bandit:B202"},
+}
+
+// NativeLibraryLoad flags native code loaded from a model or artifact path.
+var NativeLibraryLoad = &rule.Rule{
+	ID:          "code/native-library-load",
+	Title:       "Native library loaded from an artifact path",
+	Severity:    rule.High,
+	Confidence:  rule.MediumConfidence,
+	Phase:       rule.Development,
+	Techniques:  []string{"AML.T0011.000", "AML.T0010.001"},
+	Mitigations: []string{"AML.M0011", "AML.M0013"},
+	Summary:     "torch.ops.load_library, tf.load_op_library, ctypes.CDLL and cpp_extension.load_inline load native code; from a path or source that comes with a model, that code runs with the process's rights.",
+	Description: "Custom operators are shipped as shared libraries beside model files. Loading a shared library runs its " +
+		"initializers at once, and compiling C++ source with load_inline runs whatever the source does. When the path or the " +
+		"source comes from a model directory, a download or a run-time value, whoever controls that artifact runs native code here.",
+	Fix: "Build custom operators from source in your own build and load them from the installed package; never load libraries " +
+		"or compile sources that arrive with a model or from a path chosen at run time.",
+	References: []string{
+		"https://pytorch.org/tutorials/advanced/torch_script_custom_ops.html",
+		"https://www.tensorflow.org/api_docs/python/tf/load_op_library",
+		"https://docs.python.org/3/library/ctypes.html",
+	},
+}
+
+// HFDownloadUnpinned flags Hugging Face downloads without a pinned revision.
+var HFDownloadUnpinned = &rule.Rule{
+	ID:          "code/hf-download-unpinned",
+	Title:       "Hugging Face download without a pinned revision",
+	Severity:    rule.Medium,
+	Confidence:  rule.HighConfidence,
+	Phase:       rule.Development,
+	Techniques:  []string{"AML.T0010.003"},
+	Mitigations: []string{"AML.M0014"},
+	Summary:     "snapshot_download and hf_hub_download without revision= pinned to a commit SHA fetch whatever the repository's branch points to now.",
+	Description: "A hub repository's main branch (or any branch or tag) can be moved by whoever can push to it. Files fetched " +
+		"without a pinned commit can change between runs, which lets a compromised repository swap weights, configs or code.",
+	Fix: "Pass revision= with the full 40-character commit SHA you reviewed, and verify the files' digests.",
+	References: []string{
+		"https://huggingface.co/docs/huggingface_hub/guides/download",
+	},
+}
+
+// EvalArtifact flags eval and exec of content read from a model or config file.
+var EvalArtifact = &rule.Rule{
+	ID:          "code/eval-artifact",
+	Title:       "eval or exec of content read from a model or config file",
+	Severity:    rule.High,
+	Confidence:  rule.MediumConfidence,
+	Phase:       rule.Development,
+	Techniques:  []string{"AML.T0011.000", "AML.T0050"},
+	Mitigations: []string{"AML.M0011", "AML.M0014"},
+	Summary:     "eval or exec of a string that comes from a model, config or metadata file runs whatever whoever wrote that file put there.",
+	Description: "Configs and model metadata that hold expressions (a transform, a lambda, a class path) are often turned into " +
+		"code with eval or exec. Whoever can edit the file, or publish the model it ships with, then runs code in the loading process.",
+	Fix: "Store names, not code: map allowed names to functions in a dict, use ast.literal_eval for literals, or importlib with an allow-list of modules.",
+	References: []string{
+		"https://docs.python.org/3/library/ast.html#ast.literal_eval",
+	},
+	Peers: []string{"bandit:B307"},
+}

@@ -28,7 +28,13 @@ var Analyzer = &analysis.Analyzer{
 	Doc: "Reads Python files and the code cells of Jupyter notebooks, resolving imports and aliases, and reports calls " +
 		"that unpickle or otherwise deserialize untrusted models and data (pickle, joblib, torch.load, numpy.load with " +
 		"allow_pickle, pandas.read_pickle, Keras safe_mode=False, unsafe PyYAML loaders) and calls that run code from " +
-		"a model hub (trust_remote_code=True, torch.hub.load, pickled from_pretrained weights).",
+		"a model hub (trust_remote_code=True, torch.hub.load, pickled from_pretrained weights); loaders of formats that carry " +
+		"code (torch.package, TorchScript, SavedModel), marshal and msgpack-numpy, archive extraction without a safe filter, " +
+		"native libraries loaded from artifact paths, unpinned Hugging Face downloads and eval of configuration. Values are " +
+		"followed within a module and a function (constants, dicts passed as **kwargs, parameter defaults, getattr and " +
+		"import_module with constant names), and the severity of a load follows where its bytes come from (a request body, " +
+		"a download, a caller, a file the same code writes). A notebook's shell commands (!pip, %pip, %%bash, %run) are " +
+		"checked for extra or insecure indexes, unpinned ML packages and remote code.",
 	Kinds: []source.Kind{source.Python, source.Notebook},
 	Rules: Rules,
 	// A .py file's parse comes from pyparse, shared with the config
@@ -44,6 +50,12 @@ type target struct {
 	nb   *notebook.Notebook // nil for a .py file
 	// callAt indexes calls by their first byte, built when first needed.
 	callAt map[int]*python.Call
+	// callOpen indexes calls by their opening parenthesis's token.
+	callOpen map[int]*python.Call
+	// written and gradio are built when first needed: the literal paths the
+	// file writes with a serializer, and the functions Gradio calls.
+	written map[string]string
+	gradio  map[string]bool
 	// assets are the IDs of the assets the call being checked touches,
 	// carried by every finding about it.
 	assets []string
@@ -70,6 +82,9 @@ func run(pass *analysis.Pass) error {
 			return pass.Context.Err()
 		}
 		t.check(&t.mod.Calls[i])
+	}
+	if t.nb != nil {
+		t.notebookShell()
 	}
 	return nil
 }

@@ -82,26 +82,30 @@ func (t *target) check(c *python.Call) {
 	case pickleLoaders[name] && t.roundTrip(c):
 		// pickle.loads(pickle.dumps(x)) copies an object in-process: nothing
 		// from outside is read.
+	case (name == "shelve.open" || name == "shelve.DbfilenameShelf") && t.localShelf(c):
+		// A shelf at a literal path of the project's own is a local cache.
 	case pickleLoaders[name]:
-		t.pass.Report(analysis.Diagnostic{Rule: rules.PickleLoad, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets,
-			Message: fmt.Sprintf("%s deserializes a pickle stream, which can run arbitrary code", name)})
+		d := analysis.Diagnostic{Rule: rules.PickleLoad, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets,
+			Message: fmt.Sprintf("%s deserializes a pickle stream, which can run arbitrary code", name)}
+		t.sourced(c, &d)
+		t.pass.Report(d)
 	case joblibLoaders[name]:
-		t.pass.Report(analysis.Diagnostic{Rule: rules.JoblibLoad, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets,
-			Message: "joblib.load unpickles the file, which can run arbitrary code"})
+		d := analysis.Diagnostic{Rule: rules.JoblibLoad, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets,
+			Message: "joblib.load unpickles the file, which can run arbitrary code"}
+		t.sourced(c, &d)
+		t.pass.Report(d)
 	case torchLoaders[name]:
 		t.torchLoad(c, name)
 	case numpyLoaders[name] > 0:
-		if a := argAt(c, "allow_pickle", numpyLoaders[name]); a.IsTrue() {
-			t.pass.Report(analysis.Diagnostic{Rule: rules.NumpyAllowPickle, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets,
-				Message: name + " with allow_pickle=True unpickles object arrays, which can run arbitrary code"})
-		}
+		t.flagArg(c, argAt(c, "allow_pickle", numpyLoaders[name]), true, rules.NumpyAllowPickle,
+			name+" with allow_pickle=True unpickles object arrays, which can run arbitrary code",
+			name+" with allow_pickle set from an expression that could not be resolved statically (unknown): if it is true, object arrays are unpickled, which can run arbitrary code")
 	case pandasLoaders[name]:
 		t.readPickle(c)
 	case isKerasLoadModel(name):
-		if a := argAt(c, "safe_mode", 3); a.IsFalse() {
-			t.pass.Report(analysis.Diagnostic{Rule: rules.KerasUnsafeLoad, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets,
-				Message: "load_model with safe_mode=False deserializes Lambda layers, which can run arbitrary code"})
-		}
+		t.flagArg(c, argAt(c, "safe_mode", 3), false, rules.KerasUnsafeLoad,
+			"load_model with safe_mode=False deserializes Lambda layers, which can run arbitrary code",
+			"load_model with safe_mode set from an expression that could not be resolved statically (unknown): if it is false, Lambda layers in the model run arbitrary code")
 	case isKerasUnsafeSwitch(name):
 		t.pass.Report(analysis.Diagnostic{Rule: rules.KerasUnsafeLoad, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets,
 			Message: "enable_unsafe_deserialization turns off Keras safe mode for every later load_model, so Lambda layers in a model file can run arbitrary code"})
@@ -122,8 +126,10 @@ func (t *target) check(c *python.Call) {
 		t.lightningLoad(c)
 	}
 	t.loaderRefs(c, name)
-	if a := c.Arg("trust_remote_code"); a.IsTrue() {
-		t.trustRemoteCode(c)
+	t.moreChecks(c, name)
+	// dict(trust_remote_code=True) is reported where it is passed as **kwargs.
+	if a := c.Arg("trust_remote_code"); a.IsTrue() && name != "dict" {
+		t.trustRemoteCode(c, a)
 	}
 }
 
@@ -152,16 +158,23 @@ func (t *target) torchLoad(c *python.Call, name string) {
 	switch {
 	case a.IsFalse():
 		d.Confidence, d.ConfidenceReason = rule.HighConfidence, "weights_only=False is written in the call"
-		d.Message = fn + " with weights_only=False unpickles the checkpoint, which can run arbitrary code"
+		if a.Via != "" {
+			d.ConfidenceReason = "weights_only is set from " + a.Via + ", which is bound to a false value"
+		}
+		d.Message = fn + " with weights_only=False" + viaNote(a) + " unpickles the checkpoint, which can run arbitrary code"
+		t.defaultConfidence(&d, a)
+	case a != nil && a.Kind == python.NoneLit:
+		d.Message = fn + " with weights_only=None" + viaNote(a) + " uses the version's default: PyTorch before 2.6 unpickles the checkpoint, which can run arbitrary code; pass weights_only=True"
 	case a != nil:
 		d.Confidence, d.ConfidenceReason = rule.LowConfidence, "weights_only is set from an expression whose value is not known statically"
-		d.Message = fn + " with weights_only set from an expression: make sure it is always True, or a malicious checkpoint can run code"
+		d.Message = fn + " with weights_only set from an expression that could not be resolved statically (unknown): make sure it is always True, or a malicious checkpoint can run code"
 	case c.HasStarStar():
 		d.Confidence, d.ConfidenceReason = rule.LowConfidence, "weights_only=True may be passed in **kwargs"
 		d.Message = fn + " without an explicit weights_only=True (it may come from **kwargs); before PyTorch 2.6 the default unpickles arbitrary objects"
 	default:
 		d.Message = fn + " without weights_only=True: PyTorch before 2.6 (or with TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD set) unpickles the checkpoint, which can run arbitrary code; pass weights_only=True explicitly"
 	}
+	t.sourced(c, &d)
 	t.pass.Report(d)
 }
 
@@ -179,6 +192,7 @@ func (t *target) lightningLoad(c *python.Call) {
 		d.Confidence, d.ConfidenceReason = rule.HighConfidence, "weights_only=False is written in the call"
 		d.Message = "load_from_checkpoint with weights_only=False unpickles the checkpoint with torch.load, which can run arbitrary code"
 	}
+	t.sourced(c, &d)
 	t.pass.Report(d)
 }
 
@@ -231,8 +245,11 @@ func (t *target) readPickle(c *python.Call) {
 	if a := argAt(c, "filepath_or_buffer", 0); a != nil && a.Kind == python.StringLit && strings.Contains(a.Value, "://") {
 		msg = fmt.Sprintf("pandas.read_pickle fetches %s and unpickles it: whoever controls that location (or, over http, the network) runs code here", shorten(a.Value, 80))
 	}
-	t.pass.Report(analysis.Diagnostic{Rule: rules.PandasReadPickle, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets,
-		Message: msg})
+	d := analysis.Diagnostic{Rule: rules.PandasReadPickle, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets, Message: msg}
+	if !strings.Contains(msg, "fetches") {
+		t.sourced(c, &d)
+	}
+	t.pass.Report(d)
 }
 
 // isKerasUnsafeSwitch matches keras.config.enable_unsafe_deserialization,
@@ -377,7 +394,7 @@ func repoArg(c *python.Call) string {
 	return ""
 }
 
-func (t *target) trustRemoteCode(c *python.Call) {
+func (t *target) trustRemoteCode(c *python.Call, a *python.Arg) {
 	what := "the repository"
 	if repo := repoArg(c); repo != "" {
 		what = repo
@@ -396,6 +413,8 @@ func (t *target) trustRemoteCode(c *python.Call) {
 		d.Confidence, d.ConfidenceReason = rule.MediumConfidence, "the revision is computed at run time and may be a pinned commit"
 		d.Message = fmt.Sprintf("trust_remote_code=True runs Python code from %s at a revision computed at run time; pin a full commit SHA", what)
 	}
+	d.Message += viaNote(a)
+	t.defaultConfidence(&d, a)
 	t.pass.Report(d)
 }
 
@@ -492,12 +511,49 @@ func (t *target) roundTrip(c *python.Call) bool {
 	if first == nil {
 		return false
 	}
-	if t.callAt == nil {
-		t.callAt = make(map[int]*python.Call, len(t.mod.Calls))
-		for i := range t.mod.Calls {
-			t.callAt[t.mod.Calls[i].Start] = &t.mod.Calls[i]
-		}
-	}
+	t.indexCalls()
 	d := t.callAt[first.Start]
 	return d != nil && d.End == first.End && picklers[callName(d)]
+}
+
+// viaNote says where a literal argument's value came from, when it was
+// written as a name.
+func viaNote(a *python.Arg) string {
+	switch {
+	case a == nil || a.Via == "":
+		return ""
+	case a.Default:
+		return fmt.Sprintf(" (the default of parameter %s; a caller may pass another value)", a.Via)
+	}
+	return fmt.Sprintf(" (the value of %s)", a.Via)
+}
+
+// defaultConfidence lowers a finding's confidence when the argument that
+// decides it is a parameter's default, which callers may override.
+func (t *target) defaultConfidence(d *analysis.Diagnostic, a *python.Arg) {
+	if a != nil && a.Default {
+		d.Confidence, d.ConfidenceReason = rule.MediumConfidence, "the value is the default of parameter "+a.Via+", which a caller may override"
+	}
+}
+
+// flagArg reports a call whose argument a enables an unsafe mode when it is
+// truthy (unsafe=true) or falsy (unsafe=false): with msg when its value is
+// known, with unknown at low confidence when it could not be resolved.
+func (t *target) flagArg(c *python.Call, a *python.Arg, unsafe bool, r *rule.Rule, msg, unknown string) {
+	if a == nil {
+		return
+	}
+	d := analysis.Diagnostic{Rule: r, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets}
+	switch {
+	case unsafe && a.IsTrue(), !unsafe && a.IsFalse():
+		d.Message = msg + viaNote(a)
+		t.defaultConfidence(&d, a)
+	case a.Kind == python.Other || a.Kind == python.DottedName:
+		d.Confidence, d.ConfidenceReason = rule.LowConfidence, "the argument is an expression whose value is not known statically"
+		d.Message = unknown
+	default:
+		return
+	}
+	t.sourced(c, &d)
+	t.pass.Report(d)
 }

@@ -44,8 +44,8 @@ func TestNotebookLocations(t *testing.T) {
 			t.Errorf("%s at %s, want line %d col %d cell %d line %d", f.RuleID, got, w.Line, w.Column, w.Cell, w.CellLine)
 		}
 	}
-	if n != 5 {
-		t.Errorf("%d findings in the notebook, want 5", n)
+	if n != 6 {
+		t.Errorf("%d findings in the notebook, want 6", n)
 	}
 }
 

@@ -33,7 +33,7 @@ def legacy(fh):
     return a, b, c, d, e, loader(fh)  # want: code/pickle-load@high
 
 
-with shelve.open("cache/embeddings") as db:  # want: code/pickle-load@high
+with shelve.open("downloads/embeddings") as db:  # want: code/pickle-load@high
     vectors = db["v1"]
 
 clf = jl("models/clf.joblib")  # want: code/joblib-load@high

@@ -1,0 +1,67 @@
+package python
+
+import "testing"
+
+// TestValues checks constant propagation: names bound to literals, dicts of
+// literals expanded from **kwargs, parameter defaults, truthiness and
+// dynamic access with constant names.
+func TestValues(t *testing.T) {
+	src := `import importlib
+import torch
+FLAG = False
+ONE = 1
+KW = {"weights_only": True, "map_location": "cpu"}
+KW2 = dict(weights_only=FLAG)
+torch.load(p, weights_only=FLAG)
+torch.load(p, **KW)
+torch.load(p, **KW2)
+torch.load(p, **unknown)
+torch.load(p, weights_only=ONE)
+def f(p, weights_only=False, *, loader=torch.load):
+    torch.load(p, weights_only=weights_only)
+    loader(p)
+getattr(torch, "load")(p)
+importlib.import_module("pickle").loads(b)
+__import__("os.path").getcwd()
+g = getattr(torch, "load")
+g(p)
+`
+	m := Parse([]byte(src))
+	byLine := map[int]*Call{}
+	for i := range m.Calls {
+		byLine[m.Calls[i].Line] = &m.Calls[i]
+	}
+	check := func(line int, kw string, want ValueKind, via string, def bool) {
+		t.Helper()
+		a := byLine[line].Arg(kw)
+		if a == nil || a.Kind != want || a.Via != via || a.Default != def {
+			t.Errorf("line %d %s = %+v, want kind %d via %q default %v", line, kw, a, want, via, def)
+		}
+	}
+	check(7, "weights_only", FalseLit, "FLAG", false)
+	check(8, "weights_only", TrueLit, "KW", false)
+	check(8, "map_location", StringLit, "KW", false)
+	check(9, "weights_only", FalseLit, "KW2", false)
+	if !byLine[10].HasStarStar() || byLine[10].Arg("weights_only") != nil {
+		t.Errorf("**unknown: %+v", byLine[10].Args)
+	}
+	if a := byLine[11].Arg("weights_only"); !a.IsTrue() || a.IsFalse() {
+		t.Errorf("weights_only=ONE is not truthy: %+v", a)
+	}
+	check(13, "weights_only", FalseLit, "weights_only", true)
+	for line, want := range map[int]string{14: "torch.load", 15: "torch.load", 16: "pickle.loads", 17: "os.getcwd", 19: "torch.load"} {
+		if got := byLine[line].Resolved; got != want {
+			t.Errorf("line %d resolved %q, want %q", line, got, want)
+		}
+	}
+	for _, s := range []string{"0", "0.0", "0x0", "-0", "0e3", "0_0"} {
+		if !zeroNumber(s) {
+			t.Errorf("%s is zero", s)
+		}
+	}
+	for _, s := range []string{"1", "0.5", "0x10", "0xe", "2e0"} {
+		if zeroNumber(s) {
+			t.Errorf("%s is not zero", s)
+		}
+	}
+}
