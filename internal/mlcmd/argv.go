@@ -131,9 +131,11 @@ type opt struct {
 
 // cmdline is a server's command line after the program and subcommand.
 type cmdline struct {
-	argv []string
-	from int
-	opts []opt
+	argv  []string
+	start int // the program
+	from  int // its first option
+	opts  []opt
+	env   map[string]string // the command's environment, as far as known
 }
 
 func (c *cmdline) parse() {

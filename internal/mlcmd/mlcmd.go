@@ -43,7 +43,7 @@ const maxDepth = 4
 // problems. argv is a command as a container runtime would exec it; shell
 // wrappers (`sh -c "…"`, `bash -lc "…"`) are parsed and their commands
 // checked too, with Arg the index of the script argument.
-func Check(argv []string) []Match { return check(argv, 0) }
+func Check(argv []string) []Match { return checkEnv(argv, 0, nil) }
 
 // Diagnostic is the match as a diagnostic at loc, for the caller to
 // complete (Assets, Related) and report with Pass.Report.
@@ -52,7 +52,9 @@ func (m Match) Diagnostic(loc finding.Location) analysis.Diagnostic {
 		Severity: m.Severity, SeverityReason: m.SeverityReason}
 }
 
-func check(argv []string, depth int) []Match {
+func check(argv []string, depth int) []Match { return checkEnv(argv, depth, nil) }
+
+func checkEnv(argv []string, depth int, env map[string]string) []Match {
 	if depth > maxDepth || len(argv) == 0 {
 		return nil
 	}
@@ -62,19 +64,19 @@ func check(argv []string, depth int) []Match {
 	}
 	prog := base(argv[start])
 	if isShell(prog) {
-		return checkShellWrapper(argv, start, depth)
+		return checkShellWrapper(argv, start, depth, envOf(argv, start, env))
 	}
 	t, rest := identify(argv, start)
 	if t == nil {
 		return nil
 	}
-	c := &cmdline{argv: argv, from: rest}
+	c := &cmdline{argv: argv, start: start, from: rest, env: envOf(argv, start, env)}
 	c.parse()
 	return t(c)
 }
 
 // checkShellWrapper handles `sh -c SCRIPT` and `bash -lc SCRIPT`.
-func checkShellWrapper(argv []string, start, depth int) []Match {
+func checkShellWrapper(argv []string, start, depth int, env map[string]string) []Match {
 	for i := start + 1; i < len(argv); i++ {
 		a := argv[i]
 		if len(a) < 2 || a[0] != '-' || a[1] == '-' {
@@ -85,7 +87,7 @@ func checkShellWrapper(argv []string, start, depth int) []Match {
 				return nil
 			}
 			var out []Match
-			for _, sm := range checkShell(argv[i+1], depth+1) {
+			for _, sm := range checkShellEnv(argv[i+1], depth+1, env) {
 				m := sm.Match
 				m.Arg = i + 1
 				out = append(out, m)

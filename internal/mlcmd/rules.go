@@ -13,4 +13,6 @@ var Rules = []*rule.Rule{
 	rules.JupyterInsecureOption,
 	rules.TensorBoard,
 	rules.ModelServerAdmin,
+	rules.LLMAPINoAuth,
+	rules.ComputeClusterNoAuth,
 }

@@ -29,7 +29,9 @@ func Parse(script string) (*syntax.File, error) {
 	return syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(script), "")
 }
 
-func checkShell(script string, depth int) []ShellMatch {
+func checkShell(script string, depth int) []ShellMatch { return checkShellEnv(script, depth, nil) }
+
+func checkShellEnv(script string, depth int, env map[string]string) []ShellMatch {
 	if depth > maxDepth {
 		return nil
 	}
@@ -37,18 +39,56 @@ func checkShell(script string, depth int) []ShellMatch {
 	if err != nil {
 		return nil
 	}
-	return checkFile(f, depth)
+	return checkFileEnv(f, depth, env)
 }
 
-func checkFile(f *syntax.File, depth int) []ShellMatch {
+func checkFile(f *syntax.File, depth int) []ShellMatch { return checkFileEnv(f, depth, nil) }
+
+// checkFileEnv checks every simple command of f. Variables the script
+// exports or assigns (`export OLLAMA_HOST=0.0.0.0`) and assignments before
+// a command are its environment, in source order.
+func checkFileEnv(f *syntax.File, depth int, env map[string]string) []ShellMatch {
 	var out []ShellMatch
+	set := func(as []*syntax.Assign, into map[string]string) map[string]string {
+		for _, a := range as {
+			if a.Name == nil || a.Value == nil {
+				continue
+			}
+			if into == nil {
+				into = map[string]string{}
+			}
+			into[a.Name.Value] = WordString(a.Value)
+		}
+		return into
+	}
+	copyEnv := func() map[string]string {
+		c := make(map[string]string, len(env)+1)
+		for k, v := range env {
+			c[k] = v
+		}
+		return c
+	}
 	syntax.Walk(f, func(n syntax.Node) bool {
+		if d, ok := n.(*syntax.DeclClause); ok && (d.Variant == nil || d.Variant.Value == "export" || d.Variant.Value == "declare") {
+			env = set(d.Args, copyEnv())
+			return true
+		}
 		call, ok := n.(*syntax.CallExpr)
-		if !ok || len(call.Args) == 0 {
+		if !ok {
+			return true
+		}
+		if len(call.Args) == 0 {
+			if len(call.Assigns) > 0 {
+				env = set(call.Assigns, copyEnv())
+			}
 			return true
 		}
 		argv := Argv(call)
-		for _, m := range check(argv, depth) {
+		cmdEnv := env
+		if len(call.Assigns) > 0 {
+			cmdEnv = set(call.Assigns, copyEnv())
+		}
+		for _, m := range checkEnv(argv, depth, cmdEnv) {
 			pos := call.Args[0].Pos()
 			if m.Arg >= 0 && m.Arg < len(call.Args) {
 				pos = call.Args[m.Arg].Pos()

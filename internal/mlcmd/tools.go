@@ -37,7 +37,12 @@ func identify(argv []string, start int) (tool, int) {
 			return jupyter(false), i
 		case "tensorboard", "tensorboard.main":
 			return tensorboard, i
+		case "vllm.entrypoints.openai.api_server", "vllm.entrypoints.api_server":
+			return vllm, i
+		case "distributed.cli.dask_scheduler":
+			return daskScheduler, i
 		}
+
 	}
 	sub := ""
 	subAt := i
@@ -72,6 +77,22 @@ func identify(argv []string, start int) (tool, int) {
 		return torchserve, i
 	case "tritonserver":
 		return triton, i
+	case "vllm":
+		if sub == "serve" {
+			return vllm, subAt
+		}
+	case "text-generation-launcher":
+		return tgi, i
+	case "ollama":
+		if sub == "serve" || sub == "start" {
+			return ollama, subAt
+		}
+	case "dask":
+		if sub == "scheduler" || sub == "scheduler-ws" {
+			return daskScheduler, subAt
+		}
+	case "dask-scheduler":
+		return daskScheduler, i
 	}
 	return nil, 0
 }

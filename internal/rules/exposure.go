@@ -192,3 +192,91 @@ var WorkspacePublicNetwork = &rule.Rule{
 	},
 	Peers: []string{"CKV_AZURE_144"},
 }
+
+// LLMAPINoAuth is an LLM inference server (vLLM, text-generation-inference,
+// Ollama) listening on every interface without an API key.
+var LLMAPINoAuth = &rule.Rule{
+	ID:          "exposure/llm-api-no-auth",
+	Title:       "LLM inference API reachable without an API key",
+	Severity:    rule.High,
+	Confidence:  rule.MediumConfidence,
+	Phase:       rule.Operations,
+	Techniques:  []string{"AML.T0040", "AML.T0034", "AML.T0049", "AML.T0024"},
+	Mitigations: []string{"AML.M0019", "AML.M0004"},
+	Summary:     "Anyone who reaches the port can use the model on your GPUs, and Ollama's API also pulls, pushes and deletes models.",
+	Description: "vLLM (`vllm serve`, `python -m vllm.entrypoints.openai.api_server`) and Hugging Face " +
+		"text-generation-inference (`text-generation-launcher`) listen on every interface by default and serve " +
+		"their OpenAI-compatible API to anyone unless an API key is set (`--api-key` or `VLLM_API_KEY`; TGI's " +
+		"`--api-key` or `API_KEY`). Ollama has no authentication at all; it listens on 127.0.0.1:11434 unless " +
+		"`OLLAMA_HOST` binds it to every interface, and its API pulls, copies, pushes and deletes models as well as " +
+		"running them. Exposed inference servers are scanned for and used for free compute (LLMjacking), to " +
+		"extract system prompts and to probe the model. Reported for the command line or environment that opens " +
+		"the API, and for a Service, compose port or route that publishes it.",
+	Fix: "Set an API key (`vllm serve --api-key` / `VLLM_API_KEY` from a secret, TGI `--api-key`), or bind the " +
+		"server to 127.0.0.1 and put an authenticating gateway in front. Keep Ollama on 127.0.0.1 (the default) " +
+		"or behind a proxy that authenticates; never publish 11434 directly.",
+	References: []string{
+		"https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html",
+		"https://huggingface.co/docs/text-generation-inference/reference/launcher",
+		"https://github.com/ollama/ollama/blob/main/docs/faq.md",
+	},
+}
+
+// VectorDBNoAuth is a vector database (Milvus, Qdrant, Weaviate, Chroma)
+// reachable without authentication.
+var VectorDBNoAuth = &rule.Rule{
+	ID:          "exposure/vector-db-no-auth",
+	Title:       "Vector database reachable without authentication",
+	Severity:    rule.High,
+	Confidence:  rule.MediumConfidence,
+	Phase:       rule.Operations,
+	Techniques:  []string{"AML.T0049", "AML.T0035", "AML.T0025"},
+	Mitigations: []string{"AML.M0019", "AML.M0005"},
+	Summary:     "The embeddings and documents behind a RAG application can be read, changed and deleted by anyone who reaches the port.",
+	Description: "Vector stores hold the documents a retrieval-augmented application answers from, often internal " +
+		"ones, and most ship with authentication off: Qdrant (6333, gRPC 6334) unless " +
+		"`QDRANT__SERVICE__API_KEY` is set; Weaviate with `AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED=true`; Milvus " +
+		"(19530) unless `common.security.authorizationEnabled` is true; Chroma (8000) unless an authentication " +
+		"provider is configured. Anyone who reaches them can read every collection (data exfiltration) or insert " +
+		"and modify documents that the application will retrieve and feed to the model (RAG poisoning, indirect " +
+		"prompt injection). Reported for a vector store published by compose, a Kubernetes Service or a route " +
+		"without its authentication setting.",
+	Fix: "Turn authentication on (Qdrant `QDRANT__SERVICE__API_KEY`; Weaviate API-key or OIDC authentication with " +
+		"anonymous access disabled; Milvus `authorizationEnabled: true` with the root password changed; Chroma " +
+		"token or basic authentication) and keep the port on a private network reached only by the application.",
+	References: []string{
+		"https://qdrant.tech/documentation/guides/security/",
+		"https://weaviate.io/developers/weaviate/configuration/authentication",
+		"https://milvus.io/docs/authenticate.md",
+		"https://docs.trychroma.com/production/administration/auth",
+	},
+}
+
+// ComputeClusterNoAuth is a distributed compute scheduler or master
+// (Dask, Spark, H2O) that runs submitted code and is reachable without
+// authentication.
+var ComputeClusterNoAuth = &rule.Rule{
+	ID:          "exposure/compute-cluster-no-auth",
+	Title:       "Distributed compute scheduler reachable without authentication",
+	Severity:    rule.Critical,
+	Confidence:  rule.MediumConfidence,
+	Phase:       rule.Operations,
+	Techniques:  []string{"AML.T0049", "AML.T0050", "AML.T0034"},
+	Mitigations: []string{"AML.M0019"},
+	Summary:     "The scheduler runs whatever code it is sent on the cluster's workers, for anyone who can reach it.",
+	Description: "A Dask scheduler (8786) deserialises and runs the tasks clients submit, and listens on every " +
+		"interface by default with no TLS or authentication; its dashboard is 8787. A Spark standalone master " +
+		"accepts applications on 7077 and, when `spark.master.rest.enabled` is on, on its REST submission port " +
+		"6066, both without authentication unless `spark.authenticate` is set; an H2O node (54321) has no " +
+		"authentication by default and its API imports files and runs code. Each is a remote code execution " +
+		"endpoint on machines that usually hold training data and cloud credentials.",
+	Fix: "Keep the scheduler or master on a private network reached only by the cluster's clients: bind it " +
+		"to an internal address, do not publish the port, and enable the framework's security (Dask TLS with " +
+		"client certificates, Spark `spark.authenticate` and the REST server off, H2O `-hash_login` or " +
+		"`-ldap_login` with `-internal_security_conf`).",
+	References: []string{
+		"https://distributed.dask.org/en/stable/tls.html",
+		"https://spark.apache.org/docs/latest/security.html",
+		"https://docs.h2o.ai/h2o/latest-stable/h2o-docs/security.html",
+	},
+}

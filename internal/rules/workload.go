@@ -80,3 +80,18 @@ var CloudRoleToken = &rule.Rule{
 	Fix:         "Give serving pods a dedicated ServiceAccount with read-only access to the one model prefix they load, set automountServiceAccountToken: false where the Kubernetes API is not needed, and keep notebook roles away from production buckets.",
 	References:  []string{"https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html", "https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity"},
 }
+
+// RBACExcessive: the ServiceAccount of a notebook, pipeline, training job
+// or model server is bound to a Role or ClusterRole that reads Secrets,
+// creates pods or execs into them, impersonates or escalates.
+var RBACExcessive = &rule.Rule{
+	ID: "workload/rbac-excessive", Title: "ML workload's service account can read Secrets, run pods or escalate",
+	Severity: rule.High, Confidence: rule.HighConfidence, Phase: rule.Operations,
+	Techniques:  []string{"AML.T0055", "AML.T0012", "AML.T0105"},
+	Mitigations: []string{"AML.M0005", "AML.M0019"},
+	Summary:     "Code execution in the notebook, pipeline step, training job or model server becomes the Kubernetes permissions of its ServiceAccount: every Secret it can read, every pod it can start or exec into.",
+	Description: "Notebooks run whatever their users type, pipeline and training steps run the code and models they are given, and model servers load models that may carry code; the ServiceAccount token mounted in them is the first thing an attacker uses. A RoleBinding or ClusterRoleBinding in the manifests grants that account a Role or ClusterRole (cluster-admin, admin and edit included) that can get, list or watch Secrets (every credential of the namespace, or of the cluster through a ClusterRoleBinding), create pods (any image, any ServiceAccount, hostPath), create pods/exec or pods/attach (a shell in any other pod), impersonate users, groups or service accounts, or escalate and bind roles. Reported once per workload, at its serviceAccountName, with the binding and the role rules as related places; critical when the grant is cluster-wide or allows impersonation, escalation or every verb on every resource.",
+	Fix:         "Give each ML workload its own ServiceAccount with only the verbs it needs (often none: set automountServiceAccountToken: false). Notebook controllers and pipeline engines need pod permissions, not the notebooks and steps they start. Read a specific Secret through resourceNames, or mount it instead of reading it through the API.",
+	References:  []string{"https://kubernetes.io/docs/concepts/security/rbac-good-practices/", "https://kubernetes.io/docs/reference/access-authn-authz/rbac/"},
+	Peers:       []string{"KSV041", "KSV046", "KSV053", "CKV_K8S_155"},
+}

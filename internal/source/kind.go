@@ -166,11 +166,9 @@ func Refine(k Kind, head []byte) Kind {
 		}
 		return Text
 	case JSON:
-		if bytes.Contains(head, []byte(`"deploymentSpec"`)) || bytes.Contains(head, []byte(`"pipelineSpec"`)) {
-			return KFPPipeline
-		}
-		if bytes.Contains(head, []byte(`"apiVersion"`)) && bytes.Contains(head, []byte(`"kind"`)) {
-			return Kubernetes
+		switch k := classifyYAMLDocs([]*yamlDoc{scanJSONKeys(head)}); k {
+		case Kubernetes, KFPPipeline:
+			return k
 		}
 		return JSON
 	case Model, Archive, Unknown:
@@ -196,21 +194,26 @@ func Refine(k Kind, head []byte) Kind {
 // lfsPointer starts every Git LFS pointer file (the spec's first line).
 var lfsPointer = []byte("version https://git-lfs.github.com/spec/v1\n")
 
+// refineYAML says what a YAML file is from its structure: the mapping keys
+// of its documents (see scanYAMLKeys), not substrings of its text. A chart
+// template is the exception: it is not YAML until rendered.
 func refineYAML(head []byte) Kind {
 	has := func(s string) bool { return bytes.Contains(head, []byte(s)) }
-	switch {
-	case (has("{{ ") || has("{{-")) && has("kind:") && (has(".Values") || has(".Release") || has("include ") || has(".Chart")):
+	if (has("{{ ") || has("{{-")) && has("kind:") && (has(".Values") || has(".Release") || has("include ") || has(".Chart")) {
 		return HelmTemplate
-	case has("deploymentSpec:") && (has("executors:") || has("pipelineInfo:")):
-		return KFPPipeline
-	case has("apiVersion:") && has("kind:"):
-		return Kubernetes
-	case has("services:") && (has("image:") || has("build:")):
-		return Compose
-	case has("hub:") && has("singleuser:"), has("proxy:") && has("singleuser:"):
-		return HelmValues // JupyterHub chart values
 	}
-	return YAML
+	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark
+	docs := scanYAMLKeys(head)
+	if len(docs) == 0 {
+		if t := bytes.TrimLeft(head, " \t\r\n"); len(t) > 0 && t[0] == '{' {
+			d := scanJSONKeys(t)
+			if len(d.keys) == 0 {
+				d = flowKeys(t) // a YAML flow mapping with plain keys
+			}
+			return classifyYAMLDocs([]*yamlDoc{d})
+		}
+	}
+	return classifyYAMLDocs(docs)
 }
 
 // modelMagic are the formats whose magic bytes make a file a model file

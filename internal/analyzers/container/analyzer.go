@@ -24,7 +24,7 @@ var Analyzer = &analysis.Analyzer{
 	Kinds: []source.Kind{source.Dockerfile, source.Compose},
 	Rules: append([]*rule.Rule{
 		rules.CredentialInEnv, rules.RemoteCodeExec, rules.RemoteAddNoChecksum, rules.RunsAsRoot, rules.ImageNotPinned, rules.ExtraIndexURL,
-		rules.InsecureIndex, rules.ModelFetchUnverified, rules.ServicePublished, rules.DefaultCredentials,
+		rules.InsecureIndex, rules.ModelFetchUnverified, rules.ServicePublished, rules.DefaultCredentials, rules.VectorDBNoAuth,
 	}, mlcmd.Rules...),
 	Run: run,
 }

@@ -52,6 +52,10 @@ const (
 	torchserveService
 	appService // Gradio, Streamlit: user-facing, auth lives in the app code
 	databaseService
+	llmService          // vLLM, text-generation-inference, Ollama
+	vectorService       // Qdrant, Weaviate, Milvus, Chroma
+	computeService      // Dask, Spark, H2O
+	orchestratorService // Airflow, Prefect, Dagster, ClearML
 )
 
 func runCompose(p *analysis.Pass) error {
@@ -167,6 +171,8 @@ func classify(s *service) mlKind {
 	cmd := strings.ToLower(strings.Join(s.argv, " "))
 	has := func(sub string) bool { return strings.Contains(cmd, sub) }
 	switch {
+	case classifyMore(repo, cmd) != otherService:
+		return classifyMore(repo, cmd)
 	case strings.Contains(repo, "mlflow") || has("mlflow server") || has("mlflow ui"):
 		return mlflowService
 	case strings.HasPrefix(repo, "rayproject/") || has("ray start"):
@@ -195,6 +201,8 @@ var kindNames = map[mlKind]string{
 	mlflowService: "MLflow", jupyterService: "Jupyter", rayService: "Ray", minioService: "MinIO",
 	tensorboardService: "TensorBoard", labelStudioService: "Label Studio", appService: "Gradio/Streamlit app",
 	databaseService: "database", torchserveService: "TorchServe",
+	llmService: "LLM inference server", vectorService: "vector database", computeService: "compute scheduler",
+	orchestratorService: "orchestrator",
 }
 
 // servingKinds are the services that serve or train models, for the
@@ -215,7 +223,7 @@ func checkService(p *analysis.Pass, s *service, ps *pins) {
 	}
 	if kind != otherService {
 		a := asset.New(finding.AssetEndpoint, "compose:"+s.name)
-		if kind == minioService || kind == databaseService {
+		if kind == minioService || kind == databaseService || kind == vectorService {
 			a = asset.New(finding.AssetDataStore, "compose:"+s.name)
 		}
 		a.Locations = []finding.Location{p.Line(s.node.Line, s.node.Column)}
@@ -282,7 +290,7 @@ func checkCommands(p *analysis.Pass, s *service) []mlcmd.Match {
 		for i, it := range items {
 			argv[i] = yamlutil.Str(it)
 		}
-		for _, m := range mlcmd.Check(argv) {
+		for _, m := range mlcmd.CheckEnv(argv, s.envMap()) {
 			at := s.node
 			if m.Arg >= 0 && m.Arg < len(items) {
 				at = items[m.Arg]
@@ -356,6 +364,8 @@ func checkExposure(p *analysis.Pass, s *service, kind mlKind, cmd []mlcmd.Match)
 			rule.Medium, "a Gradio or Streamlit app is meant to be reached; whether it authenticates lies in its code")
 	case torchserveService:
 		checkTorchServeExposure(p, s)
+	case llmService, vectorService, computeService, orchestratorService:
+		checkExposureMore(p, s, kind, cmd)
 	}
 }
 

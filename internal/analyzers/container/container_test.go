@@ -81,3 +81,7 @@ func TestSharedImageOneFinding(t *testing.T) {
 		t.Errorf("findings missing: shared %v, raised %v", shared, raised)
 	}
 }
+
+// TestGenAI covers inference servers, vector stores, compute schedulers and
+// orchestrators published by compose, with the settings that close them.
+func TestGenAI(t *testing.T) { analysistest.Run(t, "testdata/genai", Analyzer) }

@@ -368,6 +368,7 @@ func (d *dockerfile) checkUser(st *stage) {
 // checkStart runs mlcmd on the final stage's ENTRYPOINT and CMD, combined
 // as Docker combines them.
 func (d *dockerfile) checkStart(st *stage) {
+	env := stageEnv(st)
 	entry, entryShell := words(st.entry)
 	cmd, cmdShell := words(st.cmd)
 	switch {
@@ -375,7 +376,7 @@ func (d *dockerfile) checkStart(st *stage) {
 		d.checkShellForm(st.entry)
 	case st.entry != nil && st.cmd != nil && !cmdShell:
 		argv := append(append([]string{}, entry...), cmd...)
-		for _, m := range mlcmd.Check(argv) {
+		for _, m := range mlcmd.CheckEnv(argv, env) {
 			n := st.entry
 			if m.Arg >= len(entry) {
 				n = st.cmd
@@ -383,16 +384,33 @@ func (d *dockerfile) checkStart(st *stage) {
 			d.pass.Report(m.Diagnostic(d.pass.Line(n.StartLine, 1)))
 		}
 	case st.entry != nil:
-		for _, m := range mlcmd.Check(entry) {
+		for _, m := range mlcmd.CheckEnv(entry, env) {
 			d.pass.Report(m.Diagnostic(d.pass.Line(st.entry.StartLine, 1)))
 		}
 	case st.cmd != nil && cmdShell:
 		d.checkShellForm(st.cmd)
 	case st.cmd != nil:
-		for _, m := range mlcmd.Check(cmd) {
+		for _, m := range mlcmd.CheckEnv(cmd, env) {
 			d.pass.Report(m.Diagnostic(d.pass.Line(st.cmd.StartLine, 1)))
 		}
 	}
+}
+
+// stageEnv is the environment the final stage's command starts with, as
+// far as the Dockerfile shows it: ENV (and ARG) values of the stage and the
+// stages it builds on, the nearest winning.
+func stageEnv(st *stage) map[string]string {
+	var chain []*stage
+	for s, guard := st, 0; s != nil && guard < 128; s, guard = s.parent, guard+1 {
+		chain = append(chain, s)
+	}
+	env := map[string]string{}
+	for i := len(chain) - 1; i >= 0; i-- {
+		for k, v := range chain[i].vars {
+			env[k] = v
+		}
+	}
+	return env
 }
 
 // words returns an instruction's exec-form argv, or its shell-form text.

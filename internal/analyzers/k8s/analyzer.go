@@ -44,7 +44,8 @@ var Analyzer = &analysis.Analyzer{
 // command lines. Ray's and TensorBoard's bind-address rules are left out:
 // inside a pod every server must listen on all interfaces for its Service
 // to reach it, so exposure is judged on the Service instead (exposure/ray-dashboard).
-var sharedRules = []*rule.Rule{rules.MLflowNoAuth, rules.JupyterNoAuth, rules.JupyterInsecureOption, rules.ModelServerAdmin}
+var sharedRules = []*rule.Rule{rules.MLflowNoAuth, rules.JupyterNoAuth, rules.JupyterInsecureOption, rules.ModelServerAdmin,
+	rules.LLMAPINoAuth, rules.ComputeClusterNoAuth}
 
 func allRules() []*rule.Rule {
 	out := append([]*rule.Rule{}, OwnRules...)

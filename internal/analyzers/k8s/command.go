@@ -38,7 +38,33 @@ func (f *file) checkCommand(p *pod, c *yaml.Node, asset string) {
 			argv, nodes = append(argv, yamlutil.Str(a)), append(nodes, a)
 		}
 	}
-	for _, m := range mlcmd.Check(argv) {
+	// A well-known serving image given only args runs its own entrypoint
+	// (vLLM's API server, TGI's launcher, `ollama serve`) with the
+	// environment its Dockerfile sets; the container's env wins.
+	env := containerEnv(c)
+	image := yamlutil.Get(c, "image")
+	if entry, imgEnv := mlcmd.ImageDefaults(yamlutil.Str(image)); entry != nil && yamlutil.Get(c, "command") == nil {
+		if yamlutil.Get(c, "args") == nil {
+			argv, nodes = mlcmd.ImageDefaultArgs(yamlutil.Str(image)), nil
+			for range argv {
+				nodes = append(nodes, image)
+			}
+		}
+		pre := make([]*yaml.Node, len(entry))
+		for i := range pre {
+			pre[i] = image
+		}
+		argv, nodes = append(append([]string{}, entry...), argv...), append(pre, nodes...)
+		for k, v := range imgEnv {
+			if _, set := env[k]; !set {
+				if env == nil {
+					env = map[string]string{}
+				}
+				env[k] = v
+			}
+		}
+	}
+	for _, m := range mlcmd.CheckEnv(argv, env) {
 		if !reportedShared(m.Rule) {
 			continue
 		}
@@ -61,6 +87,28 @@ func (f *file) checkCommand(p *pod, c *yaml.Node, asset string) {
 			}
 		}
 	}
+}
+
+// containerEnv is a container's environment by name: literal values as
+// written, values from a Secret or ConfigMap as "<from NAME>" (set, text
+// unknown). envFrom is not followed.
+func containerEnv(c *yaml.Node) map[string]string {
+	var env map[string]string
+	for _, e := range limit(yamlutil.Items(yamlutil.Get(c, "env"))) {
+		name := yamlutil.Str(yamlutil.Get(e, "name"))
+		if name == "" {
+			continue
+		}
+		if env == nil {
+			env = map[string]string{}
+		}
+		if yamlutil.Get(e, "valueFrom") != nil {
+			env[name] = "<from " + name + ">"
+			continue
+		}
+		env[name] = yamlutil.Str(yamlutil.Get(e, "value"))
+	}
+	return env
 }
 
 // shellCommand reports whether an Argo script's command is a shell.

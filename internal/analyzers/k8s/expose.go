@@ -117,14 +117,21 @@ func (f *file) containerPorts(s *service, sp svcPort) []int {
 
 // ingressBackend is one Service an Ingress routes to.
 type ingressBackend struct {
-	node     *yaml.Node
-	svc      string
-	port     int
-	portName string
+	node       *yaml.Node
+	svc        string
+	ns         string // the Service's namespace when the route names one
+	port       int
+	portName   string
+	target     int    // an OpenShift Route's targetPort, by number
+	targetName string // or by name
+	anyPort    bool   // the route names no port: every port of the Service
 }
 
 // backends lists an Ingress's backends (networking.k8s.io/v1 and the older v1beta1 shape).
 func backends(o *object) []ingressBackend {
+	if o.kind != "Ingress" {
+		return routeBackends(o)
+	}
 	spec := yamlutil.Get(o.node, "spec")
 	var bs []*yaml.Node
 	if d := yamlutil.Get(spec, "defaultBackend"); d != nil {
@@ -182,15 +189,15 @@ func (f *file) exposure() {
 	}
 	for _, ing := range f.ingresses {
 		for _, b := range backends(ing) {
-			via := "Ingress " + ing.name
-			s := f.serviceNamed(ing.namespace, b.svc)
+			via := ing.kind + " " + ing.name
+			s := f.serviceNamed(b.namespace(ing), b.svc)
 			if s == nil {
 				f.checkUnknownBackend(ing, b)
 				continue
 			}
 			f.mark(s, exposedPublic, via)
 			for _, sp := range s.ports {
-				if (b.port != 0 && b.port == sp.port) || (b.portName != "" && b.portName == sp.name) {
+				if b.matches(sp) {
 					f.checkExposedPort(s, sp, exposedPublic, via, b.node)
 				}
 			}
@@ -342,11 +349,11 @@ func (f *file) checkUnknownBackend(ing *object, b ingressBackend) {
 		return
 	}
 	d := analysis.Diagnostic{Rule: rules.RayDashboard, Location: f.loc(b.node), Evidence: fmt.Sprintf("%s port %d%s", b.svc, b.port, b.portName),
-		Message: fmt.Sprintf("Ingress %s routes to the Ray %s of Service %s; Ray has no authentication", ing.name, what, b.svc)}
+		Message: fmt.Sprintf("%s %s routes to the Ray %s of Service %s; Ray has no authentication", ing.kind, ing.name, what, b.svc)}
 	var subject any = b.node
 	if cluster, ok := strings.CutSuffix(b.svc, "-head-svc"); ok {
 		for _, o := range f.objs {
-			if o.group() == "ray.io" && o.name == cluster && nsKey(o.namespace, "") == nsKey(ing.namespace, "") {
+			if o.group() == "ray.io" && o.name == cluster && nsKey(o.namespace, "") == nsKey(b.namespace(ing), "") {
 				subject, d.Assets = o, ids(f.assetOf(o))
 				break
 			}
@@ -361,10 +368,16 @@ func (f *file) checkRayService(o *object) {
 	for _, path := range []string{"spec.headGroupSpec", "spec.rayClusterSpec.headGroupSpec", "spec.rayClusterConfig.headGroupSpec"} {
 		for _, head := range follow(o.node, path) {
 			asset := f.assetOf(o)
-			if st := yamlutil.Get(head, "serviceType"); st != nil {
+			// serviceType, unless the headService template (the base KubeRay
+			// builds the head Service from) sets the type itself.
+			key, st := "serviceType", yamlutil.Get(head, "serviceType")
+			if t := yamlutil.Path(head, "headService", "spec", "type"); t != nil && t.Kind == yaml.ScalarNode && t.Value != "" {
+				key, st = "headService.spec.type", t
+			}
+			if st != nil {
 				lvl := map[string]int{"loadbalancer": exposedPublic, "nodeport": exposedNodePort}[strings.ToLower(st.Value)]
 				if lvl > exposedNone {
-					d := analysis.Diagnostic{Rule: rules.RayDashboard, Location: f.loc(st), Evidence: "serviceType: " + st.Value,
+					d := analysis.Diagnostic{Rule: rules.RayDashboard, Location: f.loc(st), Evidence: key + ": " + st.Value,
 						Message: fmt.Sprintf("%s %s exposes its head Service as %s: the Ray dashboard/job API (8265), client (10001) and GCS (6379) ports have no authentication%s", o.kind, o.name, st.Value, dashboardNote(head)),
 						Assets:  ids(asset)}
 					raySeverity(&d, lvl, "its head Service ("+st.Value+")")

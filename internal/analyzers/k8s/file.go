@@ -59,6 +59,8 @@ type file struct {
 	pods        []*pod
 	services    []*service
 	ingresses   []*object
+	roles       map[string]*object // "Role/ns/name" and "ClusterRole/name"
+	bindings    []*object          // RoleBindings and ClusterRoleBindings
 	sas         map[string]*object // namespace/name → ServiceAccount
 	secrets     map[string]*object // namespace/name → Secret
 	exposed     map[*pod]exposure  // pods a LoadBalancer, NodePort or Ingress reaches: read through exposureOf

@@ -17,8 +17,25 @@ func (f *file) manifests() {
 			f.secrets[nsKey(o.namespace, o.name)] = o
 		case "Service":
 			f.services = append(f.services, parseService(o))
-		case "Ingress":
-			f.ingresses = append(f.ingresses, o)
+		case "Role", "ClusterRole":
+			if isRBAC(o) {
+				if f.roles == nil {
+					f.roles = map[string]*object{}
+				}
+				if o.kind == "Role" {
+					f.roles["Role/"+nsKey(o.namespace, o.name)] = o
+				} else {
+					f.roles["ClusterRole/"+o.name] = o
+				}
+			}
+		case "RoleBinding", "ClusterRoleBinding":
+			if isRBAC(o) {
+				f.bindings = append(f.bindings, o)
+			}
+		default:
+			if isRoute(o) {
+				f.ingresses = append(f.ingresses, o)
+			}
 		}
 		for _, p := range podsOf(o) {
 			if p.role == roleWorkload || p.role == roleTraining {

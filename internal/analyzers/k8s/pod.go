@@ -24,6 +24,7 @@ func (f *file) checkPod(p *pod) {
 		f.checkPodLevel(p, p.outer, asset)
 	}
 	f.checkCloudRole(p, asset)
+	f.checkRBAC(p, asset)
 	for _, c := range p.containers {
 		if f.canceled() {
 			return
@@ -233,6 +234,8 @@ func (f *file) checkContainer(p *pod, c *yaml.Node, asset string) {
 		f.checkImage(p, c, img, yamlutil.Str(img), asset)
 	}
 	f.checkCommand(p, c, asset)
+	f.checkVectorDB(p, c, asset)
+	f.checkComputeImage(p, c, asset)
 }
 
 // nonRootImages are image repositories (prefixes, without registry

@@ -129,7 +129,7 @@ spec:
   template:
     spec:
       securityContext: {runAsNonRoot: true}
-      containers: [{name: vllm, image: "ghcr.io/acme/app:latest", args: [vllm, serve]}]
+      containers: [{name: vllm, image: "ghcr.io/acme/app:latest", args: [vllm, serve, --api-key, $(VLLM_KEY)]}]
 `
 	fs, _, _, err := runOn(t, content, source.Kubernetes)
 	if err != nil {

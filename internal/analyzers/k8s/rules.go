@@ -11,4 +11,5 @@ var OwnRules = []*rule.Rule{
 	rules.Privileged, rules.HostPath, rules.HostNetwork, rules.AddedCapabilities, rules.RunsAsRoot,
 	rules.CredentialInEnv, rules.CloudRoleToken, rules.ImageNotPinned, rules.RayDashboard,
 	rules.ModelFetchUnverified, rules.DefaultCredentials, rules.SecretManifest,
+	rules.VectorDBNoAuth, rules.RBACExcessive,
 }

@@ -41,7 +41,7 @@ import (
 
 // exposingKind finds a Service or Ingress kind in YAML or JSON text, List
 // items included.
-var exposingKind = regexp.MustCompile(`(?m)\bkind"?\s*:\s*["']?(Service|Ingress)["']?\s*(,|}|$)`)
+var exposingKind = regexp.MustCompile(`(?m)\bkind"?\s*:\s*["']?(Service|Ingress|HTTPRoute|GRPCRoute|TLSRoute|TCPRoute|UDPRoute|VirtualService|Route)["']?\s*(,|}|$)`)
 
 // exposureOf is how pod p is reachable from outside the cluster, looking at
 // the sibling manifests of the file when the file itself does not publish p.
@@ -84,8 +84,10 @@ func (f *file) loadSiblings() {
 				switch o.kind {
 				case "Service":
 					services = append(services, parseService(o))
-				case "Ingress":
-					ingresses = append(ingresses, o)
+				default:
+					if isRoute(o) {
+						ingresses = append(ingresses, o)
+					}
 				}
 			}
 		}
@@ -111,17 +113,17 @@ func (f *file) loadSiblings() {
 	// sibling. An Ingress and Service both in this file were marked already.
 	for _, ing := range append(append([]*object{}, f.ingresses...), ingresses...) {
 		for _, b := range backends(ing) {
-			s := named(ing.namespace, b.svc)
+			s := named(b.namespace(ing), b.svc)
 			if s == nil && ing.sibling != "" {
-				s = f.serviceNamed(ing.namespace, b.svc)
+				s = f.serviceNamed(b.namespace(ing), b.svc)
 			}
 			if s == nil {
 				continue
 			}
-			via := "Ingress " + ing.name + ing.in()
+			via := ing.kind + " " + ing.name + ing.in()
 			f.mark(s, exposedPublic, via)
 			for _, sp := range s.ports {
-				if (b.port != 0 && b.port == sp.port) || (b.portName != "" && b.portName == sp.name) {
+				if b.matches(sp) {
 					var rel []finding.Related
 					if s.obj.sibling != "" {
 						rel = append(rel, finding.Related{Location: f.locOf(s.obj, sp.node), Message: fmt.Sprintf("%s, port %d", s.via(), sp.port)})

@@ -32,6 +32,8 @@ func TestCrossFile(t *testing.T) {
 		// token auth, and a sibling LoadBalancer publishes its management
 		// port. One critical finding, the Service a Related entry.
 		{"torchserve-lb", "exposure/model-server-admin", rule.Critical, "Service fraud-scorer (LoadBalancer) in service.json"},
+		// A Gateway API HTTPRoute in a sibling publishes vLLM through its ClusterIP Service.
+		{"vllm-httproute", "exposure/llm-api-no-auth", rule.Critical, "HTTPRoute chat in route.yaml"},
 		// Negatives: a ClusterIP sibling, and public Services that select
 		// other labels or another namespace, expose nothing.
 		{"clusterip", "exposure/mlflow-no-auth", rule.High, ""},

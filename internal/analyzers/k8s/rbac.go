@@ -1,0 +1,275 @@
+package k8s
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/asset"
+	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
+	"github.com/mlsec/mlsec/internal/yamlutil"
+)
+
+// grant is one dangerous permission a role gives, with where it says so.
+type grant struct {
+	what    string     // "read Secrets", "exec into pods", …
+	at      *yaml.Node // the rule (or roleRef) granting it
+	secrets []string   // resourceNames the Secret read is limited to; nil for all
+	severe  bool       // impersonation, escalation or every verb on every resource
+}
+
+// builtinGrants are the default ClusterRoles that grant these permissions
+// (kubectl describe clusterrole admin / edit).
+var builtinGrants = map[string][]string{
+	"cluster-admin": {"every verb on every resource"},
+	"admin":         {"read Secrets", "create pods", "exec into pods", "impersonate service accounts"},
+	"edit":          {"read Secrets", "create pods", "exec into pods", "impersonate service accounts"},
+}
+
+func isRBAC(o *object) bool { return o.group() == "rbac.authorization.k8s.io" }
+
+func has(list []string, vals ...string) bool {
+	for _, l := range list {
+		for _, v := range vals {
+			if l == v || l == "*" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// roleGrants reads the dangerous permissions of a Role or ClusterRole.
+func roleGrants(role *object) []grant {
+	var out []grant
+	for _, r := range limit(yamlutil.Items(yamlutil.Path(role.node, "rules"))) {
+		groups := strs(yamlutil.Get(r, "apiGroups"))
+		res := strs(yamlutil.Get(r, "resources"))
+		verbs := strs(yamlutil.Get(r, "verbs"))
+		names := strs(yamlutil.Get(r, "resourceNames"))
+		core := has(groups, "")
+		rbacGroup := has(groups, "rbac.authorization.k8s.io")
+		switch {
+		case has(groups, "*") && containsExact(res, "*") && containsExact(verbs, "*"):
+			out = append(out, grant{what: "every verb on every resource", at: r, severe: true})
+			continue
+		}
+		if core && has(res, "secrets") && has(verbs, "get", "list", "watch") {
+			g := grant{what: "read Secrets", at: r}
+			if len(names) > 0 {
+				g.secrets, g.what = names, "read the Secrets "+strings.Join(names, ", ")
+			}
+			out = append(out, g)
+		}
+		if core && has(res, "pods") && has(verbs, "create") {
+			out = append(out, grant{what: "create pods", at: r})
+		}
+		if core && has(res, "pods/exec", "pods/attach") && has(verbs, "create", "get") {
+			out = append(out, grant{what: "exec into pods", at: r})
+		}
+		if has(verbs, "impersonate") && (core || has(groups, "authentication.k8s.io")) && has(res, "users", "groups", "serviceaccounts", "userextras") {
+			out = append(out, grant{what: "impersonate users or service accounts", at: r, severe: true})
+		}
+		if rbacGroup && has(res, "roles", "clusterroles", "rolebindings", "clusterrolebindings") && has(verbs, "escalate", "bind") {
+			out = append(out, grant{what: "escalate or bind roles", at: r, severe: true})
+		}
+		if core && has(res, "serviceaccounts/token") && has(verbs, "create") {
+			out = append(out, grant{what: "mint service account tokens", at: r, severe: true})
+		}
+	}
+	return out
+}
+
+func containsExact(list []string, v string) bool {
+	for _, l := range list {
+		if l == v {
+			return true
+		}
+	}
+	return false
+}
+
+func strs(n *yaml.Node) []string {
+	var out []string
+	for _, it := range limit(yamlutil.Items(n)) {
+		out = append(out, yamlutil.Str(it))
+	}
+	return out
+}
+
+// boundGrant is a grant reaching a ServiceAccount through a binding.
+type boundGrant struct {
+	grant
+	binding     *object
+	role        string // "ClusterRole edit"
+	clusterWide bool   // through a ClusterRoleBinding
+}
+
+// grantsOf lists what the bindings of this file give ServiceAccount
+// ns/name.
+func (f *file) grantsOf(ns, name string) []boundGrant {
+	var out []boundGrant
+	for _, b := range f.bindings {
+		if !bindsSA(b, ns, name) {
+			continue
+		}
+		ref := yamlutil.Get(b.node, "roleRef")
+		kind, rname := yamlutil.Str(yamlutil.Get(ref, "kind")), yamlutil.Str(yamlutil.Get(ref, "name"))
+		cluster := b.kind == "ClusterRoleBinding"
+		var gs []grant
+		if kind == "ClusterRole" {
+			if role := f.roles["ClusterRole/"+rname]; role != nil {
+				gs = roleGrants(role)
+			} else {
+				for _, w := range builtinGrants[rname] {
+					gs = append(gs, grant{what: w, at: ref, severe: w == "every verb on every resource"})
+				}
+			}
+		} else if role := f.roles["Role/"+nsKey(b.namespace, rname)]; role != nil {
+			gs = roleGrants(role)
+		}
+		for _, g := range gs {
+			out = append(out, boundGrant{grant: g, binding: b, role: kind + " " + rname, clusterWide: cluster})
+		}
+	}
+	return out
+}
+
+// bindsSA reports whether binding b names ServiceAccount ns/name.
+func bindsSA(b *object, ns, name string) bool {
+	for _, s := range limit(yamlutil.Items(yamlutil.Get(b.node, "subjects"))) {
+		if yamlutil.Str(yamlutil.Get(s, "kind")) != "ServiceAccount" || yamlutil.Str(yamlutil.Get(s, "name")) != name {
+			continue
+		}
+		sns := yamlutil.Str(yamlutil.Get(s, "namespace"))
+		if sns == "" {
+			sns = b.namespace
+		}
+		if nsKey(sns, "") == nsKey(ns, "") {
+			return true
+		}
+	}
+	return false
+}
+
+// checkRBAC reports an ML workload whose ServiceAccount the file's RBAC
+// lets read Secrets, run or exec into pods, impersonate or escalate, and
+// records what the account can use: an edge from the workload to the
+// account's permissions, and from there to the Secrets it can read.
+func (f *file) checkRBAC(p *pod, workload string) {
+	if len(f.bindings) == 0 {
+		return
+	}
+	switch p.role {
+	case roleServing, roleNotebook, roleTraining, roleWorkflow, roleRay, roleRegistry:
+	default:
+		return
+	}
+	if am := p.field("automountServiceAccountToken"); am != nil && isFalse(am) {
+		return
+	}
+	name, at := serviceAccountOf(p)
+	if sa := f.sas[nsKey(p.obj.namespace, name)]; sa != nil && p.field("automountServiceAccountToken") == nil && isFalse(yamlutil.Get(sa.node, "automountServiceAccountToken")) {
+		return
+	}
+	gs := f.grantsOf(p.obj.namespace, name)
+	if len(gs) == 0 {
+		return
+	}
+	if at == nil {
+		at = p.where
+	}
+	if !f.first(fmt.Sprintf("rbac:%d:%d", at.Line, at.Column)) {
+		return
+	}
+	// The account's permissions are an asset the workload can use.
+	perm := asset.Credential("k8s-service-account", nsKey(p.obj.namespace, name))
+	perm.Locations = []finding.Location{f.loc(at)}
+	var whats []string
+	seen := map[string]bool{}
+	severe, clusterSecrets := false, false
+	var related []finding.Related
+	for _, g := range gs {
+		if !seen[g.what] {
+			seen[g.what] = true
+			whats = append(whats, g.what)
+		}
+		severe = severe || g.severe
+		if g.clusterWide && strings.HasPrefix(g.what, "read Secrets") && g.secrets == nil {
+			clusterSecrets = true
+		}
+		related = append(related, finding.Related{Location: f.loc(g.at), Message: fmt.Sprintf("%s lets it %s", g.role, g.what)})
+		if g.binding.node != nil {
+			related = append(related, finding.Related{Location: f.loc(g.binding.node), Message: fmt.Sprintf("%s %s grants %s to ServiceAccount %s", g.binding.kind, g.binding.name, g.role, name)})
+		}
+	}
+	sort.Strings(whats)
+	perm.Attrs = map[string]string{"permissions": strings.Join(whats, "; ")}
+	f.pass.AddAsset(perm)
+	if workload != "" {
+		f.pass.AddEdge(finding.Edge{From: workload, To: perm.ID, Kind: finding.EdgeUsesSecret})
+	}
+	f.secretGrantEdges(perm.ID, p.obj.namespace, gs)
+
+	d := analysis.Diagnostic{Rule: rules.RBACExcessive, Location: f.loc(at), Evidence: "serviceAccountName: " + name,
+		Message: fmt.Sprintf("%s %s runs as ServiceAccount %s, which RBAC lets %s; code execution in the pod inherits these permissions", p.obj.kind, p.obj.name, name, strings.Join(whats, ", ")),
+		Assets:  ids(workload, perm.ID), Related: dedupRelated(related)}
+	switch {
+	case severe:
+		d.Severity, d.SeverityReason = rule.Critical, "the account can impersonate, escalate or do anything, which is control of the cluster"
+	case clusterSecrets:
+		d.Severity, d.SeverityReason = rule.Critical, "a ClusterRoleBinding lets it read the Secrets of every namespace"
+	}
+	f.pass.Report(d)
+}
+
+// secretGrantEdges links the permission asset to the Secrets it can read:
+// the named ones, or every Secret of the namespace this file declares.
+func (f *file) secretGrantEdges(from, ns string, gs []boundGrant) {
+	for _, g := range gs {
+		if !strings.HasPrefix(g.what, "read") || !strings.Contains(g.what, "Secrets") {
+			continue
+		}
+		var keys []string
+		if g.secrets != nil {
+			for _, s := range g.secrets {
+				keys = append(keys, nsKey(ns, s))
+			}
+		} else {
+			for k, o := range f.secrets {
+				if g.clusterWide || nsKey(o.namespace, "") == nsKey(ns, "") {
+					keys = append(keys, k)
+				}
+			}
+			sort.Strings(keys)
+		}
+		for _, k := range keys {
+			a := asset.Credential("k8s", k)
+			if o := f.secrets[k]; o != nil {
+				a.Locations = []finding.Location{f.loc(o.node)}
+			} else {
+				a.Locations = []finding.Location{f.loc(g.at)}
+			}
+			f.pass.AddAsset(a)
+			f.pass.AddEdge(finding.Edge{From: from, To: a.ID, Kind: finding.EdgeUsesSecret})
+		}
+	}
+}
+
+func dedupRelated(rs []finding.Related) []finding.Related {
+	seen := map[string]bool{}
+	var out []finding.Related
+	for _, r := range rs {
+		k := fmt.Sprintf("%s:%d:%d:%s", r.Location.Path, r.Location.Line, r.Location.Column, r.Message)
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, r)
+		}
+	}
+	return out
+}
