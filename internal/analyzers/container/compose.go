@@ -214,8 +214,17 @@ var servingKinds = map[mlKind]string{
 
 func checkService(p *analysis.Pass, s *service, ps *pins) {
 	kind := classify(s)
-	cmdMatches := checkCommands(p, s)
+	// Command-line findings wait until the exposure is known: a server that
+	// runs without authentication and is also published is one finding
+	// with both reasons, not one per rule.
+	var cmdDiags []analysis.Diagnostic
+	cmdMatches := checkCommands(p, s, func(d analysis.Diagnostic) { cmdDiags = append(cmdDiags, d) })
 	exposed := len(s.published) > 0
+	defer func() {
+		for _, d := range cmdDiags {
+			p.Report(d)
+		}
+	}()
 
 	imageID := ""
 	if s.imageNode != nil && !strings.Contains(s.image, "$") {
@@ -239,7 +248,9 @@ func checkService(p *analysis.Pass, s *service, ps *pins) {
 	}
 
 	if exposed {
-		checkExposure(p, s, kind, cmdMatches)
+		if !foldExposure(p, s, cmdDiags) {
+			checkExposure(p, s, kind, cmdMatches)
+		}
 	}
 	checkEnv(p, s, kind, exposed)
 }
@@ -270,20 +281,48 @@ func checkImagePin(p *analysis.Pass, s *service, kind mlKind, imageID string, ps
 	ps.add(img, imageID, site)
 }
 
-// checkCommands runs mlcmd on the service's entrypoint and command.
-func checkCommands(p *analysis.Pass, s *service) []mlcmd.Match {
+// foldExposure attaches the published ports to the service's own exposure
+// findings from its command line (MLflow, Jupyter, Ray … without
+// authentication), and reports whether there was one: then the service's
+// publication is a reason of that finding, not a finding of its own.
+func foldExposure(p *analysis.Pass, s *service, diags []analysis.Diagnostic) bool {
+	folded := false
+	for i := range diags {
+		d := &diags[i]
+		if d.Rule == nil || d.Rule.Family() != "exposure" {
+			continue
+		}
+		for _, port := range s.published {
+			d.Related = append(d.Related, finding.Related{Location: p.Line(port.Line, port.Column),
+				Message: fmt.Sprintf("service %q is published on all interfaces (ports: %s)", s.name, portText(port))})
+		}
+		sev := d.Rule.Severity
+		if d.SeverityReason != "" {
+			sev = d.Severity
+		}
+		if pub := rules.ServicePublished.Severity; sev < pub {
+			d.Severity, d.SeverityReason = pub, fmt.Sprintf("service %q also publishes it on all interfaces", s.name)
+		}
+		folded = true
+	}
+	return folded
+}
+
+// checkCommands runs mlcmd on the service's entrypoint and command and hands
+// each problem to report.
+func checkCommands(p *analysis.Pass, s *service, report func(analysis.Diagnostic)) []mlcmd.Match {
 	var all []mlcmd.Match
 	var entryItems []*yaml.Node
 	if s.entry != nil {
 		if s.entry.Kind == yaml.ScalarNode {
-			all = append(all, checkScalar(p, s.entry)...)
+			all = append(all, checkScalar(p, s.entry, report)...)
 		} else {
 			entryItems = yamlutil.Items(s.entry)
 		}
 	}
 	switch {
 	case s.command != nil && s.command.Kind == yaml.ScalarNode:
-		all = append(all, checkScalar(p, s.command)...)
+		all = append(all, checkScalar(p, s.command, report)...)
 	case len(entryItems) > 0 || s.command != nil:
 		items := append(append([]*yaml.Node{}, entryItems...), yamlutil.Items(s.command)...)
 		argv := make([]string, len(items))
@@ -295,7 +334,7 @@ func checkCommands(p *analysis.Pass, s *service) []mlcmd.Match {
 			if m.Arg >= 0 && m.Arg < len(items) {
 				at = items[m.Arg]
 			}
-			p.Report(m.Diagnostic(p.Line(at.Line, at.Column)))
+			report(m.Diagnostic(p.Line(at.Line, at.Column)))
 			all = append(all, m)
 		}
 	}
@@ -303,7 +342,7 @@ func checkCommands(p *analysis.Pass, s *service) []mlcmd.Match {
 }
 
 // checkScalar runs mlcmd on a command written as one string.
-func checkScalar(p *analysis.Pass, n *yaml.Node) []mlcmd.Match {
+func checkScalar(p *analysis.Pass, n *yaml.Node, report func(analysis.Diagnostic)) []mlcmd.Match {
 	var out []mlcmd.Match
 	for _, m := range mlcmd.CheckShell(n.Value) {
 		line, col := n.Line, n.Column
@@ -319,7 +358,7 @@ func checkScalar(p *analysis.Pass, n *yaml.Node) []mlcmd.Match {
 			line += m.Line - 1
 			col = 0
 		}
-		p.Report(m.Diagnostic(p.Line(line, col)))
+		report(m.Diagnostic(p.Line(line, col)))
 		out = append(out, m.Match)
 	}
 	return out
