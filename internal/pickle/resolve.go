@@ -87,10 +87,21 @@ func resolve(module, name string, proto int, pol *Policy) *gref {
 		g.class, g.sev, g.why = ClassDunderAccess, rule.High, "reaches interpreter internals through a dunder attribute"
 	case pol.allows(m, g.qual):
 		// allowed
+	case pyxUnpickleOf(pol, m, n):
+		// Cython's generated unpickler of an allowlisted class.
 	default:
 		g.class, g.sev, g.why = ClassUnknownGlobal, rule.Medium, "is not on the allowlist of any expected framework"
 	}
 	return g
+}
+
+// pyxUnpickleOf reports whether name is the function Cython generates to
+// unpickle a cdef class, __pyx_unpickle_X, of an allowlisted class module.X:
+// it only rebuilds that class (checking its layout checksum) and sets its
+// state, so it is as safe as the class itself.
+func pyxUnpickleOf(pol *Policy, module, name string) bool {
+	cls, ok := strings.CutPrefix(name, "__pyx_unpickle_")
+	return ok && cls != "" && !strings.Contains(cls, ".") && pol.allows(module, module+"."+cls)
 }
 
 // lookupDanger finds the dangerous-list entry for a canonical dotted path:

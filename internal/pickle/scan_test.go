@@ -261,7 +261,7 @@ func TestScanMalicious(t *testing.T) {
 				sbu("X").op(opEmptyTuple).op(opEmptyDict).sbu("__reduce__").global("os", "system").op(opSetItem).
 				op(opTuple3).at("r").op(opReduce).stop(),
 			want: []want{
-				{ClassUnknownGlobal, med, "builtins.type", "g"},
+				{ClassUnknownGlobal, high, "builtins.type", "g"},
 				{ClassDangerousGlobal, crit, "os.system", "r"}, // label r is after the GLOBAL, fixed below
 				{ClassDynamicType, high, "builtins.type", "r"},
 			},
@@ -272,7 +272,7 @@ func TestScanMalicious(t *testing.T) {
 			a: newAsm().proto(4).op(opEmptyDict).put(1).op(opMark).sbu("__init__").op(opNone).op(opSetItems).op(opPop).
 				sg("g", "builtins", "type").sbu("X").op(opEmptyTuple).get(1).op(opTuple3).at("r").op(opReduce).stop(),
 			want: []want{
-				{ClassUnknownGlobal, med, "builtins.type", "g"},
+				{ClassUnknownGlobal, high, "builtins.type", "g"},
 				{ClassDynamicType, high, "builtins.type", "r"},
 			},
 			complete: true,

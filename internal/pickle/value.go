@@ -35,6 +35,7 @@ const (
 	flDunderKey                   // container holds a key like "__x__"
 	flBadKey                      // container holds a key from the dunders list
 	flBig                         // integer too large for n
+	flDataArg                     // tuple holding bytes (kept or not): data a callee may run
 )
 
 // maxKeep is how many bytes of a string argument are kept for names and evidence.

@@ -63,6 +63,24 @@ var PickleGadget = &rule.Rule{
 	References:  pickleRefs,
 }
 
+// PickleSecondStage is a payload carried as data inside a model file: a
+// bytes or str value, or an archive member, that is or decodes to a pickle
+// or a marshalled code object.
+var PickleSecondStage = &rule.Rule{
+	ID:          "model/second-stage-payload",
+	Title:       "Model file carries a pickle or code object as data",
+	Severity:    rule.High,
+	Confidence:  rule.MediumConfidence,
+	Phase:       rule.Development,
+	Techniques:  []string{"AML.T0011.000", "AML.T0018.002", "AML.T0074"},
+	Mitigations: []string{"AML.M0014", "AML.M0016", "AML.M0013"},
+	Summary:     "A value stored in the model (bytes, a string, an array element, an archive member) is, or decodes from base64, hex, zlib, gzip, bz2 or lzma to, a pickle stream or a marshalled Python code object.",
+	Description: "Payloads are hidden from scanners that only follow the outer pickle by storing them as data: a base64 string that a custom class decodes and unpickles, a compressed code object that a loader passes to marshal.loads and exec. " +
+		"mlsec decodes such values, bounded in size, layers and depth, and scans what they hold as a second stage. A second stage that runs a dangerous call is high; a benign one is noted at low, since nothing legitimate needs to ship a pickle inside a pickle.",
+	Fix:        "Do not load the file. Find out which code decodes the value; re-export the model without embedded serialized objects, in safetensors or ONNX.",
+	References: append([]string{"https://atlas.mitre.org/techniques/AML.T0018.002"}, pickleRefs...),
+}
+
 // PickleMalformed is a pickle stream the scan could not read to its end.
 var PickleMalformed = &rule.Rule{
 	ID:          "model/pickle-malformed",

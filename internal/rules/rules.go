@@ -24,6 +24,7 @@ import (
 func All() []*rule.Rule { return all }
 
 var all = sorted([]*rule.Rule{
+	PickleSecondStage,
 	LLMAPINoAuth, VectorDBNoAuth, ComputeClusterNoAuth, RBACExcessive,
 	ModelCodeLoad, UnsafeDeserialization, ArchiveExtract, NativeLibraryLoad, HFDownloadUnpinned, EvalArtifact,
 	AddedCapabilities,

@@ -26,7 +26,9 @@ func TestOK(t *testing.T) {
 	}
 	for name, want := range map[string]string{
 		"state_dict.pt": "pytorch-zip", "legacy_state_dict.pt": "pytorch-legacy", "scaler.joblib": "joblib",
-		"embeddings.npy": "numpy", "params.npz": "npz", "model.safetensors": "safetensors", "config.pkl": "pickle",
+		"embeddings.npy": "numpy", "params.npz": "npz",
+		// Real scikit-learn 1.2 dumps (Debian python3-sklearn): benign controls.
+		"hist_gb.joblib": "joblib", "pipeline.joblib": "joblib", "model.safetensors": "safetensors", "config.pkl": "pickle",
 	} {
 		if formats[name] != want {
 			t.Errorf("%s: format %q, want %q", name, formats[name], want)

@@ -6,4 +6,4 @@ import (
 )
 
 // Rules lists every rule the model analyzer reports.
-var Rules = []*rule.Rule{rules.PickleDangerousCall, rules.PickleUnknownGlobal, rules.PickleGadget, rules.PickleMalformed, rules.ArchiveAnomaly, rules.ScanLimit, rules.KerasCode}
+var Rules = []*rule.Rule{rules.PickleDangerousCall, rules.PickleUnknownGlobal, rules.PickleGadget, rules.PickleSecondStage, rules.PickleMalformed, rules.ArchiveAnomaly, rules.ScanLimit, rules.KerasCode}

@@ -178,7 +178,31 @@ func (s *scanner) scan(in input) {
 			// Named like a model, but nothing a loader would read: say so
 			// rather than pass it as analyzed and clean.
 			s.pass.NotAnalyzed(fmt.Sprintf("content matches no known model or archive format (first bytes %q)", printable(head, 16)))
+			return
 		}
+		s.secondStage(in, br)
+	}
+}
+
+// maxStageMember bounds an archive member read to be checked as a second
+// stage (a pickle or code object encoded as base64, hex or compressed data).
+const maxStageMember = 1 << 20
+
+// secondStage checks a member of no known format for a payload carried as
+// data: one that is, or decodes to, a pickle or a marshalled code object.
+func (s *scanner) secondStage(in input, br *bufio.Reader) {
+	if in.size > maxStageMember {
+		return
+	}
+	if head, _ := br.Peek(sniffLen); !pickle.MayHoldStage(head) {
+		return // raw tensor data and the like: not read further
+	}
+	data, err := io.ReadAll(io.LimitReader(br, maxStageMember+1))
+	if err != nil || len(data) > maxStageMember {
+		return
+	}
+	if is, ok := pickle.SecondStage(s.ctx(), data, pickle.Options{Policy: s.policy}); ok {
+		s.reportIssue(in.member, 0, is)
 	}
 }
 
@@ -282,34 +306,51 @@ func (s *scanner) scanPickle(r io.Reader, w *watch, member string, base int64, l
 const maxNamed = 6
 
 // reportUnknown reports the globals outside the allowlists as one finding
-// per pickle: a whole-model checkpoint names dozens of layer classes, and
-// one finding listing them reads better than dozens saying the same thing.
-// The finding sits at the first of them.
+// per pickle and severity level: a whole-model checkpoint names dozens of
+// layer classes, and one finding listing them reads better than dozens
+// saying the same thing. The pickle machine rates each by the shape of its
+// use (a custom class rebuilt the way pickle rebuilds objects is low, a
+// callable given strings or bytes is high), so the classes of the model's
+// own code do not drown the one callable that matters. Each finding sits at
+// the first global of its level.
 func (s *scanner) reportUnknown(member string, base int64, issues []pickle.Issue) {
-	switch len(issues) {
-	case 0:
-		return
-	case 1:
-		s.reportIssue(member, base, issues[0])
-		return
-	}
-	first := issues[0]
-	sev := first.Severity
-	names := make([]string, 0, maxNamed)
-	for i, is := range issues {
-		sev = max(sev, is.Severity)
-		if i < maxNamed {
-			names = append(names, qualified(is))
+	var levels []rule.Severity
+	by := map[rule.Severity][]pickle.Issue{}
+	for _, is := range issues {
+		sev := atLeast(is.Severity, rule.Low)
+		if by[sev] == nil {
+			levels = append(levels, sev)
 		}
+		by[sev] = append(by[sev], is)
 	}
-	list := strings.Join(names, ", ")
-	if extra := len(issues) - len(names); extra > 0 {
-		list += fmt.Sprintf(" (+%d more)", extra)
+	for _, sev := range levels {
+		group := by[sev]
+		if len(group) == 1 {
+			s.reportIssue(member, base, group[0])
+			continue
+		}
+		first := group[0]
+		names := make([]string, 0, maxNamed)
+		for i, is := range group {
+			if i < maxNamed {
+				names = append(names, qualified(is))
+			}
+		}
+		list := strings.Join(names, ", ")
+		if extra := len(group) - len(names); extra > 0 {
+			list += fmt.Sprintf(" (+%d more)", extra)
+		}
+		first.Evidence = list
+		switch sev {
+		case rule.Low:
+			first.Message = fmt.Sprintf("loading the pickle rebuilds instances of %d classes that are not on the allowlist of any expected framework, the first %s; if they are part of your own code, add them to model.allow in .mlsec.yaml", len(group), qualified(first))
+		case rule.High:
+			first.Message = fmt.Sprintf("loading the pickle imports %d callables that are not on the allowlist of any expected framework and are called with strings, bytes or the results of other calls, or cannot be resolved exactly; the first %s: %s", len(group), qualified(first), first.Message)
+		default:
+			first.Message = fmt.Sprintf("loading the pickle imports %d callables that are not on the allowlist of any expected framework, the first %s", len(group), qualified(first))
+		}
+		s.reportIssue(member, base, first)
 	}
-	first.Severity = sev
-	first.Evidence = list
-	first.Message = fmt.Sprintf("loading the pickle imports %d callables that are not on the allowlist of any expected framework, the first %s", len(issues), qualified(issues[0]))
-	s.reportIssue(member, base, first)
 }
 
 func qualified(is pickle.Issue) string {
@@ -331,14 +372,19 @@ func (s *scanner) reportIssue(member string, base int64, is pickle.Issue) {
 	case pickle.ClassCallOnCall, pickle.ClassStateOnClass, pickle.ClassDynamicType, pickle.ClassDunderAccess:
 		d.Rule, sev = rules.PickleGadget, atLeast(sev, rule.High)
 		d.SeverityReason = fmt.Sprintf("the pickle scanner rates this construct %s", sev)
+	case pickle.ClassSecondStage:
+		d.Rule, d.SeverityReason = rules.PickleSecondStage, is.SeverityReason
 	case pickle.ClassMalformed, pickle.ClassLimit:
 		// High when the break is a deliberate desync (STOP inside a frame).
 		d.Rule, sev, d.Inconclusive = rules.PickleMalformed, atLeast(sev, rules.PickleMalformed.Severity), true
 		d.SeverityReason = "the break is a deliberate desync that shows scanners one stream and the loader another, not damage"
 		d.Message = is.Message + "; findings before the break are kept, and the file is NOT clean: the loader runs everything up to the break"
 	default:
-		d.Rule, sev = rules.PickleUnknownGlobal, atLeast(sev, rule.Medium)
-		d.SeverityReason = fmt.Sprintf("the pickle policy rates what it imports %s", sev)
+		d.Rule, sev = rules.PickleUnknownGlobal, atLeast(sev, rule.Low)
+		d.SeverityReason = is.SeverityReason
+		if d.SeverityReason == "" {
+			d.SeverityReason = fmt.Sprintf("the pickle policy rates what it imports %s", sev)
+		}
 	}
 	// The reason only counts when the severity differs from the rule's.
 	d.Severity = sev
