@@ -1,6 +1,11 @@
 package rules
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"strings"
 	"testing"
 
 	"github.com/mlsec/mlsec/internal/atlas"
@@ -77,5 +82,57 @@ func TestSelectors(t *testing.T) {
 	}
 	if got := Former("workload/runs-as-root"); len(got) != 2 || got[0] != "container/runs-as-root" || got[1] != "k8s/run-as-root" {
 		t.Errorf("Former = %v", got)
+	}
+}
+
+// Every rule value declared in this package is in All: a rule missing from
+// the list would have no docs, no SARIF metadata and no --disable.
+func TestEveryDeclaredRuleIsListed(t *testing.T) {
+	fset := token.NewFileSet()
+	pkgs, err := parser.ParseDir(fset, ".", func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, r := range All() {
+		listed[r.ID] = true
+	}
+	n := 0
+	for _, p := range pkgs {
+		for _, f := range p.Files {
+			for _, d := range f.Decls {
+				g, ok := d.(*ast.GenDecl)
+				if !ok || g.Tok != token.VAR {
+					continue
+				}
+				for _, s := range g.Specs {
+					vs := s.(*ast.ValueSpec)
+					for i, v := range vs.Values {
+						u, ok := v.(*ast.UnaryExpr)
+						if !ok {
+							continue
+						}
+						if cl, ok := u.X.(*ast.CompositeLit); ok {
+							if sel, ok := cl.Type.(*ast.SelectorExpr); ok && sel.Sel.Name == "Rule" {
+								n++
+								for _, e := range cl.Elts {
+									kv, ok := e.(*ast.KeyValueExpr)
+									if !ok || kv.Key.(*ast.Ident).Name != "ID" {
+										continue
+									}
+									id := strings.Trim(kv.Value.(*ast.BasicLit).Value, `"`)
+									if !listed[id] {
+										t.Errorf("rule %s (%s) is declared but not in All", id, vs.Names[i].Name)
+									}
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	if n != len(All()) {
+		t.Errorf("%d rules declared, %d listed", n, len(All()))
 	}
 }
