@@ -258,7 +258,16 @@ func ParseChunks(src []byte, ends []int) *Module {
 		t.run(start, len(src))
 	}
 	m := &Module{Src: src, Tokens: t.toks, scope: map[string]binding{}}
-	p := parser{m: m, src: src, toks: t.toks}
+	// Every call opens a parenthesis: one count sizes the call list and the
+	// index of calls by parenthesis, instead of growing them call by call.
+	opens := 0
+	for _, tok := range t.toks {
+		if tok.End-tok.Start == 1 && src[tok.Start] == '(' {
+			opens++
+		}
+	}
+	m.Calls = make([]Call, 0, opens)
+	p := parser{m: m, src: src, toks: t.toks, callAt: make(map[int]int, opens)}
 	p.parse()
 	return m
 }
