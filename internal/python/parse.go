@@ -257,7 +257,7 @@ func ParseChunks(src []byte, ends []int) *Module {
 	if start < len(src) || len(ends) == 0 {
 		t.run(start, len(src))
 	}
-	m := &Module{Src: src, Tokens: t.toks, scope: map[string]binding{}}
+	m := &Module{Src: src, Tokens: t.toks, scope: make(map[string]binding, len(t.toks)/16)}
 	// Every call opens a parenthesis: one count sizes the call list and the
 	// index of calls by parenthesis, instead of growing them call by call.
 	opens := 0
