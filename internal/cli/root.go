@@ -15,7 +15,8 @@ import (
 	"github.com/mlsec/mlsec/internal/atlas"
 )
 
-// Exit codes, as PRODUCT.md section 4 defines them.
+// Exit codes: 0 clean, 1 findings at or above --fail-on, 2 a usage error or
+// an incomplete scan, 130 interrupted.
 const (
 	ExitClean    = 0 // nothing at or above --fail-on
 	ExitFindings = 1 // findings at or above --fail-on

@@ -11,7 +11,10 @@ import (
 	"strings"
 )
 
-// Severity ranks a finding by what an attacker gains (PRODUCT.md section 5).
+// Severity ranks a finding by what an attacker gains: critical is code
+// execution, credentials or write access with no further step; high needs
+// one more step or an insider; medium is a missing defence with clear
+// exposure; low is hygiene; info is inventory.
 // The zero value is Info so that an unset severity never looks alarming.
 type Severity int
 
