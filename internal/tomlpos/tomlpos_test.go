@@ -126,3 +126,44 @@ func TestRedefinedKey(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParse: hostile TOML (deep nesting, huge tables, broken strings) never
+// panics, and every position it reports lies inside the input.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"[project]\nname = \"x\"\ndependencies = [\"torch==2.2.1\", \"numpy\"]\n",
+		"[tool.poetry.source]\nname = 'internal'\nurl = 'https://pypi.internal/simple'\npriority = 'supplemental'\n",
+		"a = [[[[[[[[1]]]]]]]]\n",
+		"x = { y = { z = { w = 1 } } }\n",
+		"[[tool.uv.index]]\nurl = \"http://10.0.0.1/simple\"\n",
+		"s = \"\"\"multi\nline\"\"\"\n",
+		"bad = [\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		tb, err := Parse(src)
+		if err != nil || tb == nil {
+			return
+		}
+		var walk func(tb *Table, depth int)
+		walk = func(tb *Table, depth int) {
+			if depth > 64 {
+				return
+			}
+			for _, k := range tb.Keys {
+				v := tb.Get(k)
+				if v == nil {
+					t.Fatalf("key %q listed without a value", k)
+				}
+				if v.Off < 0 || v.Off > len(src) || v.Line < 0 {
+					t.Fatalf("position %d (line %d) outside a %d-byte input", v.Off, v.Line, len(src))
+				}
+				if v.Table != nil {
+					walk(v.Table, depth+1)
+				}
+			}
+		}
+		walk(tb, 0)
+	})
+}
