@@ -194,7 +194,7 @@ func WriteSARIF(w io.Writer, r *Report) error {
 	}
 	roots := newRoots(r.Result.Paths)
 	run := sarifRun{
-		Tool: sarifTool{Driver: sarifDriver{Name: "mlsec", Version: r.Version, SemanticVersion: r.SemanticVersion,
+		Tool: sarifTool{Driver: sarifDriver{Name: "mlsec", Version: numericVersion(r.SemanticVersion), SemanticVersion: r.SemanticVersion,
 			InformationURI: toolURI}},
 		OriginalURIBaseIDs: roots.bases(),
 		Results:            []sarifResult{},
@@ -329,6 +329,20 @@ func ruleName(id string) string {
 		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
 	}
 	return b.String()
+}
+
+// numericVersion is the dotted numbers of a semantic version ("1.4.0" of
+// "1.4.0-rc.1+abc"), as SARIF consumers that compare versions expect;
+// "0.0.0" when there are none.
+func numericVersion(sem string) string {
+	core, _, _ := strings.Cut(sem, "+")
+	core, _, _ = strings.Cut(core, "-")
+	for _, part := range strings.Split(core, ".") {
+		if part == "" || strings.Trim(part, "0123456789") != "" {
+			return "0.0.0"
+		}
+	}
+	return core
 }
 
 // scanRoots maps report paths back to the scan root they were found under.

@@ -93,8 +93,13 @@ func TestSARIFSeverityPerResult(t *testing.T) {
 	if run.Results[0].RuleID != modelRule.ID {
 		t.Errorf("a result at its default severity uses the rule itself, got %s", run.Results[0].RuleID)
 	}
-	if run.Tool.Driver.SemanticVersion != "0.0.0-test" {
-		t.Errorf("semanticVersion = %q", run.Tool.Driver.SemanticVersion)
+	if run.Tool.Driver.SemanticVersion != "0.0.0-test" || run.Tool.Driver.Version != "0.0.0" {
+		t.Errorf("semanticVersion = %q, version = %q", run.Tool.Driver.SemanticVersion, run.Tool.Driver.Version)
+	}
+	for sem, want := range map[string]string{"1.4.0": "1.4.0", "1.4.0-rc.1+abc": "1.4.0", "0.0.0-devel+abc123": "0.0.0", "devel": "0.0.0", "": "0.0.0"} {
+		if got := numericVersion(sem); got != want {
+			t.Errorf("numericVersion(%q) = %q, want %q", sem, got, want)
+		}
 	}
 }
 
