@@ -248,3 +248,60 @@ func TestSARIFOfAHugeTreeValidates(t *testing.T) {
 		t.Errorf("%d results, notifications %+v", len(run0.Results), run0.Invocations[0].Notifications)
 	}
 }
+
+// A deployment zip's handler is Python to the scanner, never a pickle.
+func TestArchiveMemberAnalyzedByKind(t *testing.T) {
+	zipBytes, err := os.ReadFile("../analyzers/testdata/nested/lambda.zip")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := tree(t, map[string]string{"dist/lambda.zip": string(zipBytes)})
+	code, out, _ := run(t, "scan", "-f", "json", "--no-progress", dir)
+	var doc struct {
+		Findings []struct {
+			Rule     string `json:"rule"`
+			Location struct {
+				Member string `json:"member"`
+				Line   int    `json:"line"`
+			} `json:"location"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, f := range doc.Findings {
+		got[fmt.Sprintf("%s %s:%d", f.Rule, f.Location.Member, f.Location.Line)] = true
+		if strings.HasPrefix(f.Rule, "model/") {
+			t.Errorf("a text member was sniffed as a model: %+v", f)
+		}
+	}
+	if code != ExitFindings || !got["code/pickle-load handler.py:6"] || !got["deps/extra-index-url requirements.txt:1"] {
+		t.Errorf("exit %d, findings %v", code, got)
+	}
+}
+
+// A finding suppressed inline does not move another onto a stale baseline
+// entry, and each unused ID of a multi-ID ignore is reported.
+func TestBaselineAndIgnoresFromTheCLI(t *testing.T) {
+	line := "m = pickle.load(open('m.pkl', 'rb'))\n"
+	dir := tree(t, map[string]string{"job.py": "import pickle\n" + line})
+	base := filepath.Join(t.TempDir(), "baseline.json")
+	if code, _, _ := run(t, "scan", "--no-progress", "-f", "json", "-o", os.DevNull, "--write-baseline", base, dir); code != ExitClean {
+		t.Fatalf("writing the baseline: exit %d", code)
+	}
+	// The accepted finding is now suppressed inline, and the same line is
+	// added again below: the new one is new.
+	src := "import pickle\n# mlsec: ignore[code/pickle-load, code/joblib-load] reviewed\n" + line + "\n\n" + line
+	if err := os.WriteFile(filepath.Join(dir, "job.py"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, n, _ := scanNotes(t, "--baseline", base, dir)
+	var rules []string
+	for _, f := range n.Findings {
+		rules = append(rules, f.Rule)
+	}
+	if code != ExitFindings || strings.Join(rules, ",") != "code/pickle-load,mlsec/unused-ignore" {
+		t.Errorf("exit %d, findings %v", code, rules)
+	}
+}
