@@ -51,13 +51,12 @@ type Call struct {
 	Args       []Arg
 	Open       int // index in Module.Tokens of the opening parenthesis
 	Close      int // index of the closing one, or -1 when it is missing
-	// HeadParam, HeadFunc and HeadAnnot describe the callee's head name
-	// when it is a parameter of the enclosing function ("file" in
-	// "file.read()"), and HeadCall is the opening parenthesis of the call
-	// whose result the head name holds (0 if none): see Arg.
-	HeadParam, HeadFunc, HeadAnnot string
-	HeadDecorators                 []string
-	HeadCall                       int
+	// HeadParam describes the callee's head name when it is a parameter of
+	// the enclosing function ("file" in "file.read()"), and HeadCall is the
+	// opening parenthesis of the call whose result the head name holds (0
+	// if none): see Arg. HeadParam is shared: callers must not modify it.
+	HeadParam *Param
+	HeadCall  int
 	// Stars lists the modules star-imported ("from m import *") before the
 	// call, latest last, when the callee's head was never bound: the head
 	// may come from one of them ("load(f)" after "from pickle import *").
@@ -130,13 +129,10 @@ type Arg struct {
 	// a caller may pass another value.
 	Default bool
 	// Param is set when the argument is a parameter of the enclosing
-	// function, or an attribute of one ("cfg.path"): Param names it, Func
-	// is the function and Annot the parameter's annotation, resolved
-	// ("fastapi.UploadFile").
-	Param, Func, Annot string
-	// Decorators are the resolved decorators of the function Param
-	// belongs to ("fastapi.FastAPI().post").
-	Decorators []string
+	// function, or an attribute of one ("cfg.path"). It is shared between
+	// the arguments and calls that name the parameter: callers must not
+	// modify it.
+	Param *Param
 	// ValueCall is, when the argument is a name holding the result of a
 	// call ("f" after "with open(p) as f", "data = r.read()"), the index in
 	// Module.Tokens of that call's opening parenthesis; 0 otherwise.
@@ -198,23 +194,41 @@ func zeroNumber(s string) bool {
 	return true
 }
 
+// Param is a parameter of a function definition.
+type Param struct {
+	Name string // the parameter's name
+	Func string // the function it belongs to
+	// Annot is the parameter's annotation, resolved ("fastapi.UploadFile").
+	Annot string
+	// Decorators are the resolved decorators of the function
+	// ("fastapi.FastAPI().post").
+	Decorators []string
+}
+
+// binding is what a name is bound to. It is kept small (most bindings are
+// imports and plain assignments): the rarer values sit behind pointers.
 type binding struct {
 	target string // fully qualified name; "" for a local or unknown value
-	// konst is the literal a name is bound to ("FLAG = True"), or nil.
-	konst *Arg
-	// dict holds the keyword arguments of a dict built from literals
-	// ("KW = {"weights_only": True}", "KW = dict(weights_only=True)"), with
-	// dictOK set; **KW in a call stands for them.
-	dict   []Arg
-	dictOK bool
-	// param is set for a function's parameter: fn is the function, annot
-	// the resolved annotation, decos the function's resolved decorators.
-	param     bool
-	fn, annot string
-	decos     []string
 	// call is the opening parenthesis of the call whose result the name
 	// holds, or 0.
 	call int
+	// konst is the literal a name is bound to ("FLAG = True"), or nil.
+	konst *Arg
+	// dict holds the keyword arguments of a dict built from literals
+	// ("KW = {"weights_only": True}", "KW = dict(weights_only=True)");
+	// **KW in a call stands for them. nil when the name holds no such dict.
+	dict *[]Arg
+	// param is set for a function's parameter.
+	param *Param
+	// partial is set when the name holds functools.partial(f, …) of a
+	// dotted f: calling the name calls f with those arguments.
+	partial *partialFn
+}
+
+// partialFn is a function with arguments bound by functools.partial.
+type partialFn struct {
+	target string // f, resolved
+	args   []Arg  // the arguments after f
 }
 
 // block is a def or class body the parser is inside of. Names bound in a
@@ -257,9 +271,9 @@ func ParseChunks(src []byte, ends []int) *Module {
 	if start < len(src) || len(ends) == 0 {
 		t.run(start, len(src))
 	}
-	m := &Module{Src: src, Tokens: t.toks, scope: make(map[string]binding, len(t.toks)/16)}
-	// Every call opens a parenthesis: one count sizes the call list and the
-	// index of calls by parenthesis, instead of growing them call by call.
+	m := &Module{Src: src, Tokens: t.toks, scope: make(map[string]binding, len(t.toks)/64)}
+	// Every call opens a parenthesis: one count sizes the call list,
+	// instead of growing it call by call.
 	opens := 0
 	for _, tok := range t.toks {
 		if tok.End-tok.Start == 1 && src[tok.Start] == '(' {
@@ -267,7 +281,7 @@ func ParseChunks(src []byte, ends []int) *Module {
 		}
 	}
 	m.Calls = make([]Call, 0, opens)
-	p := parser{m: m, src: src, toks: t.toks, callAt: make(map[int]int, opens)}
+	p := parser{m: m, src: src, toks: t.toks}
 	p.parse()
 	return m
 }
@@ -322,9 +336,6 @@ type parser struct {
 	// pendingCall is the opening parenthesis of the call that is the whole
 	// value ("f = getattr(torch, "load")"), or -1.
 	pendingCall int
-	// callAt maps the token index of a call's opening parenthesis to the
-	// call's index in m.Calls.
-	callAt map[int]int
 	// decos are the resolved decorators of the def that comes next.
 	decos []string
 
@@ -409,9 +420,11 @@ func (p *parser) bindTo(name string, bd binding) {
 func (p *parser) bindPending() {
 	b := p.pendingTo
 	if p.pendingCall >= 0 {
-		if ci, ok := p.callAt[p.pendingCall]; ok {
-			if d := dynamicTarget(&p.m.Calls[ci]); d != "" {
+		if c := p.callAt(p.pendingCall); c != nil {
+			if d := dynamicTarget(c); d != "" {
 				b = binding{target: d, call: p.pendingCall}
+			} else if pf := partialOf(c); pf != nil {
+				b.partial = pf
 			}
 		}
 	}
@@ -446,6 +459,39 @@ func dynamicTarget(c *Call) string {
 		return head
 	}
 	return ""
+}
+
+// partialOf is what a call of functools.partial with a dotted function
+// as its first argument binds, or nil.
+func partialOf(c *Call) *partialFn {
+	if c.Resolved != "functools.partial" || len(c.Args) == 0 {
+		return nil
+	}
+	f := &c.Args[0]
+	if f.Keyword != "" || f.Kind != DottedName || f.Resolved == "" {
+		return nil
+	}
+	return &partialFn{target: f.Resolved, args: c.Args[1:]}
+}
+
+// applyPartial makes call c, of a name bound to functools.partial(f, …),
+// a call of f: the partial's positional arguments come first, then the
+// call's own, then the partial's keywords (which the call's override).
+func applyPartial(c *Call, pf *partialFn) {
+	c.Resolved = pf.target
+	args := make([]Arg, 0, len(pf.args)+len(c.Args))
+	for _, a := range pf.args {
+		if a.Keyword == "" || a.Keyword == "*" {
+			args = append(args, a)
+		}
+	}
+	args = append(args, c.Args...)
+	for _, a := range pf.args {
+		if a.Keyword != "" && a.Keyword != "*" {
+			args = append(args, a)
+		}
+	}
+	c.Args = args
 }
 
 func isIdentString(s string) bool {
@@ -576,6 +622,20 @@ func (p *parser) parse() {
 func (p *parser) dotted(i int) (string, int) {
 	if !p.isIdent(i) {
 		return "", i
+	}
+	// Most dotted names are written without spaces ("torch.load"): their
+	// text is one slice of the source, copied once.
+	start := i
+	contiguous := true
+	k := i + 1
+	for p.isOp(k, ".") && p.isIdent(k+1) {
+		if p.toks[k].Start != p.toks[k-1].End || p.toks[k+1].Start != p.toks[k].End {
+			contiguous = false
+		}
+		k += 2
+	}
+	if contiguous {
+		return string(p.src[p.toks[start].Start:p.toks[k-1].End]), k
 	}
 	var b strings.Builder
 	b.WriteString(p.text(i))
@@ -716,7 +776,7 @@ func (p *parser) assignment(i int) {
 				}
 			case k == end:
 				target.target = resolve(p.m.scope, d)
-				if b, ok := p.m.scope[d]; ok && (b.konst != nil || b.dictOK) {
+				if b, ok := p.m.scope[d]; ok && (b.konst != nil || b.dict != nil) {
 					target = b // FLAG2 = FLAG
 				}
 			case p.isOp(k, "(") && int(p.toks[k].Match) == end-1:
@@ -727,11 +787,11 @@ func (p *parser) assignment(i int) {
 					target.target = r + "()"
 				}
 				if r == "dict" || r == "builtins.dict" {
-					target.dict, target.dictOK = p.keywords(p.args(k+1, end-1))
+					target.dict = dictOf(p.keywords(p.args(k+1, end-1)))
 				}
 			}
 		} else if p.isOp(v, "{") && int(p.toks[v].Match) == end-1 {
-			target.dict, target.dictOK = p.dictLiteral(v+1, end-1)
+			target.dict = dictOf(p.dictLiteral(v+1, end-1))
 		} else if a := p.arg(v, end); a.Kind != Other && a.Kind != DottedName {
 			target.konst = &a
 		}
@@ -760,7 +820,9 @@ func (p *parser) call(i int) {
 	default:
 		return
 	}
-	var partsBuf [8]string
+	// parts are the chain's links, last first: a name's token index, or
+	// one of the marks partCall ("()"), partIndex ("[]") and partHead ("?").
+	var partsBuf [8]int
 	parts := partsBuf[:0] // most chains are short: no allocation
 	k := i - 1
 	head := -1
@@ -769,12 +831,12 @@ func (p *parser) call(i int) {
 	dyn, dynParts := "", 0
 	for n := 0; ; n++ {
 		if n == maxChain {
-			parts = append(parts, "?")
+			parts = append(parts, partHead)
 			break
 		}
 		t := p.toks[k]
 		if t.Kind == Name && p.isIdent(k) {
-			parts = append(parts, p.text(k))
+			parts = append(parts, k)
 			head = k
 			if k >= 2 && p.isOp(k-1, ".") {
 				k -= 2
@@ -785,14 +847,14 @@ func (p *parser) call(i int) {
 		if (t.is(p.src, ")") || t.is(p.src, "]")) && t.Match >= 0 {
 			m := int(t.Match)
 			if t.is(p.src, ")") {
-				if ci, ok := p.callAt[m]; ok {
-					if d := dynamicTarget(&p.m.Calls[ci]); d != "" {
+				if c := p.callAt(m); c != nil {
+					if d := dynamicTarget(c); d != "" {
 						dyn, dynParts = d, len(parts)
 					}
 				}
-				parts = append(parts, "()")
+				parts = append(parts, partCall)
 			} else {
-				parts = append(parts, "[]")
+				parts = append(parts, partIndex)
 			}
 			head = m
 			// A group is a call or subscript only when an expression ends
@@ -801,37 +863,47 @@ func (p *parser) call(i int) {
 				k = pk
 				continue
 			}
-			parts = append(parts, "?")
+			parts = append(parts, partHead)
 			break
 		}
 		// Not a name or group: a literal or other expression heads the chain.
-		parts = append(parts, "?")
+		parts = append(parts, partHead)
 		if t.Kind != Op {
 			head = k
 		}
 		break
 	}
-	var b strings.Builder
-	for n := len(parts) - 1; n >= 0; n-- {
-		s := parts[n]
-		if b.Len() > 0 && s != "()" && s != "[]" {
-			b.WriteByte('.')
-		}
-		b.WriteString(s)
-	}
 	if head < 0 {
 		head = i - 1
 	}
-	callee := b.String()
-	resolved := resolve(p.m.scope, callee)
+	callee := p.chainText(parts)
+	// The head name is looked up once, for resolving the callee (like
+	// resolve), its parameter, its value and the star imports.
+	h, rest := callee, ""
+	if k := strings.IndexAny(h, ".(["); k >= 0 {
+		h, rest = callee[:k], callee[k:]
+	}
+	var hb binding
+	bound := false
+	if h != "" && h[0] != '?' {
+		hb, bound = p.m.scope[h]
+	}
+	resolved := ""
+	switch {
+	case callee == "" || callee[0] == '?':
+	case !bound:
+		resolved = callee
+	case hb.target != "":
+		resolved = hb.target + rest
+	}
 	if dyn != "" {
 		var rb strings.Builder
 		rb.WriteString(dyn)
 		for n := dynParts - 1; n >= 0; n-- {
-			if s := parts[n]; s != "()" && s != "[]" {
+			if s := parts[n]; s != partCall && s != partIndex {
 				rb.WriteByte('.')
 			}
-			rb.WriteString(parts[n])
+			p.writePart(&rb, parts[n])
 		}
 		resolved = rb.String()
 	}
@@ -845,26 +917,14 @@ func (p *parser) call(i int) {
 		Open:     i,
 		Close:    int(p.toks[i].Match),
 	}
-	h := callee
-	if k := strings.IndexAny(h, ".(["); k >= 0 {
-		h = h[:k]
+	var partial *partialFn
+	if bound && h != callee {
+		c.HeadParam, c.HeadCall = hb.param, hb.call
+	} else if bound && hb.partial != nil {
+		partial = hb.partial
 	}
-	if h != "" && h[0] != '?' {
-		if b, ok := p.m.scope[h]; ok && h != callee {
-			if b.param {
-				c.HeadParam, c.HeadFunc, c.HeadAnnot, c.HeadDecorators = h, b.fn, b.annot, b.decos
-			}
-			c.HeadCall = b.call
-		}
-	}
-	if len(p.m.stars) > 0 && dyn == "" && c.Resolved == callee && callee[0] != '?' {
-		h := callee
-		if k := strings.IndexAny(h, ".(["); k >= 0 {
-			h = h[:k]
-		}
-		if _, bound := p.m.scope[h]; !bound {
-			c.Stars = p.m.stars
-		}
+	if len(p.m.stars) > 0 && dyn == "" && c.Resolved == callee && callee[0] != '?' && !bound {
+		c.Stars = p.m.stars
 	}
 	if c.Close >= 0 {
 		c.End = int(p.toks[c.Close].End)
@@ -872,16 +932,95 @@ func (p *parser) call(i int) {
 	} else {
 		c.End = int(p.toks[i].End)
 	}
-	p.m.Calls = append(p.m.Calls, c)
-	if p.callAt == nil {
-		p.callAt = map[int]int{}
+	if partial != nil {
+		applyPartial(&c, partial)
 	}
-	p.callAt[i] = len(p.m.Calls) - 1
+	p.m.Calls = append(p.m.Calls, c)
+}
+
+// Marks of call's chain parts that are not names.
+const (
+	partCall  = -1 // "()"
+	partIndex = -2 // "[]"
+	partHead  = -3 // "?"
+)
+
+// chainText writes a callee chain's parts (last first) like "a.b()[].c".
+func (p *parser) chainText(parts []int) string {
+	// A chain of names written without spaces ("torch.load") is one slice
+	// of the source: the names, from the first to the last, with dots.
+	names := len(parts) > 0
+	for n, k := range parts {
+		if k < 0 || n > 0 && (parts[n-1] != k+2 || p.toks[k+1].Start != p.toks[k].End || p.toks[k+2].Start != p.toks[k+1].End) {
+			names = false
+			break
+		}
+	}
+	if names {
+		return string(p.src[p.toks[parts[len(parts)-1]].Start:p.toks[parts[0]].End])
+	}
+	var b strings.Builder
+	for n := len(parts) - 1; n >= 0; n-- {
+		s := parts[n]
+		if b.Len() > 0 && s != partCall && s != partIndex {
+			b.WriteByte('.')
+		}
+		p.writePart(&b, s)
+	}
+	return b.String()
+}
+
+func (p *parser) writePart(b *strings.Builder, part int) {
+	switch part {
+	case partCall:
+		b.WriteString("()")
+	case partIndex:
+		b.WriteString("[]")
+	case partHead:
+		b.WriteString("?")
+	default:
+		t := p.toks[part]
+		b.Write(p.src[t.Start:t.End])
+	}
+}
+
+// callAt is the call recorded so far whose opening parenthesis is token
+// open, or nil. Calls are recorded in the order of their parentheses, so
+// m.Calls is sorted by Open.
+func (p *parser) callAt(open int) *Call {
+	calls := p.m.Calls
+	lo, hi := 0, len(calls)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if calls[mid].Open < open {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	if lo < len(calls) && calls[lo].Open == open {
+		return &calls[lo]
+	}
+	return nil
 }
 
 // args splits tokens [from, to) at top-level commas.
 func (p *parser) args(from, to int) []Arg {
-	var out []Arg
+	if from >= to {
+		return nil
+	}
+	// Count the arguments first, so the slice is allocated once.
+	n := 1
+	for k := from; k < to; k++ {
+		if m := p.toks[k].Match; m > int32(k) && int(m) < to {
+			k = int(m)
+			continue
+		}
+		if p.isOp(k, ",") {
+			n++
+		}
+	}
+	out := make([]Arg, 0, n)
 	s := from
 	for k := from; k <= to; k++ {
 		if k < to {
@@ -932,11 +1071,14 @@ func (p *parser) arg(s, e int) Arg {
 		}
 	}
 	a.Line, a.Col = int(p.toks[s].Line), int(p.toks[s].Col)
-	if p.isIdent(s) {
+	// The first name is looked up once: for a parameter, and for the value
+	// of a plain name below. Keywords are never bound.
+	var hb binding
+	bound := false
+	if t := p.toks[s]; t.Kind == Name {
 		// "cfg.path", "payload["x"]", "path + ".pt"": derived from a parameter.
-		if b, ok := p.m.scope[p.text(s)]; ok && b.param {
-			a.Param, a.Func, a.Annot, a.Decorators = p.text(s), b.fn, b.annot, b.decos
-		}
+		hb, bound = p.m.scope[string(p.src[t.Start:t.End])]
+		a.Param = hb.param
 	}
 	switch first := p.toks[s]; {
 	case first.Kind == String:
@@ -964,12 +1106,14 @@ func (p *parser) arg(s, e int) Arg {
 	default:
 		if d, k := p.dotted(s); d != "" && k == e {
 			a.Kind, a.Value, a.Resolved = DottedName, d, resolve(p.m.scope, d)
-			if b, ok := p.m.scope[d]; ok {
+			// Only names are bound, never dotted names: the binding of d
+			// is the first name's, when d is one name.
+			if b := hb; bound && k == s+1 {
 				a.ValueCall = b.call
-			}
-			if b, ok := p.m.scope[d]; ok && b.konst != nil {
-				a.Kind, a.Value, a.Resolved = b.konst.Kind, b.konst.Value, ""
-				a.Via, a.Default = d, b.konst.Default
+				if b.konst != nil {
+					a.Kind, a.Value, a.Resolved = b.konst.Kind, b.konst.Value, ""
+					a.Via, a.Default = d, b.konst.Default
+				}
 			}
 		}
 	}
@@ -1039,8 +1183,8 @@ func (p *parser) starStar(s, e int) ([]Arg, bool) {
 		switch {
 		case d == "":
 		case k == e:
-			if b, bound := p.m.scope[d]; bound && b.dictOK {
-				kws, ok, via = b.dict, true, d
+			if b, bound := p.m.scope[d]; bound && b.dict != nil {
+				kws, ok, via = *b.dict, true, d
 			}
 		case p.isOp(k, "(") && int(p.toks[k].Match) == e-1:
 			if r := resolve(p.m.scope, d); r == "dict" || r == "builtins.dict" {
@@ -1059,6 +1203,14 @@ func (p *parser) starStar(s, e int) ([]Arg, bool) {
 		out[n] = a
 	}
 	return out, true
+}
+
+// dictOf is the binding's dict for keyword arguments kws, when ok.
+func dictOf(kws []Arg, ok bool) *[]Arg {
+	if !ok {
+		return nil
+	}
+	return &kws
 }
 
 // keywords returns args when every one is a plain keyword argument.
@@ -1117,6 +1269,7 @@ func (p *parser) params(j int, decos []string) {
 	}
 	end := int(p.toks[j].Match)
 	from := j + 1
+	var ps []Param
 	for k := from; k <= end; k++ {
 		if k < end {
 			if m := p.toks[k].Match; m > int32(k) && int(m) < end {
@@ -1147,14 +1300,20 @@ func (p *parser) params(j int, decos []string) {
 				break
 			}
 		}
-		b := binding{param: true, fn: fn, decos: decos}
+		// The def's parameters share one allocation.
+		if len(ps) == cap(ps) {
+			ps = make([]Param, 0, 8)
+		}
+		ps = append(ps, Param{Name: name, Func: fn, Decorators: decos})
+		pr := &ps[len(ps)-1]
+		b := binding{param: pr}
 		if p.isOp(s+1, ":") {
 			ae := k
 			if eq >= 0 {
 				ae = eq
 			}
 			if d, q := p.dotted(s + 2); d != "" && q == ae {
-				b.annot = resolve(p.m.scope, d)
+				pr.Annot = resolve(p.m.scope, d)
 			}
 		}
 		if eq >= 0 && eq+1 < k {

@@ -65,3 +65,49 @@ g(p)
 		}
 	}
 }
+
+// TestPartial checks that a call of a name bound to functools.partial(f, …)
+// is a call of f with the partial's arguments: positional ones first, and
+// keywords the call's own override.
+func TestPartial(t *testing.T) {
+	src := `import functools
+from functools import partial
+import torch
+read = functools.partial(torch.load, "a.pt", map_location="cpu", weights_only=True)
+read(weights_only=False)
+other = partial(print)
+other(1)
+x = read
+x()
+def f():
+    read = 1
+    read()
+`
+	m := Parse([]byte(src))
+	byLine := map[int]*Call{}
+	for i := range m.Calls {
+		byLine[m.Calls[i].Line] = &m.Calls[i]
+	}
+	c := byLine[5]
+	if c.Resolved != "torch.load" {
+		t.Fatalf("read() resolved %q, want torch.load", c.Resolved)
+	}
+	if a := c.Positional(0); a == nil || a.Value != "a.pt" {
+		t.Errorf("positional 0 = %+v, want the partial's \"a.pt\"", a)
+	}
+	if a := c.Arg("weights_only"); a == nil || a.Kind != FalseLit {
+		t.Errorf("weights_only = %+v, want the call's False", a)
+	}
+	if a := c.Arg("map_location"); a == nil || a.Value != "cpu" {
+		t.Errorf("map_location = %+v, want the partial's \"cpu\"", a)
+	}
+	if got := byLine[7].Resolved; got != "print" {
+		t.Errorf("other() resolved %q, want print", got)
+	}
+	if got := byLine[9].Resolved; got != "functools.partial()" {
+		t.Errorf("x() resolved %q, want functools.partial()", got)
+	}
+	if got := byLine[12].Resolved; got != "" {
+		t.Errorf("read() after a local rebinding resolved %q, want \"\"", got)
+	}
+}

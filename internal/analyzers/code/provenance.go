@@ -113,7 +113,8 @@ func (t *target) callByOpen(open int) *python.Call {
 }
 
 // paramProv is the provenance of a function parameter.
-func (t *target) paramProv(name, fn, annot string, decos []string) prov {
+func (t *target) paramProv(pr *python.Param) prov {
+	name, fn, annot, decos := pr.Name, pr.Func, pr.Annot, pr.Decorators
 	if annot != "" {
 		if p := classify(annot); p.kind == provWeb {
 			return prov{provWeb, fmt.Sprintf("the HTTP upload or request %s of %s() (%s)", name, fn, shortName(annot))}
@@ -148,8 +149,8 @@ func (t *target) argProv(a *python.Arg, depth int) prov {
 		if p := classify(a.Resolved); p.kind != provUnknown {
 			return p
 		}
-		if a.Param != "" {
-			return t.paramProv(a.Param, a.Func, a.Annot, a.Decorators)
+		if a.Param != nil {
+			return t.paramProv(a.Param)
 		}
 		if c := t.callByOpen(a.ValueCall); c != nil {
 			return t.callProv(c, depth+1)
@@ -163,8 +164,8 @@ func (t *target) argProv(a *python.Arg, depth int) prov {
 		if c := t.callSpanning(start, a.End); c != nil {
 			return t.callProv(c, depth+1)
 		}
-		if a.Param != "" {
-			return t.paramProv(a.Param, a.Func, a.Annot, a.Decorators)
+		if a.Param != nil {
+			return t.paramProv(a.Param)
 		}
 		// A subscript of a name: sys.argv[1], os.environ["MODEL"].
 		if m := subscripted.FindStringSubmatch(text); m != nil {
@@ -183,8 +184,8 @@ func (t *target) callProv(c *python.Call, depth int) prov {
 	if p := classify(name); p.kind != provUnknown {
 		return p
 	}
-	if c.HeadParam != "" {
-		if p := t.paramProv(c.HeadParam, c.HeadFunc, c.HeadAnnot, c.HeadDecorators); p.kind == provWeb {
+	if c.HeadParam != nil {
+		if p := t.paramProv(c.HeadParam); p.kind == provWeb {
 			return p
 		}
 	}
