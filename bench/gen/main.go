@@ -21,6 +21,7 @@ func main() {
 	flag.IntVar(&t.Dockerfiles, "docker", 0, "Dockerfiles")
 	flag.IntVar(&t.Pipelines, "pipelines", 0, "Argo pipeline workflows")
 	flag.IntVar(&t.Docs, "docs", 0, "Markdown and CSV files")
+	flag.IntVar(&t.RBAC, "rbac", 0, "ServiceAccount, Role and RoleBinding files beside the manifests")
 	repo := flag.Bool("repo", false, "the shape of a real 4,400-file ML repository (overrides the counts)")
 	flag.Parse()
 	if *repo {

@@ -20,6 +20,11 @@ type Tree struct {
 	Pipelines int
 	// Docs are Markdown and CSV files no analyzer reads.
 	Docs int
+	// RBAC are files of a ServiceAccount, a Role and a RoleBinding, written
+	// beside the manifests (deploy/envN/access_NNNN.yaml, which sort before
+	// them, so a workload's sibling manifests include them): the accounts
+	// the workloads run as, a third of them allowed to read a Secret.
+	RBAC int
 }
 
 // Repo is the shape of a real 4,400-file ML repository: mostly Python and
@@ -44,6 +49,11 @@ func Write(dir string, t Tree) error {
 	}
 	for i := range t.Manifests {
 		if err := put(dir, fmt.Sprintf("deploy/env%d/manifest_%04d.yaml", i%6, i), manifest(i)); err != nil {
+			return err
+		}
+	}
+	for i := range t.RBAC {
+		if err := put(dir, fmt.Sprintf("deploy/env%d/access_%04d.yaml", i%6, i), rbac(i)); err != nil {
 			return err
 		}
 	}
@@ -329,6 +339,59 @@ spec:
                   value: https://mlflow.internal.example.com
 `, i, i)
 	}
+}
+
+// rbac is a ServiceAccount, a Role and a RoleBinding. The first files of
+// each directory are for the accounts manifest's workloads run as
+// (kserve-reader, whose Role reads a model-registry Secret, and
+// feature-service); the others are for accounts of applications the tree
+// does not hold, as a namespace's RBAC is. Every third Role reads a named
+// Secret; the others read ConfigMaps and list pods.
+func rbac(i int) string {
+	sa, ns := fmt.Sprintf("app-%d", i), "ml-serving"
+	switch i / 6 { // one file per directory (i%6) for each workload account
+	case 0:
+		sa = "kserve-reader"
+	case 1:
+		sa = "feature-service"
+	}
+	rules := `  - apiGroups: [""]
+    resources: [configmaps, pods]
+    verbs: [get, list, watch]`
+	if i%3 == 0 {
+		rules = fmt.Sprintf(`  - apiGroups: [""]
+    resources: [secrets]
+    resourceNames: [model-registry-%d]
+    verbs: [get]`, i)
+	}
+	return fmt.Sprintf(`apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: %[1]s
+  namespace: %[2]s
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: %[1]s-access-%[3]d
+  namespace: %[2]s
+rules:
+%[4]s
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: %[1]s-access-%[3]d
+  namespace: %[2]s
+subjects:
+  - kind: ServiceAccount
+    name: %[1]s
+    namespace: %[2]s
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: %[1]s-access-%[3]d
+`, sa, ns, i, rules)
 }
 
 func terraform(i int) string {

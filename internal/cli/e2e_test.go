@@ -40,6 +40,7 @@ var exampleFindings = []string{
 	"high pipeline/airflow-command-injection dags/retrain_credit_risk.py:20",
 	"high pipeline/airflow-command-injection dags/retrain_credit_risk.py:24",
 	"high exposure/jupyter-no-auth deploy/notebook.yaml:31", // reached through the Kubeflow gateway, not published
+	"high workload/rbac-excessive deploy/notebook.yaml:20",  // a RoleBinding in deploy/notebook-rbac.yaml lets it read the MLflow artifact-store Secret
 	"high secret/dvc-remote-credential .dvc/config:7",
 	"high secret/dvc-remote-credential .dvc/config:8",
 	"high supply-chain/remote-code-exec dvc.yaml:3",

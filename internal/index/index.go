@@ -18,6 +18,7 @@ import (
 	"path"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/mlsec/mlsec/internal/source"
 )
@@ -40,6 +41,11 @@ type File struct {
 	once    sync.Once
 	kind    source.Kind
 	problem error
+
+	// context is the file's content kept for the other files of its
+	// directory that read it as context, within the index's cache budget.
+	ctxMu   sync.Mutex
+	context []byte
 }
 
 // Index is the set of files one scan analyzes.
@@ -49,7 +55,15 @@ type Index struct {
 	// MaxTextSize bounds every whole-file read.
 	maxText int64
 	open    func(string) (*os.File, error)
+	// cached counts the bytes kept as context, bounded by MaxContextCache.
+	cached atomic.Int64
 }
+
+// MaxContextCache bounds the sibling content the index keeps for the whole
+// scan: a directory of 500 manifests whose every file asks for its 64
+// neighbours reads each neighbour once, not 500 times; past the bound,
+// files are read again when asked for.
+const MaxContextCache = 128 << 20
 
 // New indexes entries. maxText bounds whole reads of text files; open is
 // os.Open unless a test needs a file to fail.
@@ -155,7 +169,7 @@ func (ix *Index) head(f *File) ([]byte, error) {
 type Sibling struct {
 	Path    string // as reports show it
 	Kind    source.Kind
-	Content []byte
+	Content []byte // shared with every other reader: never modify it
 }
 
 // Siblings returns the other files of self's directory whose kind is one of
@@ -183,7 +197,7 @@ func (ix *Index) Siblings(self *File, stop func() bool, kinds ...source.Kind) []
 		}
 		read++
 		if content == nil {
-			if content, err = ix.Read(f); err != nil {
+			if content, err = ix.contextOf(f); err != nil {
 				continue
 			}
 		}
@@ -194,6 +208,26 @@ func (ix *Index) Siblings(self *File, stop func() bool, kinds ...source.Kind) []
 		out = append(out, Sibling{Path: f.Path, Kind: k, Content: content})
 	}
 	return out
+}
+
+// contextOf reads a file for use as context, keeping its content while
+// the cache budget allows.
+func (ix *Index) contextOf(f *File) ([]byte, error) {
+	f.ctxMu.Lock()
+	defer f.ctxMu.Unlock()
+	if f.context != nil {
+		return f.context, nil
+	}
+	b, err := ix.Read(f)
+	if err != nil {
+		return nil, err
+	}
+	if ix.cached.Add(int64(len(b))) <= MaxContextCache {
+		f.context = b
+	} else {
+		ix.cached.Add(-int64(len(b)))
+	}
+	return b, nil
 }
 
 // Lookup finds a file by its report path.

@@ -513,6 +513,8 @@ func checkEnv(p *analysis.Pass, s *service, kind mlKind, exposed bool) {
 			p.Report(analysis.Diagnostic{Rule: rules.DefaultCredentials, Location: loc, Evidence: e.name + "=" + secretlike.Mask(val),
 				Severity: sev, SeverityReason: why, Assets: serviceAssets(s),
 				Message: fmt.Sprintf("service %q sets %s to a well-known default password%s", s.name, e.name, suffix)})
+		case val != e.value && secretlike.Literal(e.name, val):
+			checkEnvDefault(p, s, e.name, e.value, val, loc, exposed)
 		case secretlike.Literal(e.name, val):
 			p.Report(analysis.Diagnostic{Rule: rules.CredentialInEnv, Location: loc, Evidence: e.name + "=" + secretlike.Mask(val), Assets: serviceAssets(s),
 				Message: fmt.Sprintf("service %q has a literal credential in %s, committed with the compose file", s.name, e.name)})
@@ -532,6 +534,28 @@ func checkEnv(p *analysis.Pass, s *service, kind mlKind, exposed bool) {
 	}
 }
 
+// checkEnvDefault judges a credential-like variable set to
+// "${VAR:-default}": the default is the value only when VAR is unset at
+// deploy time, so it is not necessarily the credential in use. A default
+// that reads like filler (changeme-me, your-token, <set-me>, a path or
+// another reference) is nothing (secretlike.Literal has excluded it); a
+// real-looking default is high on a service published on all interfaces,
+// where whoever reaches the host can try it, and medium otherwise.
+func checkEnvDefault(p *analysis.Pass, s *service, name, raw, def string, loc finding.Location, exposed bool) {
+	ref := raw
+	if i := strings.IndexAny(raw, ":-"); i > 2 {
+		ref = raw[:i] + "}"
+	}
+	d := analysis.Diagnostic{Rule: rules.CredentialInEnv, Location: loc, Evidence: name + "=" + ref + " (default " + secretlike.Mask(def) + ")", Assets: serviceAssets(s)}
+	if exposed {
+		d.Message = fmt.Sprintf("service %q falls back to a literal credential in %s when %s is unset, committed with the compose file; the service is also published on all interfaces", s.name, name, ref)
+	} else {
+		d.Severity, d.SeverityReason = rule.Medium, "the default applies only when "+ref+" is unset, and the service is not published"
+		d.Message = fmt.Sprintf("service %q falls back to a literal credential in %s when %s is unset, committed with the compose file", s.name, name, ref)
+	}
+	p.Report(d)
+}
+
 // interpolationDefault returns the default of "${VAR:-default}" or
 // "${VAR-default}", the value compose uses when VAR is unset; other values
 // are returned unchanged.
@@ -543,8 +567,18 @@ func interpolationDefault(v string) string {
 	if _, def, ok := strings.Cut(inner, ":-"); ok {
 		return def
 	}
-	if _, def, ok := strings.Cut(inner, "-"); ok {
+	if name, def, ok := strings.Cut(inner, "-"); ok && varName(name) {
 		return def
 	}
 	return v
+}
+
+// varName reports whether s is a variable name (letters, digits, "_").
+func varName(s string) bool {
+	for _, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return s != ""
 }

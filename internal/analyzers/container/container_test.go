@@ -85,3 +85,12 @@ func TestSharedImageOneFinding(t *testing.T) {
 // TestGenAI covers inference servers, vector stores, compute schedulers and
 // orchestrators published by compose, with the settings that close them.
 func TestGenAI(t *testing.T) { analysistest.Run(t, "testdata/genai", Analyzer) }
+
+// TestEnvDefault checks credential-like variables set to ${VAR:-default}:
+// a real-looking default is high on a published service and medium
+// otherwise; a placeholder default is nothing.
+func TestEnvDefault(t *testing.T) {
+	for _, dir := range []string{"published", "internal", "placeholder"} {
+		t.Run(dir, func(t *testing.T) { analysistest.Run(t, "testdata/envdefault/"+dir, Analyzer) })
+	}
+}

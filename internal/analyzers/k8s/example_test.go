@@ -36,6 +36,7 @@ func TestExampleProject(t *testing.T) {
 		"mlflow.yaml:28 exposure/mlflow-no-auth high",
 		"mlflow.yaml:38 secret/credential-in-env high",
 		"notebook.yaml:20 workload/cloud-role-token medium",
+		"notebook.yaml:20 workload/rbac-excessive high", // notebook-rbac.yaml binds its account to a Role reading minio-credentials
 		"notebook.yaml:27 supply-chain/image-not-pinned low",
 		"notebook.yaml:31 exposure/jupyter-no-auth high", // a Notebook CR is reached through the Kubeflow gateway, not published: high
 		"raycluster.yaml:13 exposure/ray-dashboard critical",

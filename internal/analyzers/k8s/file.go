@@ -65,6 +65,8 @@ type file struct {
 	secrets     map[string]*object // namespace/name → Secret
 	exposed     map[*pod]exposure  // pods a LoadBalancer, NodePort or Ingress reaches: read through exposureOf
 	sibDone     bool               // the sibling manifests were read for exposure (see xfile.go)
+	rbacDone    bool               // the sibling manifests were read for RBAC (see rbac.go)
+	sibSAs      map[string]*object // namespace/name → ServiceAccount of a sibling manifest
 	assetIDs    map[*object]string // the asset recorded for each workload object
 	secretUsers map[string][]*pod  // namespace/name of a Secret → pods that read it
 

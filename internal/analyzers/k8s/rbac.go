@@ -1,7 +1,10 @@
 package k8s
 
 import (
+	"bytes"
 	"fmt"
+	"path"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -12,6 +15,7 @@ import (
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/rules"
+	"github.com/mlsec/mlsec/internal/source"
 	"github.com/mlsec/mlsec/internal/yamlutil"
 )
 
@@ -21,6 +25,7 @@ type grant struct {
 	at      *yaml.Node // the rule (or roleRef) granting it
 	secrets []string   // resourceNames the Secret read is limited to; nil for all
 	severe  bool       // impersonation, escalation or every verb on every resource
+	src     *object    // the Role or binding at belongs to, for its location
 }
 
 // builtinGrants are the default ClusterRoles that grant these permissions
@@ -56,30 +61,30 @@ func roleGrants(role *object) []grant {
 		rbacGroup := has(groups, "rbac.authorization.k8s.io")
 		switch {
 		case has(groups, "*") && containsExact(res, "*") && containsExact(verbs, "*"):
-			out = append(out, grant{what: "every verb on every resource", at: r, severe: true})
+			out = append(out, grant{what: "every verb on every resource", at: r, severe: true, src: role})
 			continue
 		}
 		if core && has(res, "secrets") && has(verbs, "get", "list", "watch") {
-			g := grant{what: "read Secrets", at: r}
+			g := grant{what: "read Secrets", at: r, src: role}
 			if len(names) > 0 {
 				g.secrets, g.what = names, "read the Secrets "+strings.Join(names, ", ")
 			}
 			out = append(out, g)
 		}
 		if core && has(res, "pods") && has(verbs, "create") {
-			out = append(out, grant{what: "create pods", at: r})
+			out = append(out, grant{what: "create pods", at: r, src: role})
 		}
 		if core && has(res, "pods/exec", "pods/attach") && has(verbs, "create", "get") {
-			out = append(out, grant{what: "exec into pods", at: r})
+			out = append(out, grant{what: "exec into pods", at: r, src: role})
 		}
 		if has(verbs, "impersonate") && (core || has(groups, "authentication.k8s.io")) && has(res, "users", "groups", "serviceaccounts", "userextras") {
-			out = append(out, grant{what: "impersonate users or service accounts", at: r, severe: true})
+			out = append(out, grant{what: "impersonate users or service accounts", at: r, severe: true, src: role})
 		}
 		if rbacGroup && has(res, "roles", "clusterroles", "rolebindings", "clusterrolebindings") && has(verbs, "escalate", "bind") {
-			out = append(out, grant{what: "escalate or bind roles", at: r, severe: true})
+			out = append(out, grant{what: "escalate or bind roles", at: r, severe: true, src: role})
 		}
 		if core && has(res, "serviceaccounts/token") && has(verbs, "create") {
-			out = append(out, grant{what: "mint service account tokens", at: r, severe: true})
+			out = append(out, grant{what: "mint service account tokens", at: r, severe: true, src: role})
 		}
 	}
 	return out
@@ -110,8 +115,8 @@ type boundGrant struct {
 	clusterWide bool   // through a ClusterRoleBinding
 }
 
-// grantsOf lists what the bindings of this file give ServiceAccount
-// ns/name.
+// grantsOf lists what the bindings of this file, and those of its sibling
+// manifests, give ServiceAccount ns/name.
 func (f *file) grantsOf(ns, name string) []boundGrant {
 	var out []boundGrant
 	for _, b := range f.bindings {
@@ -127,7 +132,7 @@ func (f *file) grantsOf(ns, name string) []boundGrant {
 				gs = roleGrants(role)
 			} else {
 				for _, w := range builtinGrants[rname] {
-					gs = append(gs, grant{what: w, at: ref, severe: w == "every verb on every resource"})
+					gs = append(gs, grant{what: w, at: ref, severe: w == "every verb on every resource", src: b})
 				}
 			}
 		} else if role := f.roles["Role/"+nsKey(b.namespace, rname)]; role != nil {
@@ -162,19 +167,29 @@ func bindsSA(b *object, ns, name string) bool {
 // records what the account can use: an edge from the workload to the
 // account's permissions, and from there to the Secrets it can read.
 func (f *file) checkRBAC(p *pod, workload string) {
-	if len(f.bindings) == 0 {
+	if !mlRole(p.role) {
 		return
 	}
-	switch p.role {
-	case roleServing, roleNotebook, roleTraining, roleWorkflow, roleRay, roleRegistry:
-	default:
+	name, at := serviceAccountOf(p)
+	if name != "default" || len(f.bindings) > 0 {
+		// Sibling manifests cost a read of up to 64 files per analyzed
+		// file, so they are read for a workload that names its own
+		// ServiceAccount (rbac.yaml beside deployment.yaml declares it and
+		// its binding), or when this file binds some account already. A
+		// binding of the default account elsewhere is not seen.
+		f.loadRBACSiblings()
+	}
+	if len(f.bindings) == 0 {
 		return
 	}
 	if am := p.field("automountServiceAccountToken"); am != nil && isFalse(am) {
 		return
 	}
-	name, at := serviceAccountOf(p)
-	if sa := f.sas[nsKey(p.obj.namespace, name)]; sa != nil && p.field("automountServiceAccountToken") == nil && isFalse(yamlutil.Get(sa.node, "automountServiceAccountToken")) {
+	sa := f.sas[nsKey(p.obj.namespace, name)]
+	if sa == nil {
+		sa = f.sibSAs[nsKey(p.obj.namespace, name)]
+	}
+	if sa != nil && p.field("automountServiceAccountToken") == nil && isFalse(yamlutil.Get(sa.node, "automountServiceAccountToken")) {
 		return
 	}
 	gs := f.grantsOf(p.obj.namespace, name)
@@ -203,9 +218,9 @@ func (f *file) checkRBAC(p *pod, workload string) {
 		if g.clusterWide && strings.HasPrefix(g.what, "read Secrets") && g.secrets == nil {
 			clusterSecrets = true
 		}
-		related = append(related, finding.Related{Location: f.loc(g.at), Message: fmt.Sprintf("%s lets it %s", g.role, g.what)})
+		related = append(related, finding.Related{Location: f.locOf(g.src, g.at), Message: fmt.Sprintf("%s lets it %s", g.role+roleIn(g), g.what)})
 		if g.binding.node != nil {
-			related = append(related, finding.Related{Location: f.loc(g.binding.node), Message: fmt.Sprintf("%s %s grants %s to ServiceAccount %s", g.binding.kind, g.binding.name, g.role, name)})
+			related = append(related, finding.Related{Location: f.locOf(g.binding, g.binding.node), Message: fmt.Sprintf("%s %s%s grants %s to ServiceAccount %s", g.binding.kind, g.binding.name, g.binding.in(), g.role, name)})
 		}
 	}
 	sort.Strings(whats)
@@ -253,12 +268,156 @@ func (f *file) secretGrantEdges(from, ns string, gs []boundGrant) {
 			if o := f.secrets[k]; o != nil {
 				a.Locations = []finding.Location{f.loc(o.node)}
 			} else {
-				a.Locations = []finding.Location{f.loc(g.at)}
+				a.Locations = []finding.Location{f.locOf(g.src, g.at)}
 			}
 			f.pass.AddAsset(a)
 			f.pass.AddEdge(finding.Edge{From: from, To: a.ID, Kind: finding.EdgeUsesSecret})
 		}
 	}
+}
+
+// rbacKind finds the RBAC kinds, and ServiceAccounts, in YAML or JSON text.
+var rbacKind = regexp.MustCompile(`(?m)\bkind"?\s*:\s*["']?(Role|ClusterRole|RoleBinding|ClusterRoleBinding|ServiceAccount)["']?\s*(,|}|$)`)
+
+// loadRBACSiblings reads the Roles, ClusterRoles, bindings and
+// ServiceAccounts of the sibling manifests (rbac.yaml beside
+// deployment.yaml), once per analyzed file and only for a file with an ML
+// workload. Like the exposure context of xfile.go, they lend context only:
+// the finding stays at the workload, and the sibling's binding and role are
+// Related places. A Role or ServiceAccount of the analyzed file wins over a
+// sibling's of the same name.
+func (f *file) loadRBACSiblings() {
+	if f.rbacDone {
+		return
+	}
+	f.rbacDone = true
+	if f.pass.Kind != source.Kubernetes {
+		return
+	}
+	// The accounts of this file's ML workloads: only documents naming one
+	// of them (a binding's subject, a ServiceAccount) are parsed, and then
+	// only the Roles those bindings refer to, so a directory of many RBAC
+	// files costs a byte search per document, not a parse.
+	var accounts [][]byte
+	for _, p := range f.pods {
+		if name, _ := serviceAccountOf(p); mlRole(p.role) && name != "default" {
+			accounts = append(accounts, []byte(name)) // "default" would match every namespace: see checkRBAC
+		}
+	}
+	mentions := func(doc []byte, names [][]byte) bool {
+		for _, n := range names {
+			if bytes.Contains(doc, n) {
+				return true
+			}
+		}
+		return false
+	}
+	type sibDoc struct {
+		doc  []byte
+		path string
+		off  int
+	}
+	var roleDocs []sibDoc
+	var roleNames [][]byte
+	for _, b := range f.bindings { // this file's bindings may name a sibling's Role
+		roleNames = append(roleNames, []byte(yamlutil.Str(yamlutil.Path(b.node, "roleRef", "name"))))
+	}
+	budget := maxObjects
+	add := func(d sibDoc) []*object {
+		docs, _ := yamlutil.Parse(d.doc) // a broken document lends nothing; its file reports the error
+		objs := collectObjects(docs, budget)
+		budget -= len(objs)
+		for _, o := range objs {
+			o.sibling, o.path, o.lineOff = path.Base(d.path), d.path, d.off
+		}
+		return objs
+	}
+	for _, sf := range f.pass.Siblings(source.Kubernetes) {
+		if !mentions(sf.Content, [][]byte{[]byte("Role"), []byte("ServiceAccount")}) || !rbacKind.Match(sf.Content) {
+			continue // neither a binding nor an account: skip the parse
+		}
+		line := 0
+		for _, doc := range documents(sf.Content) {
+			off := line
+			line += bytes.Count(doc, []byte("\n"))
+			if budget <= 0 || f.canceled() {
+				return
+			}
+			if !rbacKind.Match(doc) {
+				continue
+			}
+			if !mentions(doc, accounts) {
+				if bytes.Contains(doc, []byte("rules")) {
+					roleDocs = append(roleDocs, sibDoc{doc, sf.Path, off}) // a Role, parsed if a binding names it
+				}
+				continue
+			}
+			for _, o := range add(sibDoc{doc, sf.Path, off}) {
+				f.addSiblingRBAC(o)
+				if o.kind == "RoleBinding" || o.kind == "ClusterRoleBinding" {
+					roleNames = append(roleNames, []byte(yamlutil.Str(yamlutil.Path(o.node, "roleRef", "name"))))
+				}
+			}
+		}
+	}
+	for _, d := range roleDocs {
+		if budget <= 0 || f.canceled() {
+			return
+		}
+		if mentions(d.doc, roleNames) {
+			for _, o := range add(d) {
+				f.addSiblingRBAC(o)
+			}
+		}
+	}
+}
+
+// addSiblingRBAC records a ServiceAccount, Role or binding of a sibling.
+func (f *file) addSiblingRBAC(o *object) {
+	switch o.kind {
+	case "ServiceAccount":
+		if f.sibSAs == nil {
+			f.sibSAs = map[string]*object{}
+		}
+		if k := nsKey(o.namespace, o.name); f.sibSAs[k] == nil {
+			f.sibSAs[k] = o
+		}
+	case "Role", "ClusterRole":
+		if !isRBAC(o) {
+			return
+		}
+		if f.roles == nil {
+			f.roles = map[string]*object{}
+		}
+		k := "ClusterRole/" + o.name
+		if o.kind == "Role" {
+			k = "Role/" + nsKey(o.namespace, o.name)
+		}
+		if f.roles[k] == nil {
+			f.roles[k] = o
+		}
+	case "RoleBinding", "ClusterRoleBinding":
+		if isRBAC(o) {
+			f.bindings = append(f.bindings, o)
+		}
+	}
+}
+
+// mlRole reports whether pods of role r are in the RBAC rule's scope.
+func mlRole(r role) bool {
+	switch r {
+	case roleServing, roleNotebook, roleTraining, roleWorkflow, roleRay, roleRegistry:
+		return true
+	}
+	return false
+}
+
+// roleIn is " in FILE" when the grant's Role was read from a sibling.
+func roleIn(g boundGrant) string {
+	if g.src == g.binding {
+		return "" // a built-in ClusterRole, named by the binding
+	}
+	return g.src.in()
 }
 
 func dedupRelated(rs []finding.Related) []finding.Related {
