@@ -7,6 +7,7 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/analyzers/deps"
 	"github.com/mlsec/mlsec/internal/mlcmd"
 	"github.com/mlsec/mlsec/internal/mlcmd/shellrisk"
 	"github.com/mlsec/mlsec/internal/rule"
@@ -122,18 +123,6 @@ func fetchTarget(c shellrisk.Call) (name, url string) {
 	return path.Base(out), url
 }
 
-// notebookMLPackages are ML-critical PyPI projects (PEP 503 names), the
-// same concern as deps/unpinned-ml-package in requirement files: their
-// version decides how models and data are loaded.
-var notebookMLPackages = map[string]bool{
-	"torch": true, "torchvision": true, "torchaudio": true, "tensorflow": true, "tensorflow-cpu": true, "tensorflow-gpu": true,
-	"tf-keras": true, "keras": true, "transformers": true, "diffusers": true, "datasets": true, "huggingface-hub": true,
-	"safetensors": true, "accelerate": true, "sentence-transformers": true, "peft": true, "timm": true,
-	"pytorch-lightning": true, "lightning": true, "jax": true, "jaxlib": true, "scikit-learn": true, "xgboost": true,
-	"lightgbm": true, "catboost": true, "onnx": true, "onnxruntime": true, "numpy": true, "pandas": true, "joblib": true,
-	"dill": true, "cloudpickle": true, "mlflow": true, "ray": true, "gradio": true, "vllm": true, "ultralytics": true,
-}
-
 // pipValueOptions are pip install options that take a value.
 var pipValueOptions = map[string]bool{"-r": true, "--requirement": true, "-c": true, "--constraint": true, "-e": true,
 	"--editable": true, "-i": true, "--index-url": true, "--extra-index-url": true, "-f": true, "--find-links": true,
@@ -181,7 +170,7 @@ func unpinnedML(c shellrisk.Call) []string {
 			name = name[:n]
 		}
 		name = strings.ToLower(strings.NewReplacer("_", "-", ".", "-").Replace(name))
-		if notebookMLPackages[name] && !strings.Contains(a, "==") {
+		if deps.IsMLPackage(name) && !strings.Contains(a, "==") {
 			out = append(out, a)
 		}
 	}

@@ -184,7 +184,7 @@ func (c *checker) vcsUnpinned(what, url, ref string, loc finding.Location) {
 
 // unpinned reports an ML-critical package without an exact version.
 func (c *checker) unpinned(name, spec string, loc finding.Location) {
-	if !isMLPackage(name) {
+	if !IsMLPackage(name) {
 		return
 	}
 	got := "any version"

@@ -28,8 +28,11 @@ var condaNames = map[string]string{
 	"py-xgboost": "xgboost", "py-xgboost-gpu": "xgboost", "sklearn": "scikit-learn",
 }
 
-// isMLPackage reports whether a normalised project name is ML-critical.
-func isMLPackage(name string) bool {
+// IsMLPackage reports whether a normalised (PEP 503) project name is
+// ML-critical: its version decides how models and data are loaded. Other
+// analyzers that meet pip installs (notebook shell lines) use it too, so
+// there is one list.
+func IsMLPackage(name string) bool {
 	if mlPackages[name] {
 		return true
 	}
