@@ -270,6 +270,16 @@ func (p *Pass) Siblings(kinds ...source.Kind) []index.Sibling {
 	return p.index.Siblings(p.self, p.Canceled, kinds...)
 }
 
+// Ancestors returns the files of the given kinds in this file's directory
+// and the directories above it, nearest first, for context (the dependency
+// pins that govern a script); the same rules as Siblings apply.
+func (p *Pass) Ancestors(kinds ...source.Kind) []index.Sibling {
+	if p.index == nil || p.self == nil {
+		return nil
+	}
+	return p.index.Ancestors(p.self, p.Canceled, kinds...)
+}
+
 // ProjectPass is a project-level analyzer's view of the whole scan.
 type ProjectPass struct {
 	Context  context.Context

@@ -210,6 +210,39 @@ func (ix *Index) Siblings(self *File, stop func() bool, kinds ...source.Kind) []
 	return out
 }
 
+// MaxAncestorDirs bounds how many directories Ancestors climbs.
+const MaxAncestorDirs = 8
+
+// Ancestors returns the files of the given kinds in self's directory and in
+// each directory above it within the scan, nearest first, read whole under
+// the same bounds as Siblings (per directory). It is how a file finds the
+// project files that govern it: the requirements.txt at the repository root
+// that pins the Keras a script in src/train/ loads models with. A deep tree
+// costs each file at most MaxAncestorDirs directory lookups.
+func (ix *Index) Ancestors(self *File, stop func() bool, kinds ...source.Kind) []Sibling {
+	out := ix.Siblings(self, stop, kinds...)
+	dir := path.Dir(self.Path)
+	for i := 0; i < MaxAncestorDirs && dir != "." && dir != "/" && dir != ""; i++ {
+		dir = path.Dir(dir)
+		fs := ix.byDir[dir]
+		if len(fs) == 0 {
+			continue
+		}
+		out = append(out, ix.Siblings(fs[0], stop, kinds...)...)
+		// Siblings leaves out the file it is asked about: add it back when
+		// it is one of the kinds.
+		if k, content, err := ix.Kind(fs[0]); err == nil && hasKind(kinds, k) && int(fs[0].Size) <= MaxDirBytes {
+			if content == nil {
+				content, err = ix.contextOf(fs[0])
+			}
+			if err == nil && bytes.IndexByte(content[:min(len(content), HeadLen)], 0) < 0 {
+				out = append(out, Sibling{Path: fs[0].Path, Kind: k, Content: content})
+			}
+		}
+	}
+	return out
+}
+
 // contextOf reads a file for use as context, keeping its content while
 // the cache budget allows.
 func (ix *Index) contextOf(f *File) ([]byte, error) {

@@ -17,6 +17,11 @@ func ImageDefaults(image string) (entry []string, env map[string]string) {
 		return []string{"text-generation-launcher"}, nil
 	case repo == "ollama/ollama" || strings.HasSuffix(repo, "/ollama/ollama"):
 		return []string{"ollama"}, map[string]string{"OLLAMA_HOST": "0.0.0.0:11434"}
+	case repo == "apache/airflow" || strings.HasSuffix(repo, "/apache/airflow"):
+		// The image's entrypoint hands its arguments to the airflow command.
+		return []string{"airflow"}, nil
+	case repo == "heartexlabs/label-studio" || strings.HasSuffix(repo, "/heartexlabs/label-studio"):
+		return []string{"label-studio"}, nil
 	}
 	return nil, nil
 }

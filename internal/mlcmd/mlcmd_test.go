@@ -53,6 +53,18 @@ func TestCheck(t *testing.T) {
 		{"jupyterhub|--JupyterHub.authenticator_class=dummy", "exposure/jupyter-no-auth@1:critical"},
 		{"jupyterhub|-f|/etc/jupyterhub/jupyterhub_config.py", ""},
 		{"jupyter|nbconvert|--execute|x.ipynb", ""},
+		// Orchestrators and labeling: environment-free forms (see TestCheckEnvOrchestrators)
+		{"prefect|server|start|--host|0.0.0.0", "exposure/orchestrator-no-auth@3:high"},
+		{"prefect|server|start", ""},
+		{"prefect|worker|start|--pool|gpu", ""},
+		{"dagster-webserver|-h|0.0.0.0|-p|3000", "exposure/orchestrator-no-auth@1:high"},
+		{"dagit|--host|0.0.0.0", "exposure/orchestrator-no-auth@1:high"},
+		{"dagster|dev|-h|0.0.0.0", "exposure/orchestrator-no-auth@2:high"},
+		{"dagster-webserver|-p|3000", ""},
+		{"label-studio|start|--port|8080", "exposure/orchestrator-no-auth@-1:high"},
+		{"label-studio|start|--host|127.0.0.1", ""},
+		{"airflow|webserver", ""},
+		{"airflow|dags|trigger|x", ""},
 		// TensorBoard
 		{"tensorboard|--logdir|/runs|--bind_all", "exposure/tensorboard@3:medium"},
 		{"python|-m|tensorboard.main|--logdir=/runs|--host=0.0.0.0", "exposure/tensorboard@4:medium"},
@@ -160,5 +172,36 @@ func TestDiagnostic(t *testing.T) {
 	f = analysis.Build(plain[0].Diagnostic(loc), "")
 	if f.Severity != rules.MLflowNoAuth.Severity || f.SeverityReason != "" || f.Message != plain[0].Message {
 		t.Errorf("mlflow: %+v", f)
+	}
+}
+
+// TestCheckEnvOrchestrators: the settings that open or close an
+// orchestrator's API come from the environment.
+func TestCheckEnvOrchestrators(t *testing.T) {
+	tests := []struct {
+		argv string
+		env  map[string]string
+		want int
+	}{
+		{"airflow|webserver", map[string]string{"AIRFLOW__API__AUTH_BACKENDS": "airflow.api.auth.backend.basic_auth,airflow.api.auth.backend.default"}, 1},
+		{"airflow|api-server", map[string]string{"AIRFLOW__API__AUTH_BACKEND": "airflow.api.auth.backend.default"}, 1},
+		{"airflow|webserver", map[string]string{"AIRFLOW__WEBSERVER__AUTHENTICATE": "False"}, 1},
+		{"airflow|webserver", map[string]string{"AIRFLOW__API__AUTH_BACKENDS": "airflow.api.auth.backend.session"}, 0},
+		{"airflow|scheduler", map[string]string{"AIRFLOW__API__AUTH_BACKENDS": "airflow.api.auth.backend.default"}, 0},
+		{"prefect|server|start", map[string]string{"PREFECT_SERVER_API_HOST": "0.0.0.0"}, 1},
+		{"prefect|server|start|--host|0.0.0.0", map[string]string{"PREFECT_SERVER_API_AUTH_STRING": "admin:from-secret"}, 0},
+		{"label-studio", map[string]string{"LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK": "true"}, 0},
+		{"label-studio", nil, 1},
+	}
+	for _, tt := range tests {
+		got := CheckEnv(strings.Split(tt.argv, "|"), tt.env)
+		if len(got) != tt.want {
+			t.Errorf("CheckEnv(%s, %v) = %d matches %+v, want %d", tt.argv, tt.env, len(got), got, tt.want)
+		}
+		for _, m := range got {
+			if m.Rule != rules.OrchestratorNoAuth {
+				t.Errorf("CheckEnv(%s): rule %s", tt.argv, m.Rule.ID)
+			}
+		}
 	}
 }

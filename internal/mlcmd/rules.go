@@ -15,4 +15,5 @@ var Rules = []*rule.Rule{
 	rules.ModelServerAdmin,
 	rules.LLMAPINoAuth,
 	rules.ComputeClusterNoAuth,
+	rules.OrchestratorNoAuth,
 }

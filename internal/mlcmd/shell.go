@@ -14,6 +14,12 @@ func CheckShell(script string) []ShellMatch {
 	return checkShell(script, 0)
 }
 
+// CheckShellEnv is CheckShell for a script that runs with the environment
+// env (a compose service's command string under its environment).
+func CheckShellEnv(script string, env map[string]string) []ShellMatch {
+	return checkShellEnv(script, 0, env)
+}
+
 // CheckScript is CheckShell that also returns the parse error, for callers
 // that must report a file they could not analyze.
 func CheckScript(script string) ([]ShellMatch, error) {
@@ -23,6 +29,9 @@ func CheckScript(script string) ([]ShellMatch, error) {
 	}
 	return checkFile(f, 0), nil
 }
+
+// CheckParsed is CheckShell on a script already parsed with Parse.
+func CheckParsed(f *syntax.File) []ShellMatch { return checkFile(f, 0) }
 
 // Parse parses a shell script as bash.
 func Parse(script string) (*syntax.File, error) {

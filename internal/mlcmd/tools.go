@@ -93,6 +93,28 @@ func identify(argv []string, start int) (tool, int) {
 		}
 	case "dask-scheduler":
 		return daskScheduler, i
+	case "airflow":
+		switch sub {
+		case "webserver", "api-server", "standalone":
+			return airflow, subAt
+		}
+	case "prefect":
+		if sub == "server" && subAt < len(argv) && argv[subAt] == "start" {
+			return prefect, subAt + 1
+		}
+	case "dagster-webserver", "dagit":
+		return dagster, i
+	case "dagster":
+		if sub == "dev" {
+			return dagster, subAt
+		}
+	case "label-studio":
+		if sub == "start" || sub == "" {
+			return labelStudio, subAt
+		}
+		if strings.HasPrefix(sub, "-") {
+			return labelStudio, i
+		}
 	}
 	return nil, 0
 }

@@ -137,6 +137,12 @@ type Arg struct {
 	// call ("f" after "with open(p) as f", "data = r.read()"), the index in
 	// Module.Tokens of that call's opening parenthesis; 0 otherwise.
 	ValueCall int
+	// Parts are the operands of a concatenation ("BASE_URL + name",
+	// "os.environ["DIR"] + "/model.pkl""), each read as an argument in the
+	// scope the expression is in, when the argument is one or is a name
+	// bound to one; nil otherwise. A path or URL built from parts comes
+	// from wherever its parts come from.
+	Parts *[]Arg
 }
 
 // IsTrue reports whether the argument is a literal Python treats as true:
@@ -198,6 +204,10 @@ func zeroNumber(s string) bool {
 type Param struct {
 	Name string // the parameter's name
 	Func string // the function it belongs to
+	// Index is the parameter's position among the arguments a call passes
+	// (a method's self or cls does not count), or -1 when it can only be
+	// passed by keyword or is *args or **kwargs.
+	Index int
 	// Annot is the parameter's annotation, resolved ("fastapi.UploadFile").
 	Annot string
 	// Decorators are the resolved decorators of the function
@@ -223,6 +233,9 @@ type binding struct {
 	// partial is set when the name holds functools.partial(f, …) of a
 	// dotted f: calling the name calls f with those arguments.
 	partial *partialFn
+	// parts are the operands when the name holds a concatenation
+	// ("url = BASE + name"): see Arg.Parts.
+	parts *[]Arg
 }
 
 // partialFn is a function with arguments bound by functools.partial.
@@ -773,6 +786,8 @@ func (p *parser) assignment(i int) {
 						target.target = r
 					}
 					target.call = last
+				} else if a := p.arg(v, end); a.Parts != nil {
+					target.parts = a.Parts // "path = BASE + name"
 				}
 			case k == end:
 				target.target = resolve(p.m.scope, d)
@@ -794,6 +809,15 @@ func (p *parser) assignment(i int) {
 			target.dict = dictOf(p.dictLiteral(v+1, end-1))
 		} else if a := p.arg(v, end); a.Kind != Other && a.Kind != DottedName {
 			target.konst = &a
+		} else if a.Parts != nil {
+			target.parts = a.Parts // "url = "https://…/" + name"
+		}
+	}
+	if len(names) > 1 && end > v {
+		// "local, headers = urlretrieve(url)": each name holds part of
+		// the call's result, so each comes from where the call reads.
+		if d, k := p.dotted(v); d != "" && p.isOp(k, "(") && int(p.toks[k].Match) == end-1 {
+			target.call = k
 		}
 	}
 	p.pending, p.pendingAt, p.pendingFor, p.pendingTo, p.pendingCall = true, end, names, target, call
@@ -1083,13 +1107,13 @@ func (p *parser) arg(s, e int) Arg {
 	switch first := p.toks[s]; {
 	case first.Kind == String:
 		var b strings.Builder
-		for k := s; k < e; k++ {
-			if p.toks[k].Kind != String {
-				return a
-			}
+		k := s
+		for ; k < e && p.toks[k].Kind == String; k++ {
 			b.WriteString(stringValue(p.src[p.toks[k].Start:p.toks[k].End]))
 		}
-		a.Kind, a.Value = StringLit, b.String()
+		if k == e {
+			a.Kind, a.Value = StringLit, b.String()
+		}
 	case first.Kind == Number && e-s == 1:
 		a.Kind, a.Value = NumberLit, p.text(s)
 	case p.isOp(s, "-") && e-s == 2 && p.toks[s+1].Kind == Number:
@@ -1114,10 +1138,39 @@ func (p *parser) arg(s, e int) Arg {
 					a.Kind, a.Value, a.Resolved = b.konst.Kind, b.konst.Value, ""
 					a.Via, a.Default = d, b.konst.Default
 				}
+				a.Parts = b.parts
 			}
 		}
 	}
+	if a.Kind == Other && e-s > 2 {
+		a.Parts = p.concat(s, e)
+	}
 	return a
+}
+
+// concat splits tokens [s, e) at their top-level binary "+" and "/"
+// operators (string concatenation, pathlib's "root / name") and reads each
+// operand as an argument, or returns nil when there is no such operator.
+// Parenthesised operands are split again within arg's bound on redundant
+// parentheses, so a hostile "a + (b + (c + …))" costs a few passes.
+func (p *parser) concat(s, e int) *[]Arg {
+	var parts []Arg
+	from := s
+	for k := s + 1; k < e; k++ {
+		if m := p.toks[k].Match; m > int32(k) && int(m) < e {
+			k = int(m)
+			continue
+		}
+		if (p.isOp(k, "+") || p.isOp(k, "/")) && k > from && k+1 < e {
+			parts = append(parts, p.arg(from, k))
+			from = k + 1
+		}
+	}
+	if parts == nil {
+		return nil
+	}
+	parts = append(parts, p.arg(from, e))
+	return &parts
 }
 
 // parenTuple reports whether tokens [s, e) hold a top-level comma, which
@@ -1270,6 +1323,7 @@ func (p *parser) params(j int, decos []string) {
 	end := int(p.toks[j].Match)
 	from := j + 1
 	var ps []Param
+	pos, kwOnly := 0, false
 	for k := from; k <= end; k++ {
 		if k < end {
 			if m := p.toks[k].Match; m > int32(k) && int(m) < end {
@@ -1282,13 +1336,27 @@ func (p *parser) params(j int, decos []string) {
 		}
 		s := from
 		from = k + 1
+		star := false
 		for s < k && (p.isOp(s, "*") || p.isOp(s, "**")) {
 			s++
+			star = true
+		}
+		if star {
+			kwOnly = true // after "*" or "*args", parameters are keyword-only
 		}
 		if s >= k || !p.isIdent(s) {
 			continue
 		}
 		name := p.text(s)
+		index := -1
+		switch {
+		case star || kwOnly:
+		case pos == 0 && len(ps) == 0 && (name == "self" || name == "cls"):
+			// A method's receiver is not among the arguments of a call.
+		default:
+			index = pos
+			pos++
+		}
 		eq := -1
 		for q := s + 1; q < k; q++ {
 			if m := p.toks[q].Match; m > int32(q) && int(m) < k {
@@ -1304,7 +1372,7 @@ func (p *parser) params(j int, decos []string) {
 		if len(ps) == cap(ps) {
 			ps = make([]Param, 0, 8)
 		}
-		ps = append(ps, Param{Name: name, Func: fn, Decorators: decos})
+		ps = append(ps, Param{Name: name, Func: fn, Index: index, Decorators: decos})
 		pr := &ps[len(ps)-1]
 		b := binding{param: pr}
 		if p.isOp(s+1, ":") {

@@ -1,6 +1,9 @@
 package python
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestValues checks constant propagation: names bound to literals, dicts of
 // literals expanded from **kwargs, parameter defaults, truthiness and
@@ -109,5 +112,49 @@ def f():
 	}
 	if got := byLine[12].Resolved; got != "" {
 		t.Errorf("read() after a local rebinding resolved %q, want \"\"", got)
+	}
+}
+
+// TestConcatParts: a concatenation keeps its operands, each read in its
+// scope, inline and through a name bound to it.
+func TestConcatParts(t *testing.T) {
+	src := `import os, sys
+BASE = "https://models.example.com/"
+def fetch(name):
+    url = BASE + name + ".pkl"
+    get(url)
+    get(os.environ["DIR"] + "/m.pkl")
+    get(root / name)
+`
+	m := Parse([]byte(src))
+	var got []string
+	for _, c := range m.Calls {
+		if c.Callee != "get" {
+			continue
+		}
+		a := c.Positional(0)
+		if a == nil || a.Parts == nil {
+			t.Fatalf("get(%s) has no parts", src[a.Start:a.End])
+		}
+		var ps []string
+		for _, p := range *a.Parts {
+			switch {
+			case p.Param != nil:
+				ps = append(ps, "param:"+p.Param.Name)
+			case p.Kind == StringLit:
+				ps = append(ps, "str:"+p.Value)
+			default:
+				ps = append(ps, src[p.Start:p.End])
+			}
+		}
+		got = append(got, strings.Join(ps, " | "))
+	}
+	want := []string{
+		"str:https://models.example.com/ | param:name | str:.pkl",
+		`os.environ["DIR"] | str:/m.pkl`,
+		"root | param:name",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("parts:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

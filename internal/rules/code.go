@@ -112,19 +112,25 @@ var PandasReadPickle = &rule.Rule{
 // KerasUnsafeLoad flags Keras load_model with safe_mode=False.
 var KerasUnsafeLoad = &rule.Rule{
 	ID:          "code/keras-unsafe-load",
-	Title:       "Keras load_model with safe_mode=False",
+	Title:       "Keras load_model without an effective safe mode",
 	Severity:    rule.High,
 	Confidence:  rule.HighConfidence,
 	Phase:       rule.Development,
 	Techniques:  []string{"AML.T0011.000", "AML.T0010.003"},
 	Mitigations: []string{"AML.M0011", "AML.M0014"},
-	Summary:     "safe_mode=False lets a .keras model deserialize Lambda layers, which run arbitrary Python bytecode on load.",
+	Summary: "load_model with safe_mode=False, or under a pinned Keras whose safe mode is missing or bypassable, " +
+		"lets a model file's Lambda layers and config run arbitrary Python on load.",
 	Description: "Keras 3 and recent tf.keras refuse to rebuild Lambda layers from a saved model unless safe_mode is turned off, " +
 		"because the layer's function is stored as marshalled bytecode. With safe_mode=False, or after " +
-		"keras.config.enable_unsafe_deserialization() switched safe mode off for the whole process, a model file can run any code.",
-	Fix: "Keep safe_mode at its default (True); replace Lambda layers with registered custom layers that are defined in your code.",
+		"keras.config.enable_unsafe_deserialization() switched safe mode off for the whole process, a model file can run any code. " +
+		"Safe mode also depends on the version installed: Keras and tf.keras before 2.13 have none, and crafted files got past it " +
+		"until Keras 3.14 (CVE-2025-1550 before 3.9; CVE-2025-9905 and CVE-2025-9906 before 3.11.3; CVE-2026-1462 before 3.14), " +
+		"so a load that keeps the default is reported when the project's own dependency files pin such a version.",
+	Fix: "Keep safe_mode at its default (True) and pin Keras 3.14 or later (TensorFlow 2.16 or later with it); replace Lambda " +
+		"layers with registered custom layers that are defined in your code; load only model files whose digest you have verified.",
 	References: []string{
 		"https://keras.io/api/models/model_saving_apis/model_saving_and_loading/",
+		"https://github.com/keras-team/keras/security/advisories/GHSA-48g7-3x6r-xfhp",
 	},
 }
 

@@ -280,3 +280,34 @@ var ComputeClusterNoAuth = &rule.Rule{
 		"https://docs.h2o.ai/h2o/latest-stable/h2o-docs/security.html",
 	},
 }
+
+// OrchestratorNoAuth is a pipeline orchestrator or labeling tool whose API
+// answers without authentication: whoever reaches it runs pipelines with
+// the pipeline's credentials, or rewrites the labels a model learns from.
+var OrchestratorNoAuth = &rule.Rule{
+	ID:          "exposure/orchestrator-no-auth",
+	Title:       "Pipeline orchestrator or labeling tool reachable without authentication",
+	Severity:    rule.High,
+	Confidence:  rule.MediumConfidence,
+	Phase:       rule.Operations,
+	Techniques:  []string{"AML.T0049", "AML.T0020", "AML.T0055"},
+	Mitigations: []string{"AML.M0019", "AML.M0005"},
+	Summary: "Its API takes requests from anyone who reaches it: pipelines run with their connections and keys, " +
+		"and training labels can be rewritten.",
+	Description: "Airflow's REST API with the `airflow.api.auth.backend.default` backend (the 1.10 default, or set " +
+		"by `AIRFLOW__API__AUTH_BACKENDS`) lets every request trigger DAGs with run configuration and read " +
+		"connections, which hold the pipeline's database and cloud credentials. The open-source Prefect server has " +
+		"no authentication unless `PREFECT_SERVER_API_AUTH_STRING` is set, and the Dagster webserver has none: " +
+		"bound to all interfaces, anyone can launch runs. Label Studio lets anyone sign up unless " +
+		"`LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK` is true, and an account can rewrite the annotations training reads.",
+	Fix: "Keep the orchestrator on a private network behind an authenticating proxy; set Airflow's " +
+		"`AIRFLOW__API__AUTH_BACKENDS` to `airflow.api.auth.backend.session` (or basic_auth with strong users), Prefect's " +
+		"`PREFECT_SERVER_API_AUTH_STRING`, and Label Studio's `LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK=true`; bind " +
+		"Prefect and Dagster to 127.0.0.1 when nothing else must reach them.",
+	References: []string{
+		"https://airflow.apache.org/docs/apache-airflow/stable/security/api.html",
+		"https://docs.prefect.io/v3/advanced/security-settings",
+		"https://docs.dagster.io/deployment/oss/oss-deployment-architecture",
+		"https://labelstud.io/guide/signup",
+	},
+}

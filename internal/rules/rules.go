@@ -25,6 +25,7 @@ func All() []*rule.Rule { return all }
 
 var all = sorted([]*rule.Rule{
 	PickleSecondStage,
+	OrchestratorNoAuth,
 	LLMAPINoAuth, VectorDBNoAuth, ComputeClusterNoAuth, RBACExcessive,
 	ModelCodeLoad, UnsafeDeserialization, ArchiveExtract, NativeLibraryLoad, HFDownloadUnpinned, EvalArtifact,
 	AddedCapabilities,

@@ -56,6 +56,11 @@ type target struct {
 	// file writes with a serializer, and the functions Gradio calls.
 	written map[string]string
 	gradio  map[string]bool
+	// viaCaller memoizes callerProv per parameter.
+	viaCaller map[*python.Param]prov
+	// kerasPin is the project's Keras pin, read when a load_model is first seen.
+	kerasPin                  kerasPin
+	kerasPinRead, kerasPinned bool
 	// assets are the IDs of the assets the call being checked touches,
 	// carried by every finding about it.
 	assets []string

@@ -106,6 +106,7 @@ func (t *target) check(c *python.Call) {
 		t.flagArg(c, argAt(c, "safe_mode", 3), false, rules.KerasUnsafeLoad,
 			"load_model with safe_mode=False deserializes Lambda layers, which can run arbitrary code",
 			"load_model with safe_mode set from an expression that could not be resolved statically (unknown): if it is false, Lambda layers in the model run arbitrary code")
+		t.kerasDefaultLoad(c)
 	case isKerasUnsafeSwitch(name):
 		t.pass.Report(analysis.Diagnostic{Rule: rules.KerasUnsafeLoad, Location: t.at(c), Evidence: t.evidence(c), Assets: t.assets,
 			Message: "enable_unsafe_deserialization turns off Keras safe mode for every later load_model, so Lambda layers in a model file can run arbitrary code"})

@@ -43,6 +43,27 @@ var downloadSources = []string{"requests.", "httpx.", "urllib.request.urlopen", 
 	"huggingface_hub.hf_hub_download", "huggingface_hub.snapshot_download", "huggingface_hub.file_download.hf_hub_download",
 	"boto3.", "botocore.", "google.cloud.storage.", "wget.download", "gdown.download", "torch.hub.download_url_to_file"}
 
+// urlOf is the URL an argument holds, as far as literals tell: "https://h/m.pkl",
+// or "https://h/…" for a URL literal joined with other parts.
+func urlOf(a *python.Arg) string {
+	if a == nil {
+		return ""
+	}
+	if a.Kind == python.StringLit && (strings.HasPrefix(a.Value, "https://") || strings.HasPrefix(a.Value, "http://")) {
+		return a.Value
+	}
+	if a.Parts != nil && len(*a.Parts) > 0 {
+		if u := urlOf(&(*a.Parts)[0]); u != "" {
+			return u + "…"
+		}
+	}
+	return ""
+}
+
+// joiners build a path from all their positional arguments.
+var joiners = map[string]bool{"os.path.join": true, "posixpath.join": true, "ntpath.join": true, "pathlib.Path": true,
+	"pathlib.PurePath": true, "pathlib.PosixPath": true, "urllib.parse.urljoin": true}
+
 // wrappers pass their first argument's provenance through.
 var wrappers = map[string]bool{
 	"open": true, "io.open": true, "io.BytesIO": true, "io.BufferedReader": true, "os.path.join": true, "os.path.abspath": true,
@@ -113,7 +134,7 @@ func (t *target) callByOpen(open int) *python.Call {
 }
 
 // paramProv is the provenance of a function parameter.
-func (t *target) paramProv(pr *python.Param) prov {
+func (t *target) paramProv(pr *python.Param, depth int) prov {
 	name, fn, annot, decos := pr.Name, pr.Func, pr.Annot, pr.Decorators
 	if annot != "" {
 		if p := classify(annot); p.kind == provWeb {
@@ -128,13 +149,85 @@ func (t *target) paramProv(pr *python.Param) prov {
 	if t.gradioFns()[fn] {
 		return prov{provWeb, fmt.Sprintf("the Gradio input %s of %s(), which any user of the app sends", name, fn)}
 	}
+	if p, ok := t.callerProv(pr, depth); ok {
+		return p
+	}
 	return prov{provCaller, fmt.Sprintf("the parameter %s of %s(), set by its caller", name, fn)}
+}
+
+// rank orders provenances by how much an attacker controls them.
+func (k provKind) rank() int {
+	switch k {
+	case provWeb:
+		return 4
+	case provDownload:
+		return 3
+	case provCaller:
+		return 2
+	case provSelf:
+		return 1
+	}
+	return 0
+}
+
+// callerProv follows a parameter to the calls of its function in this
+// file ("score(sys.argv[1])", "self.load(resp.content)") and returns what
+// the most attacker-controlled of them passes for it. Results are kept per
+// parameter, and a parameter being followed counts as unknown, so mutual
+// recursion and a function called from thousands of places cost one pass
+// over the calls per parameter.
+func (t *target) callerProv(pr *python.Param, depth int) (prov, bool) {
+	if pr.Func == "" || depth > maxProvDepth {
+		return prov{}, false
+	}
+	if p, ok := t.viaCaller[pr]; ok {
+		return p, p.kind != provUnknown
+	}
+	if t.viaCaller == nil {
+		t.viaCaller = map[*python.Param]prov{}
+	}
+	t.viaCaller[pr] = prov{}
+	var best prov
+	for i := range t.mod.Calls {
+		c := &t.mod.Calls[i]
+		if c.Callee != pr.Func && !strings.HasSuffix(c.Callee, "."+pr.Func) {
+			continue
+		}
+		a := c.Arg(pr.Name)
+		if a == nil && pr.Index >= 0 {
+			a = c.Positional(pr.Index)
+		}
+		if a == nil {
+			continue
+		}
+		if p := t.argProv(a, depth+1); p.kind.rank() > best.kind.rank() {
+			best = p
+		}
+	}
+	if best.kind != provUnknown {
+		best.what += fmt.Sprintf(", passed to %s() as %s", pr.Func, pr.Name)
+	}
+	t.viaCaller[pr] = best
+	return best, best.kind != provUnknown
 }
 
 // argProv is the provenance of an argument's value.
 func (t *target) argProv(a *python.Arg, depth int) prov {
 	if a == nil || depth > maxProvDepth {
 		return prov{}
+	}
+	if a.Parts != nil {
+		// A path or URL joined from parts comes from the most
+		// attacker-controlled of them.
+		var best prov
+		for i := range *a.Parts {
+			if p := t.argProv(&(*a.Parts)[i], depth+1); p.kind.rank() > best.kind.rank() && p.kind != provSelf {
+				best = p
+			}
+		}
+		if best.kind != provUnknown {
+			return best
+		}
 	}
 	switch a.Kind {
 	case python.StringLit:
@@ -150,7 +243,7 @@ func (t *target) argProv(a *python.Arg, depth int) prov {
 			return p
 		}
 		if a.Param != nil {
-			return t.paramProv(a.Param)
+			return t.paramProv(a.Param, depth)
 		}
 		if c := t.callByOpen(a.ValueCall); c != nil {
 			return t.callProv(c, depth+1)
@@ -165,7 +258,7 @@ func (t *target) argProv(a *python.Arg, depth int) prov {
 			return t.callProv(c, depth+1)
 		}
 		if a.Param != nil {
-			return t.paramProv(a.Param)
+			return t.paramProv(a.Param, depth)
 		}
 		// A subscript of a name: sys.argv[1], os.environ["MODEL"].
 		if m := subscripted.FindStringSubmatch(text); m != nil {
@@ -182,10 +275,13 @@ func (t *target) callProv(c *python.Call, depth int) prov {
 	}
 	name := callName(c)
 	if p := classify(name); p.kind != provUnknown {
+		if u := urlOf(c.Positional(0)); p.kind == provDownload && u != "" {
+			p.what = "a download (" + shortName(name) + " of " + shorten(u, 60) + ")"
+		}
 		return p
 	}
 	if c.HeadParam != nil {
-		if p := t.paramProv(c.HeadParam); p.kind == provWeb {
+		if p := t.paramProv(c.HeadParam, depth); p.kind == provWeb {
 			return p
 		}
 	}
@@ -193,6 +289,19 @@ func (t *target) callProv(c *python.Call, depth int) prov {
 		if p := t.callProv(h, depth+1); p.kind != provUnknown {
 			return p
 		}
+	}
+	if joiners[name] {
+		// Every part of a joined path counts: os.path.join(MODEL_DIR, sys.argv[1]).
+		var best prov
+		for i := range c.Args {
+			if c.Args[i].Keyword != "" {
+				continue
+			}
+			if p := t.argProv(&c.Args[i], depth+1); p.kind.rank() > best.kind.rank() && p.kind != provSelf {
+				best = p
+			}
+		}
+		return best
 	}
 	if wrappers[name] || strings.HasSuffix(c.Callee, ".read") || strings.HasSuffix(c.Callee, ".getvalue") {
 		return t.argProv(c.Positional(0), depth+1)

@@ -12,6 +12,7 @@ import (
 	"github.com/mlsec/mlsec/internal/analysis"
 	"github.com/mlsec/mlsec/internal/analyzers/pyparse"
 	"github.com/mlsec/mlsec/internal/mlcmd"
+	"github.com/mlsec/mlsec/internal/mlcmd/shellrisk"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/source"
@@ -26,7 +27,7 @@ var Analyzer = &analysis.Analyzer{
 	Kinds: []source.Kind{source.DVCConfig, source.DVCPipeline, source.MLproject, source.JupyterConfig, source.Shell, source.Python, source.TorchServeConfig},
 	Rules: append([]*rule.Rule{
 		rules.DVCRemoteCredential, rules.InsecureDataRemote, rules.RemoteCodeExec,
-		rules.AirflowCommandInjection, rules.CredentialInCommand,
+		rules.AirflowCommandInjection, rules.CredentialInCommand, rules.ModelFetchUnverified,
 	}, mlcmd.Rules...),
 	// Airflow DAGs are read from the parse pyparse shares with the code analyzer.
 	Requires: []*analysis.Analyzer{pyparse.Analyzer},
@@ -60,14 +61,23 @@ func run(p *analysis.Pass) error {
 	return fmt.Errorf("config analyzer: unexpected file kind %q", p.Kind)
 }
 
-// runShell reports ML servers started on all interfaces by a shell script.
+// runShell reports ML servers started on all interfaces by a shell script,
+// and model weights it downloads without a digest.
 func runShell(p *analysis.Pass) error {
-	ms, err := mlcmd.CheckScript(string(p.Content))
+	f, err := mlcmd.Parse(string(p.Content))
 	if err != nil {
 		return fmt.Errorf("invalid shell script: %v", err)
 	}
-	for _, m := range ms {
+	for _, m := range mlcmd.CheckParsed(f) {
 		p.Report(m.Diagnostic(p.Line(m.Line, m.Col)))
+	}
+	for _, h := range shellrisk.ModelDownloads(f) {
+		d := analysis.Diagnostic{Rule: rules.ModelFetchUnverified, Location: p.Line(int(h.Pos.Line()), int(h.Pos.Col())),
+			Evidence: h.Evidence, Message: h.What}
+		if h.Raise != "" {
+			d.Severity, d.SeverityReason = rule.High, h.Raise
+		}
+		p.Report(d)
 	}
 	return nil
 }

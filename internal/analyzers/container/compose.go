@@ -315,14 +315,14 @@ func checkCommands(p *analysis.Pass, s *service, report func(analysis.Diagnostic
 	var entryItems []*yaml.Node
 	if s.entry != nil {
 		if s.entry.Kind == yaml.ScalarNode {
-			all = append(all, checkScalar(p, s.entry, report)...)
+			all = append(all, checkScalar(p, s.entry, s.envMap(), report)...)
 		} else {
 			entryItems = yamlutil.Items(s.entry)
 		}
 	}
 	switch {
 	case s.command != nil && s.command.Kind == yaml.ScalarNode:
-		all = append(all, checkScalar(p, s.command, report)...)
+		all = append(all, checkScalar(p, s.command, s.envMap(), report)...)
 	case len(entryItems) > 0 || s.command != nil:
 		items := append(append([]*yaml.Node{}, entryItems...), yamlutil.Items(s.command)...)
 		argv := make([]string, len(items))
@@ -342,9 +342,9 @@ func checkCommands(p *analysis.Pass, s *service, report func(analysis.Diagnostic
 }
 
 // checkScalar runs mlcmd on a command written as one string.
-func checkScalar(p *analysis.Pass, n *yaml.Node, report func(analysis.Diagnostic)) []mlcmd.Match {
+func checkScalar(p *analysis.Pass, n *yaml.Node, env map[string]string, report func(analysis.Diagnostic)) []mlcmd.Match {
 	var out []mlcmd.Match
-	for _, m := range mlcmd.CheckShell(n.Value) {
+	for _, m := range mlcmd.CheckShellEnv(n.Value, env) {
 		line, col := n.Line, n.Column
 		switch {
 		case n.Style&yaml.LiteralStyle != 0:

@@ -113,8 +113,11 @@ func checkExposureMore(p *analysis.Pass, s *service, kind mlKind, cmd []mlcmd.Ma
 			report(rules.ComputeClusterNoAuth, fmt.Sprintf("service %q publishes %s on all interfaces: it runs the code it is sent, without authentication", s.name, what))
 		}
 	case orchestratorService:
+		if reported(rules.OrchestratorNoAuth) {
+			return
+		}
 		if why := orchestratorOpen(s); why != "" {
-			report(rules.ServicePublished, fmt.Sprintf("service %q is published on all interfaces: %s", s.name, why))
+			report(rules.OrchestratorNoAuth, fmt.Sprintf("service %q is published on all interfaces: %s", s.name, why))
 		}
 	}
 }

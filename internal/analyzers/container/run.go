@@ -11,6 +11,7 @@ import (
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/mlcmd"
 	"github.com/mlsec/mlsec/internal/mlcmd/shellrisk"
+	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/rules"
 )
 
@@ -132,7 +133,11 @@ func (d *dockerfile) checkRun(f *syntax.File, sc *script, depth int) {
 		p.Report(diag)
 	}
 	for _, h := range shellrisk.ModelDownloadsWith(f, d.lookup) {
-		p.Report(analysis.Diagnostic{Rule: rules.ModelFetchUnverified, Location: at(h.Pos), Evidence: h.Evidence, Message: "RUN: " + h.What})
+		d := analysis.Diagnostic{Rule: rules.ModelFetchUnverified, Location: at(h.Pos), Evidence: h.Evidence, Message: "RUN: " + h.What}
+		if h.Raise != "" {
+			d.Severity, d.SeverityReason = rule.High, h.Raise
+		}
+		p.Report(d)
 	}
 	if depth > 0 {
 		return

@@ -45,7 +45,7 @@ var Analyzer = &analysis.Analyzer{
 // inside a pod every server must listen on all interfaces for its Service
 // to reach it, so exposure is judged on the Service instead (exposure/ray-dashboard).
 var sharedRules = []*rule.Rule{rules.MLflowNoAuth, rules.JupyterNoAuth, rules.JupyterInsecureOption, rules.ModelServerAdmin,
-	rules.LLMAPINoAuth, rules.ComputeClusterNoAuth}
+	rules.LLMAPINoAuth, rules.ComputeClusterNoAuth, rules.OrchestratorNoAuth}
 
 func allRules() []*rule.Rule {
 	out := append([]*rule.Rule{}, OwnRules...)

@@ -11,6 +11,7 @@ import (
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/rules"
+	"github.com/mlsec/mlsec/internal/secretlike"
 	"github.com/mlsec/mlsec/internal/yamlutil"
 )
 
@@ -44,6 +45,7 @@ func (f *file) helmValues(root *yaml.Node) {
 		noAuth(f.loc(n), "auth.type: "+n.Value,
 			"JupyterHub (chart < 0.11 auth.type) uses the DummyAuthenticator: any user name logs in and gets a notebook server")
 	}
+	f.hubTokens(root, hub)
 	yamlutil.Pairs(yamlutil.Get(hub, "extraConfig"), func(_, v *yaml.Node) {
 		if v.Kind != yaml.ScalarNode {
 			return
@@ -75,4 +77,47 @@ func (f *file) hubExposure(root *yaml.Node) (rule.Severity, string, string) {
 		return rule.Critical, ", and the proxy Service is a NodePort", "the hub's proxy Service is a NodePort, open on every node's address"
 	}
 	return rules.JupyterNoAuth.Severity, fmt.Sprintf(" (proxy Service %s: reachable from inside the cluster)", t), ""
+}
+
+// hubTokens reports the JupyterHub chart's shared secrets written into the
+// values file: a hub service's API token (hub.services.NAME.apiToken, or
+// api_token under hub.config.JupyterHub.services) lets its holder act as
+// that service, an admin one as any user; proxy.secretToken lets its
+// holder reroute the proxy; hub.cookieSecret forges logins. Placeholders
+// and references (set by --set or an existing Secret) are not reported.
+func (f *file) hubTokens(root, hub *yaml.Node) {
+	report := func(n *yaml.Node, where, what string, admin bool) {
+		if n == nil || n.Kind != yaml.ScalarNode || !tokenLike(n.Value) || secretlike.Placeholder(n.Value) ||
+			secretlike.Reference(n.Value) || secretlike.EnvPlaceholder(n.Value) {
+			return
+		}
+		d := analysis.Diagnostic{Rule: rules.SecretManifest, Location: f.loc(n), Evidence: where + ": " + secretlike.Mask(n.Value),
+			Message: "the JupyterHub values commit " + where + " in clear text: " + what}
+		if admin {
+			d.Severity, d.SeverityReason = rule.Critical, "the service is a hub admin: its token acts as any user, and so runs code in every user's server"
+		}
+		f.pass.Report(d)
+	}
+	yamlutil.Pairs(yamlutil.Get(hub, "services"), func(k, v *yaml.Node) {
+		for _, key := range []string{"apiToken", "api_token"} {
+			report(yamlutil.Get(v, key), "hub.services."+k.Value+"."+key, "whoever reads the file can call the hub API as service "+k.Value,
+				isTrue(yamlutil.Get(v, "admin")))
+		}
+	})
+	for _, sv := range limit(yamlutil.Items(yamlutil.Path(hub, "config", "JupyterHub", "services"))) {
+		name := yamlutil.Str(yamlutil.Get(sv, "name"))
+		report(yamlutil.Get(sv, "api_token"), "hub.config.JupyterHub.services["+name+"].api_token",
+			"whoever reads the file can call the hub API as service "+name, isTrue(yamlutil.Get(sv, "admin")))
+	}
+	report(yamlutil.Path(root, "proxy", "secretToken"), "proxy.secretToken",
+		"whoever reads the file can rewrite the proxy's routes and send users' traffic, tokens included, to their own server", false)
+	report(yamlutil.Get(hub, "cookieSecret"), "hub.cookieSecret", "whoever reads the file can forge hub login cookies", false)
+}
+
+// tokenLike reports a value shaped like a generated token (the chart's docs
+// say `openssl rand -hex 32`): 16 or more characters without spaces, with
+// digits among them. Words such as "from-secret" or "changeme" are not.
+func tokenLike(v string) bool {
+	v = strings.TrimSpace(v)
+	return len(v) >= 16 && !strings.ContainsAny(v, " \t") && strings.ContainsAny(v, "0123456789")
 }

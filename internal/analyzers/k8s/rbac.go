@@ -171,14 +171,11 @@ func (f *file) checkRBAC(p *pod, workload string) {
 		return
 	}
 	name, at := serviceAccountOf(p)
-	if name != "default" || len(f.bindings) > 0 {
-		// Sibling manifests cost a read of up to 64 files per analyzed
-		// file, so they are read for a workload that names its own
-		// ServiceAccount (rbac.yaml beside deployment.yaml declares it and
-		// its binding), or when this file binds some account already. A
-		// binding of the default account elsewhere is not seen.
-		f.loadRBACSiblings()
-	}
+	// The directory's other manifests may declare the account and bind it
+	// (rbac.yaml beside deployment.yaml), the default account included.
+	// The index reads each sibling once per scan, and only documents that
+	// can matter are parsed (see loadRBACSiblings).
+	f.loadRBACSiblings()
 	if len(f.bindings) == 0 {
 		return
 	}
@@ -299,10 +296,21 @@ func (f *file) loadRBACSiblings() {
 	// only the Roles those bindings refer to, so a directory of many RBAC
 	// files costs a byte search per document, not a parse.
 	var accounts [][]byte
+	usesDefault := false
 	for _, p := range f.pods {
-		if name, _ := serviceAccountOf(p); mlRole(p.role) && name != "default" {
-			accounts = append(accounts, []byte(name)) // "default" would match every namespace: see checkRBAC
+		name, _ := serviceAccountOf(p)
+		switch {
+		case !mlRole(p.role):
+		case name == "default":
+			usesDefault = true
+		default:
+			accounts = append(accounts, []byte(name))
 		}
+	}
+	// "default" is in most manifests (namespace: default), so for the
+	// default account only bindings whose subjects name it are parsed.
+	bindsDefault := func(doc []byte) bool {
+		return usesDefault && bytes.Contains(doc, []byte("Binding")) && defaultSubject.Match(doc)
 	}
 	mentions := func(doc []byte, names [][]byte) bool {
 		for _, n := range names {
@@ -346,7 +354,7 @@ func (f *file) loadRBACSiblings() {
 			if !rbacKind.Match(doc) {
 				continue
 			}
-			if !mentions(doc, accounts) {
+			if !mentions(doc, accounts) && !bindsDefault(doc) {
 				if bytes.Contains(doc, []byte("rules")) {
 					roleDocs = append(roleDocs, sibDoc{doc, sf.Path, off}) // a Role, parsed if a binding names it
 				}
@@ -371,6 +379,10 @@ func (f *file) loadRBACSiblings() {
 		}
 	}
 }
+
+// defaultSubject finds a subject named default: "name: default" in block
+// or flow style, quoted or not.
+var defaultSubject = regexp.MustCompile(`name:\s*["']?default["']?\s*[,}\n]`)
 
 // addSiblingRBAC records a ServiceAccount, Role or binding of a sibling.
 func (f *file) addSiblingRBAC(o *object) {

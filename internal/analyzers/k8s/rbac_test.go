@@ -54,11 +54,13 @@ func TestRBACCrossFile(t *testing.T) {
 		}},
 		{dir: "training-clusterrole", related: []string{"bindings.json"}},
 		{dir: "role-in-sibling", related: []string{"roles.yaml"}},
+		{dir: "default-account", related: []string{"rbac.yaml"}},
 		// Negatives: the fixtures' exact findings (none) are the assertion.
 		{dir: "other-account"},
 		{dir: "no-automount"},
 		{dir: "harmless-role"},
 		{dir: "web-app"},
+		{dir: "default-other-ns"},
 	} {
 		t.Run(c.dir, func(t *testing.T) {
 			res := analysistest.Run(t, filepath.Join("testdata/rbacx", c.dir), Analyzer)

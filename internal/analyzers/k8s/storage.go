@@ -11,6 +11,7 @@ import (
 	"github.com/mlsec/mlsec/internal/analysis"
 	"github.com/mlsec/mlsec/internal/asset"
 	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/mlcmd/shellrisk"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/yamlutil"
@@ -111,6 +112,13 @@ func (f *file) checkStorageURI(n *yaml.Node, assets []string) {
 			return
 		}
 		h := strings.ToLower(u.Hostname())
+		if m := shellrisk.MovingReference(raw); m != "" {
+			d.Message = "the model is downloaded from a URL that follows " + m + ": a push there changes the model served at the next restart, with nothing to verify it"
+			if shellrisk.PickleFormat(raw) {
+				d.Severity, d.SeverityReason = rule.High, "the model is in a pickle-based format, so a replaced file runs its code in the server"
+			}
+			break
+		}
 		if !(h == "storage.googleapis.com" || strings.HasSuffix(h, ".s3.amazonaws.com") || (strings.HasPrefix(h, "s3.") || strings.HasPrefix(h, "s3-")) && strings.HasSuffix(h, ".amazonaws.com") ||
 			strings.HasSuffix(h, ".storage.googleapis.com")) {
 			return
@@ -123,6 +131,13 @@ func (f *file) checkStorageURI(n *yaml.Node, assets []string) {
 			return
 		}
 		d.Message = "the Hugging Face model is not pinned to a revision: whatever is pushed to the repository is served at the next restart"
+	case strings.HasPrefix(lower, "s3://") || strings.HasPrefix(lower, "gs://") || strings.HasPrefix(lower, "az://") ||
+		strings.HasPrefix(lower, "abfss://") || strings.HasPrefix(lower, "oci://"):
+		m := shellrisk.MovingReference(raw)
+		if m == "" {
+			return
+		}
+		d.Message = "the model path follows " + m + ": whoever writes it changes the model served at the next restart, with no digest to check"
 	default:
 		return
 	}

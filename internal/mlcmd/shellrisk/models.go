@@ -41,7 +41,14 @@ func ModelDownloadsWith(f *syntax.File, lookup Lookup) []Hit {
 		case isFetcher(prog):
 			for _, a := range args {
 				if isURL(a) && isWeights(a) {
-					out = append(out, Hit{Pos: c.Expr.Pos(), Evidence: prog + " " + a, What: "model weights " + path.Base(stripQuery(a)) + " are downloaded without a checksum"})
+					h := Hit{Pos: c.Expr.Pos(), Evidence: prog + " " + a, What: "model weights " + path.Base(stripQuery(a)) + " are downloaded without a checksum"}
+					if m := MovingReference(a); m != "" {
+						h.What += " from a URL that follows " + m + ": what it serves changes without any change here"
+					}
+					if PickleFormat(a) {
+						h.Raise = "the weights are in a pickle-based format, so loading a replaced file runs its code"
+					}
+					out = append(out, h)
 					break
 				}
 			}

@@ -20,6 +20,9 @@ type Hit struct {
 	Pos      syntax.Pos
 	Evidence string // the command or words at fault
 	What     string // a short description for the message
+	// Raise, when set, says why this hit is worse than its rule's default
+	// severity (weights in a pickle format run code when loaded).
+	Raise string
 }
 
 // Call is a simple command with its argv, unquoted.

@@ -195,3 +195,27 @@ func TestCallsSkipsLaunchers(t *testing.T) {
 		t.Fatalf("Calls: %+v", calls)
 	}
 }
+
+func TestMovingReference(t *testing.T) {
+	sha := "0123456789abcdef0123456789abcdef01234567"
+	for u, want := range map[string]string{
+		"https://github.com/acme/models/blob/main/ranker.pt":                       "the branch or tag main, not a commit",
+		"https://github.com/acme/models/raw/v1.2/ranker.pt":                        "the branch or tag v1.2, not a commit",
+		"https://github.com/acme/models/raw/" + sha + "/ranker.pt":                 "",
+		"https://raw.githubusercontent.com/acme/models/master/ranker.pkl":          "the branch or tag master, not a commit",
+		"https://raw.githubusercontent.com/acme/models/refs/heads/dev/ranker.pkl":  "the branch or tag dev, not a commit",
+		"https://raw.githubusercontent.com/acme/models/" + sha + "/ranker.pkl":     "",
+		"https://huggingface.co/acme/ranker/resolve/main/pytorch_model.bin":        "the branch or tag main, not a commit",
+		"https://huggingface.co/acme/ranker/resolve/" + sha + "/pytorch_model.bin": "",
+		"https://huggingface.co/datasets/acme/churn/resolve/main/train.parquet":    "the branch or tag main, not a commit",
+		"s3://ml-models/credit/latest/model.joblib":                                "the key latest, which each new upload replaces",
+		"gs://ml-models/credit/model-latest.pt":                                    "the key model-latest.pt, which each new upload replaces",
+		"s3://ml-models/credit/v12/model.joblib":                                   "",
+		"https://models.example.com/ranker/3.1.0/ranker.onnx":                      "",
+		"not a url": "",
+	} {
+		if got := MovingReference(u); got != want {
+			t.Errorf("MovingReference(%q) = %q, want %q", u, got, want)
+		}
+	}
+}
