@@ -100,6 +100,9 @@ type Finding struct {
 	// when an analyzer raised or lowered it for what the evidence shows.
 	SeverityReason string `json:"severity_reason,omitempty"`
 	Inconclusive   bool   `json:"inconclusive,omitempty"`
+	// Reach lists the impacts (result.Impact*) the attack paths through
+	// this finding lead to; findings with reach rank first.
+	Reach []string `json:"reach,omitempty"`
 }
 
 // Related is another place that explains a finding: the Service that
@@ -137,6 +140,7 @@ const (
 	EdgeDeploys    EdgeKind = "deploys"
 	EdgeTriggers   EdgeKind = "triggers"
 	EdgeUsesSecret EdgeKind = "can-use-credential"
+	EdgeRunsCode   EdgeKind = "runs-code-from" // a job or server runs code the target holds (a checkout, an image, a pickle)
 )
 
 // Asset is one thing in the pipeline, found while scanning. Build it with

@@ -30,6 +30,10 @@ type Result struct {
 	Analyzed    int           `json:"analyzed"`
 	Suppressed  int           `json:"suppressed"` // by inline ignores
 	Baselined   int           `json:"baselined"`
+	// AttackPaths and Chokepoints are how findings chain through the
+	// assets and edges (see package graph); empty when nothing chains.
+	AttackPaths []AttackPath  `json:"attack_paths,omitempty"`
+	Chokepoints []Chokepoint  `json:"chokepoints,omitempty"`
 	Duration    time.Duration `json:"-"`
 }
 
