@@ -47,7 +47,7 @@ type AttackPath struct {
 type PathHop struct {
 	Asset     string           `json:"asset"`
 	Foothold  string           `json:"foothold"`
-	Via       string           `json:"via"` // the rule of the finding that opens the path, or the edge kind followed
+	Via       string           `json:"via"`               // the rule of the finding that opens the path, or the edge kind followed
 	Finding   string           `json:"finding,omitempty"` // fingerprint of that finding
 	Location  finding.Location `json:"location"`          // where the evidence is
 	Technique string           `json:"technique,omitempty"`

@@ -32,9 +32,11 @@ type Result struct {
 	Baselined   int           `json:"baselined"`
 	// AttackPaths and Chokepoints are how findings chain through the
 	// assets and edges (see package graph); empty when nothing chains.
-	AttackPaths []AttackPath  `json:"attack_paths,omitempty"`
-	Chokepoints []Chokepoint  `json:"chokepoints,omitempty"`
-	Duration    time.Duration `json:"-"`
+	AttackPaths []AttackPath `json:"attack_paths,omitempty"`
+	Chokepoints []Chokepoint `json:"chokepoints,omitempty"`
+	// Assessment is set by `mlsec assess` (and by scan when asked to).
+	Assessment *Assessment   `json:"assessment,omitempty"`
+	Duration   time.Duration `json:"-"`
 }
 
 // Incomplete reports whether some file could not be fully analyzed, which
