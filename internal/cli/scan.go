@@ -22,6 +22,7 @@ import (
 	"github.com/mlsec/mlsec/internal/config"
 	"github.com/mlsec/mlsec/internal/engine"
 	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/graph"
 	"github.com/mlsec/mlsec/internal/report"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/rules"
@@ -194,6 +195,9 @@ func runScan(cmd *cobra.Command, g *globals, f *scanFlags, args []string) error 
 	if err != nil {
 		return &exitError{code: ExitError, err: err}
 	}
+	// Attack paths are computed on every finding, before the filters below
+	// hide some from the report: a path exists whether or not it is shown.
+	graph.Analyze(res)
 	res.Findings = filterSeverity(res.Findings, minSev)
 	res.Findings, res.Baselined = base.Filter(res.Findings)
 

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/result"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/source"
 )
@@ -27,6 +28,11 @@ type JSONDocument struct {
 	Skipped     []source.Skip   `json:"skipped"`
 	Assets      []finding.Asset `json:"assets"`
 	Edges       []finding.Edge  `json:"edges"`
+	// AttackPaths and Chokepoints: see package graph.
+	AttackPaths []result.AttackPath `json:"attack_paths"`
+	Chokepoints []result.Chokepoint `json:"chokepoints"`
+	// Assessment is written by `mlsec assess` (docs/ASSESSMENT.md).
+	Assessment *result.Assessment `json:"assessment,omitempty"`
 }
 
 // JSONTool names the scanner.
@@ -62,6 +68,14 @@ type JSONFinding struct {
 
 func init() { register("json", WriteJSON) }
 
+// nonNilSlice makes an absent list an empty JSON array.
+func nonNilSlice[T any](l []T) []T {
+	if l == nil {
+		return []T{}
+	}
+	return l
+}
+
 // WriteJSON writes the scan as one JSON document.
 func WriteJSON(w io.Writer, r *Report) error {
 	res := r.Result
@@ -92,6 +106,9 @@ func WriteJSON(w io.Writer, r *Report) error {
 		Skipped:     nonNil(res.Skipped),
 		Assets:      res.Assets,
 		Edges:       res.Edges,
+		AttackPaths: nonNilSlice(res.AttackPaths),
+		Chokepoints: nonNilSlice(res.Chokepoints),
+		Assessment:  res.Assessment,
 	}
 	if doc.Assets == nil {
 		doc.Assets = []finding.Asset{}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/result"
 	"github.com/mlsec/mlsec/internal/rule"
 )
 
@@ -103,7 +104,23 @@ type sarifResult struct {
 	Locations           []sarifLocation   `json:"locations"`
 	RelatedLocations    []sarifLocation   `json:"relatedLocations,omitempty"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
+	CodeFlows           []sarifCodeFlow   `json:"codeFlows,omitempty"`
 	Properties          map[string]any    `json:"properties,omitempty"`
+}
+
+// sarifCodeFlow is one attack path the result opens, as SARIF's code flow:
+// code scanning shows each hop as a step with its file and line.
+type sarifCodeFlow struct {
+	Message     sarifText         `json:"message"`
+	ThreadFlows []sarifThreadFlow `json:"threadFlows"`
+}
+
+type sarifThreadFlow struct {
+	Locations []sarifThreadFlowLocation `json:"locations"`
+}
+
+type sarifThreadFlowLocation struct {
+	Location sarifLocation `json:"location"`
 }
 
 type sarifLocation struct {
@@ -205,6 +222,12 @@ func WriteSARIF(w io.Writer, r *Report) error {
 		capped = len(findings) - MaxSARIFResults
 		findings = findings[:MaxSARIFResults]
 	}
+	opened := map[string][]result.AttackPath{} // by the fingerprint of the finding that opens them
+	for _, p := range r.Result.AttackPaths {
+		if len(p.Hops) > 0 && p.Hops[0].Finding != "" {
+			opened[p.Hops[0].Finding] = append(opened[p.Hops[0].Finding], p)
+		}
+	}
 	for _, f := range findings {
 		if f.Rule == nil {
 			return fmt.Errorf("sarif: finding of unknown rule %s", f.RuleID)
@@ -236,6 +259,25 @@ func WriteSARIF(w io.Writer, r *Report) error {
 			l.ID, l.Message = i+1, &sarifText{Text: rel.Message}
 			related = append(related, l)
 		}
+		if len(f.Reach) > 0 {
+			props["reach"] = f.Reach
+		}
+		var flows []sarifCodeFlow
+		for _, p := range opened[f.Fingerprint] {
+			tf := sarifThreadFlow{}
+			for _, h := range p.Hops {
+				if h.Location.Path == "" {
+					continue
+				}
+				l := roots.loc(h.Location)
+				l.Message = &sarifText{Text: h.Foothold + " on " + h.Asset + ": " + h.Message}
+				tf.Locations = append(tf.Locations, sarifThreadFlowLocation{Location: l})
+			}
+			if len(tf.Locations) > 0 {
+				flows = append(flows, sarifCodeFlow{Message: sarifText{Text: "attack path " + p.ID + ": " + p.Entry + " to " + p.Impact},
+					ThreadFlows: []sarifThreadFlow{tf}})
+			}
+		}
 		run.Results = append(run.Results, sarifResult{
 			RuleID:              id,
 			RuleIndex:           index[id],
@@ -244,6 +286,7 @@ func WriteSARIF(w io.Writer, r *Report) error {
 			Locations:           []sarifLocation{roots.loc(f.Location)},
 			RelatedLocations:    related,
 			PartialFingerprints: map[string]string{fingerprintKey: f.Fingerprint},
+			CodeFlows:           flows,
 			Properties:          props,
 		})
 	}

@@ -51,6 +51,7 @@ func WriteText(w io.Writer, r *Report) error {
 	if r.Compact && len(res.Findings) > 0 {
 		p.printf("\n")
 	}
+	p.pathsSummary(r)
 	p.files("Not fully analyzed (the scan is incomplete):", res.Failed, ansiBold)
 	what := "Not analyzed (add --strict to fail the scan on these):"
 	if r.Strict {

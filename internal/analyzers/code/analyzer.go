@@ -56,6 +56,8 @@ type target struct {
 	// file writes with a serializer, and the functions Gradio calls.
 	written map[string]string
 	gradio  map[string]bool
+	// stepAdded is set once the file's pipeline-step asset is recorded.
+	stepAdded bool
 	// viaCaller memoizes callerProv per parameter.
 	viaCaller map[*python.Param]prov
 	// kerasPin is the project's Keras pin, read when a load_model is first seen.

@@ -77,6 +77,7 @@ func callName(c *python.Call) string {
 func (t *target) check(c *python.Call) {
 	name := callName(c)
 	t.assets = t.callAssets(c, name)
+	t.dataflow(c, name)
 	switch {
 	case name == "":
 	case pickleLoaders[name] && t.roundTrip(c):

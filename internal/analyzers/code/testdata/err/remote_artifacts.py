@@ -1,4 +1,8 @@
 """Nightly scoring job: reads features and models from object storage and the MLflow registry."""
+# The job is a pipeline step that reads three stores:
+# want-edge: pipeline-step:code:testdata/err/remote_artifacts.py reads data-store:s3://acme-features
+# want-edge: pipeline-step:code:testdata/err/remote_artifacts.py reads data-store:gs://acme-models
+# want-edge: pipeline-step:code:testdata/err/remote_artifacts.py reads data-store:az://acmeml/calibration
 import os
 
 import fsspec
@@ -7,7 +11,7 @@ import mlflow
 import pandas as pd
 import torch
 
-features = pd.read_parquet("s3://acme-features/daily/2024-06-01.parquet")  # want-asset: data-store:s3://acme-features
+features = pd.read_parquet("s3://acme-features/daily/2024-06-01.parquet")  # want-asset: data-store:s3://acme-features want-asset: pipeline-step:code:testdata/err/remote_artifacts.py
 with fsspec.open("gs://acme-models/scorer/v3.pt", "rb") as fh:  # want-asset: data-store:gs://acme-models
     scorer = torch.load(fh)  # want: code/torch-load-unsafe@high
 baseline = pd.read_pickle("S3://Acme-Features/baseline.pkl")  # want: code/pandas-read-pickle@high want-asset: data-store:s3://acme-features
