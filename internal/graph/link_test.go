@@ -26,13 +26,13 @@ func linked(g *Graph, kind finding.EdgeKind) []string {
 func TestLinkContainment(t *testing.T) {
 	var as []finding.Asset
 	for _, id := range []string{
-		"model:s3://acme-models/churn/v3",                                   // s3://
-		"model:gs://acme-gcs/bert/1",                                        // gs://
-		"model:https://acme-models.s3.amazonaws.com/fraud/model.joblib",     // S3 virtual-host URL
-		"dataset:abfss://raw@acmelake.dfs.core.windows.net/events",          // Azure Data Lake
-		"model:http://models.example.com/churn/v8/model.joblib",             // a web server: no store
-		"model:mlflow:models:/fraud",                                        // registry model: no store
-		"data-store:s3://acme-models",                                       // a store is not inside itself
+		"model:s3://acme-models/churn/v3",                               // s3://
+		"model:gs://acme-gcs/bert/1",                                    // gs://
+		"model:https://acme-models.s3.amazonaws.com/fraud/model.joblib", // S3 virtual-host URL
+		"dataset:abfss://raw@acmelake.dfs.core.windows.net/events",      // Azure Data Lake
+		"model:http://models.example.com/churn/v8/model.joblib",         // a web server: no store
+		"model:mlflow:models:/fraud",                                    // registry model: no store
+		"data-store:s3://acme-models",                                   // a store is not inside itself
 	} {
 		as = append(as, mkAsset(id))
 	}
