@@ -46,6 +46,8 @@ type File struct {
 	// directory that read it as context, within the index's cache budget.
 	ctxMu   sync.Mutex
 	context []byte
+	// memo holds what readers derived from the content (see Sibling.Memo).
+	memo sync.Map
 }
 
 // Index is the set of files one scan analyzes.
@@ -170,6 +172,22 @@ type Sibling struct {
 	Path    string // as reports show it
 	Kind    source.Kind
 	Content []byte // shared with every other reader: never modify it
+	file    *File
+}
+
+// Memo returns what fn computes from the sibling's content, computed once
+// per scan and key however many files read this sibling: a directory of
+// 3,000 manifests asks each neighbour "does it hold RBAC objects?" once,
+// not 3,000 times. fn must depend on the content alone.
+func (s Sibling) Memo(key string, fn func() any) any {
+	if s.file == nil {
+		return fn()
+	}
+	if v, ok := s.file.memo.Load(key); ok {
+		return v
+	}
+	v, _ := s.file.memo.LoadOrStore(key, fn())
+	return v
 }
 
 // Siblings returns the other files of self's directory whose kind is one of
@@ -205,7 +223,7 @@ func (ix *Index) Siblings(self *File, stop func() bool, kinds ...source.Kind) []
 			continue
 		}
 		total += len(content)
-		out = append(out, Sibling{Path: f.Path, Kind: k, Content: content})
+		out = append(out, Sibling{Path: f.Path, Kind: k, Content: content, file: f})
 	}
 	return out
 }
@@ -236,7 +254,7 @@ func (ix *Index) Ancestors(self *File, stop func() bool, kinds ...source.Kind) [
 				content, err = ix.contextOf(fs[0])
 			}
 			if err == nil && bytes.IndexByte(content[:min(len(content), HeadLen)], 0) < 0 {
-				out = append(out, Sibling{Path: fs[0].Path, Kind: k, Content: content})
+				out = append(out, Sibling{Path: fs[0].Path, Kind: k, Content: content, file: fs[0]})
 			}
 		}
 	}

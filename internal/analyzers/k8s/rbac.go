@@ -13,6 +13,7 @@ import (
 	"github.com/mlsec/mlsec/internal/analysis"
 	"github.com/mlsec/mlsec/internal/asset"
 	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/index"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/rules"
 	"github.com/mlsec/mlsec/internal/source"
@@ -341,18 +342,10 @@ func (f *file) loadRBACSiblings() {
 		return objs
 	}
 	for _, sf := range f.pass.Siblings(source.Kubernetes) {
-		if !mentions(sf.Content, [][]byte{[]byte("Role"), []byte("ServiceAccount")}) || !rbacKind.Match(sf.Content) {
-			continue // neither a binding nor an account: skip the parse
-		}
-		line := 0
-		for _, doc := range documents(sf.Content) {
-			off := line
-			line += bytes.Count(doc, []byte("\n"))
+		for _, rd := range rbacDocsOf(sf) {
+			doc, off := rd.doc, rd.off
 			if budget <= 0 || f.canceled() {
 				return
-			}
-			if !rbacKind.Match(doc) {
-				continue
 			}
 			if !mentions(doc, accounts) && !bindsDefault(doc) {
 				if bytes.Contains(doc, []byte("rules")) {
@@ -378,6 +371,34 @@ func (f *file) loadRBACSiblings() {
 			}
 		}
 	}
+}
+
+// rbacDoc is one document of a sibling that declares an RBAC object, and
+// the line it starts after.
+type rbacDoc struct {
+	doc []byte
+	off int
+}
+
+// rbacDocsOf splits a sibling into its RBAC documents, once per scan for
+// all the files of the directory that read it.
+func rbacDocsOf(sf index.Sibling) []rbacDoc {
+	return sf.Memo("k8s.rbacDocs", func() any {
+		var out []rbacDoc
+		if !bytes.Contains(sf.Content, []byte("Role")) && !bytes.Contains(sf.Content, []byte("ServiceAccount")) ||
+			!rbacKind.Match(sf.Content) {
+			return out // neither a binding nor an account
+		}
+		line := 0
+		for _, doc := range documents(sf.Content) {
+			off := line
+			line += bytes.Count(doc, []byte("\n"))
+			if rbacKind.Match(doc) {
+				out = append(out, rbacDoc{doc, off})
+			}
+		}
+		return out
+	}).([]rbacDoc)
 }
 
 // defaultSubject finds a subject named default: "name: default" in block
