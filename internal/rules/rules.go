@@ -26,6 +26,7 @@ func All() []*rule.Rule { return all }
 var all = sorted([]*rule.Rule{
 	PickleSecondStage,
 	OrchestratorNoAuth,
+	ProbeRCEAPI, ProbeAPINoAuth, ProbeVulnerableVersion, ProbeNoTLS,
 	LLMAPINoAuth, VectorDBNoAuth, ComputeClusterNoAuth, RBACExcessive,
 	ModelCodeLoad, UnsafeDeserialization, ArchiveExtract, NativeLibraryLoad, HFDownloadUnpinned, EvalArtifact,
 	AddedCapabilities,
