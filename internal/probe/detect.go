@@ -264,7 +264,7 @@ func detectGradio(ctx context.Context, c *client) (*identity, error) {
 	if !v.AuthRequired {
 		id.issues = append(id.issues, Issue{Rule: RuleAPINoAuth, Evidence: ev(r), Severity: rule.Low,
 			SeverityReason: "Gradio apps are often meant to be public; the API exposes the same functions as the page",
-			Message: "the Gradio app " + v.Version + " has no login: anyone who reaches it can call its functions through the API, not only through the page"})
+			Message:        "the Gradio app " + v.Version + " has no login: anyone who reaches it can call its functions through the API, not only through the page"})
 	}
 	return id, nil
 }

@@ -174,8 +174,7 @@ func TestHostileTargets(t *testing.T) {
 			}
 		},
 	})
-	var loop *httptest.Server
-	loop = service(t, map[string]func(http.ResponseWriter, *http.Request){
+	loop := service(t, map[string]func(http.ResponseWriter, *http.Request){
 		"/api/version": func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/api/version", http.StatusFound) },
 	})
 	invalid := service(t, map[string]func(http.ResponseWriter, *http.Request){
@@ -202,7 +201,6 @@ func TestHostileTargets(t *testing.T) {
 			t.Errorf("%s: error %v, want one about %q", r.URL, r.Err, wantErr[i])
 		}
 	}
-	_ = loop
 }
 
 // TestRedirectToAnotherHostNotFollowed: probe talks only to the addresses
