@@ -47,6 +47,7 @@ type scanFlags struct {
 	color         string
 	strict        bool
 	compact       bool
+	shard         string
 }
 
 func newScan(g *globals) *cobra.Command {
@@ -96,6 +97,7 @@ flags override it.`,
 	fl.StringVar(&f.color, "color", "auto", "colour in text output: auto, always or never")
 	fl.BoolVar(&f.strict, "strict", false, "exit 2 also when a file was not analyzed because it does not parse or is a Git LFS pointer")
 	fl.BoolVar(&f.compact, "compact", false, "text output: one line per finding")
+	fl.StringVar(&f.shard, "shard", "", "scan only share I of N of the files (I/N, from 0), for 'mlsec merge' to join")
 	return cmd
 }
 
@@ -173,6 +175,11 @@ func runScan(cmd *cobra.Command, g *globals, f *scanFlags, args []string) error 
 		FileTimeout: f.fileTimeout,
 	}
 	opts.Settings.ModelAllow = cfg.Model.Allow
+	if f.shard != "" {
+		if opts.Shard, err = parseShard(f.shard); err != nil {
+			return err
+		}
+	}
 	// Analyzers spool large archive members to disk; they all go in one
 	// directory that is removed however the scan ends, Ctrl-C included.
 	tmp, err := os.MkdirTemp("", "mlsec-scan-*")

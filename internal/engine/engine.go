@@ -51,6 +51,9 @@ type Options struct {
 	MaxTextSize int64                    // text files larger than this fail; 0 means DefaultMaxTextSize
 	FileTimeout time.Duration            // per-file analysis time; 0 means DefaultFileTimeout
 	Settings    analysis.Settings
+	// Shard, when it splits the scan (Count > 1), analyzes only this
+	// shard's files and leaves project-level analyzers to Merge.
+	Shard Shard
 	// Progress, when set, is called after each file with the files done and in all.
 	Progress func(done, found int)
 	// open replaces os.Open in tests that need a file to fail.
@@ -120,12 +123,22 @@ func Run(ctx context.Context, opts Options) (*result.Result, error) {
 	}
 	ix := index.New(entries, opts.MaxTextSize, opts.open)
 	s := &scanner{opts: opts, byKind: byKind, index: ix}
+	res.Skipped, res.Failed = ownedSkips(opts.Shard, res.Skipped), ownedSkips(opts.Shard, res.Failed)
+	mine := ix.Files()
+	if opts.Shard.Sharded() {
+		mine = nil
+		for _, f := range ix.Files() {
+			if opts.Shard.owns(f.Path) {
+				mine = append(mine, f)
+			}
+		}
+	}
 
 	files := make(chan *index.File, 256)
 	results := make(chan fileResult, 256)
 	go func() {
 		defer close(files)
-		for _, f := range ix.Files() {
+		for _, f := range mine {
 			files <- f
 		}
 	}()
@@ -146,10 +159,12 @@ func Run(ctx context.Context, opts Options) (*result.Result, error) {
 		done++
 		s.add(res, fr)
 		if opts.Progress != nil {
-			opts.Progress(done, ix.Len())
+			opts.Progress(done, len(mine))
 		}
 	}
-	s.project(ctx, res)
+	if !opts.Shard.Sharded() {
+		s.project(ctx, res)
+	}
 	res.Findings = foldAcross(res.Findings)
 	res.Finish()
 	res.Duration = time.Since(start)

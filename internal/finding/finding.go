@@ -41,6 +41,24 @@ func (l Location) MarshalJSON() ([]byte, error) {
 	return json.Marshal(out)
 }
 
+// UnmarshalJSON reads what MarshalJSON writes, so that a JSON result read
+// back (mlsec merge) keeps a byte offset of zero.
+func (l *Location) UnmarshalJSON(b []byte) error {
+	type plain Location
+	var in struct {
+		plain
+		Offset *int64 `json:"offset"`
+	}
+	if err := json.Unmarshal(b, &in); err != nil {
+		return err
+	}
+	*l = Location(in.plain)
+	if in.Offset != nil {
+		l.Offset, l.HasOff = *in.Offset, true
+	}
+	return nil
+}
+
 // Compare orders locations by path, archive member, line, byte offset,
 // column and notebook cell: the order of every output.
 func (l Location) Compare(m Location) int {

@@ -35,5 +35,10 @@ func TestLocationJSON(t *testing.T) {
 		if err != nil || string(b) != tc.want {
 			t.Errorf("got %s (%v), want %s", b, err, tc.want)
 		}
+		// Read back (mlsec merge reads JSON results), the location is the same.
+		var back Location
+		if err := json.Unmarshal(b, &back); err != nil || back != tc.l {
+			t.Errorf("%s read back as %+v (%v), want %+v", b, back, err, tc.l)
+		}
 	}
 }

@@ -1,0 +1,145 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mlsec/mlsec/internal/analyzers"
+	"github.com/mlsec/mlsec/internal/engine"
+	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/graph"
+	"github.com/mlsec/mlsec/internal/report"
+	"github.com/mlsec/mlsec/internal/result"
+	"github.com/mlsec/mlsec/internal/rules"
+	"github.com/mlsec/mlsec/internal/source"
+)
+
+type mergeFlags struct {
+	roots   []string
+	exclude []string
+	format  string
+	output  string
+	failOn  string
+}
+
+func newMerge(g *globals) *cobra.Command {
+	f := &mergeFlags{}
+	cmd := &cobra.Command{
+		Use:   "merge RESULT.json…",
+		Short: "Join the JSON results of a scan's shards (scan --shard I/N) into one report",
+		Long: `Merge reads the JSON results (-f json) of the shards of one scan and writes the
+report a single scan would have written, in any format, with the same findings,
+fingerprints, summary and exit code. Attack paths are computed over the joined
+result. Project-level checks need the whole tree: give it with --root (the same
+paths the shards scanned); without it they are left out and the report says so.
+
+Exit codes are scan's: 0, 1 for findings at or above --fail-on, 2 for a usage
+error, an unreadable result, or an incomplete scan.`,
+		Example: `  for i in 0 1 2; do mlsec scan --shard $i/3 -f json -o part-$i.json . & done; wait
+  mlsec merge --root . -f sarif -o mlsec.sarif part-*.json`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runMerge(cmd, g, f, args) },
+	}
+	fl := cmd.Flags()
+	fl.StringArrayVar(&f.roots, "root", nil, "the scanned tree, for the project-level checks (repeatable; the shards' PATHs)")
+	fl.StringArrayVar(&f.exclude, "exclude", nil, "the shards' --exclude patterns (repeatable)")
+	fl.StringVarP(&f.format, "format", "f", "text", "output format: "+strings.Join(report.Formats(), ", "))
+	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file instead of standard output")
+	fl.StringVar(&f.failOn, "fail-on", "high", "exit 1 when a finding is at or above this severity (or none)")
+	return cmd
+}
+
+// shardDoc is the part of a JSON result (schema mlsec/v1) that merge reads.
+type shardDoc struct {
+	Schema  string   `json:"schema"`
+	Paths   []string `json:"paths"`
+	Summary struct {
+		FilesAnalyzed int   `json:"files_analyzed"`
+		Suppressed    int   `json:"suppressed"`
+		Baselined     int   `json:"baselined"`
+		DurationMS    int64 `json:"duration_ms"`
+	} `json:"summary"`
+	Findings    []finding.Finding `json:"findings"`
+	Failed      []source.Skip     `json:"failed"`
+	NotAnalyzed []source.Skip     `json:"not_analyzed"`
+	Warnings    []source.Skip     `json:"warnings"`
+	Skipped     []source.Skip     `json:"skipped"`
+	Assets      []finding.Asset   `json:"assets"`
+	Edges       []finding.Edge    `json:"edges"`
+}
+
+func runMerge(cmd *cobra.Command, g *globals, f *mergeFlags, args []string) error {
+	if !contains(report.Formats(), f.format) {
+		return usageErr("unknown format %q (want %s)", f.format, strings.Join(report.Formats(), ", "))
+	}
+	failOn, noFail, err := pick(cmd, "fail-on", f.failOn, "", "high")
+	if err != nil {
+		return err
+	}
+	var parts []*result.Result
+	for _, p := range args {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return &exitError{code: ExitError, err: err}
+		}
+		var d shardDoc
+		if err := json.Unmarshal(b, &d); err != nil {
+			return &exitError{code: ExitError, err: fmt.Errorf("%s: not a JSON result of mlsec scan -f json: %v", p, err)}
+		}
+		if d.Schema != report.JSONSchema {
+			return &exitError{code: ExitError, err: fmt.Errorf("%s: schema %q, want %q (merge reads mlsec scan -f json results)", p, d.Schema, report.JSONSchema)}
+		}
+		parts = append(parts, &result.Result{Paths: d.Paths, Findings: d.Findings, Failed: d.Failed, NotAnalyzed: d.NotAnalyzed,
+			Warnings: d.Warnings, Skipped: d.Skipped, Assets: d.Assets, Edges: d.Edges, Analyzed: d.Summary.FilesAnalyzed,
+			Suppressed: d.Summary.Suppressed, Baselined: d.Summary.Baselined, Duration: time.Duration(d.Summary.DurationMS) * time.Millisecond})
+	}
+	res, err := engine.Merge(context.Background(), engine.Options{Paths: f.roots, Analyzers: analyzers.All(), Excludes: f.exclude}, parts)
+	if err != nil {
+		return &exitError{code: ExitError, err: err}
+	}
+	graph.Analyze(res)
+	cat, err := g.catalog()
+	if err != nil {
+		return err
+	}
+	rep := &report.Report{Result: res, Rules: rules.All(), Version: Version(), SemanticVersion: SemanticVersion(),
+		FailOn: failOn, NoFail: noFail, TechniqueName: func(id string) string { return objectName(cat, id) }}
+	out := g.stdout
+	if f.output != "" {
+		file, err := os.Create(f.output)
+		if err != nil {
+			return &exitError{code: ExitError, err: fmt.Errorf("cannot write the report file (-o): %w", err)}
+		}
+		defer file.Close()
+		out = file
+	}
+	if err := report.Write(out, f.format, rep); err != nil {
+		return &exitError{code: ExitError, err: err}
+	}
+	if f.output != "" || f.format != "text" {
+		fmt.Fprintln(g.stderr, report.Summary(rep))
+	}
+	if code := rep.ExitCode(); code != ExitClean {
+		return &exitError{code: code}
+	}
+	return nil
+}
+
+// parseShard reads --shard I/N.
+func parseShard(s string) (engine.Shard, error) {
+	i, n, ok := strings.Cut(s, "/")
+	a, err1 := strconv.Atoi(strings.TrimSpace(i))
+	b, err2 := strconv.Atoi(strings.TrimSpace(n))
+	sh := engine.Shard{Index: a, Count: b}
+	if !ok || err1 != nil || err2 != nil || !sh.Valid() {
+		return engine.Shard{}, usageErr("--shard: %q is not I/N with 0 <= I < N (for example 0/4)", s)
+	}
+	return sh, nil
+}
