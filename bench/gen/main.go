@@ -22,6 +22,7 @@ func main() {
 	flag.IntVar(&t.Pipelines, "pipelines", 0, "Argo pipeline workflows")
 	flag.IntVar(&t.Docs, "docs", 0, "Markdown and CSV files")
 	flag.IntVar(&t.RBAC, "rbac", 0, "ServiceAccount, Role and RoleBinding files beside the manifests")
+	flag.IntVar(&t.Workflows, "ci", 0, "CI files: GitHub Actions workflows and GitLab pipelines")
 	repo := flag.Bool("repo", false, "the shape of a real 4,400-file ML repository (overrides the counts)")
 	flag.Parse()
 	if *repo {

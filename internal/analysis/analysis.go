@@ -280,6 +280,23 @@ func (p *Pass) Ancestors(kinds ...source.Kind) []index.Sibling {
 	return p.index.Ancestors(p.self, p.Canceled, kinds...)
 }
 
+// ReadFile returns another file of the scan by its report path, for
+// context that names it (a GitLab CI `include: local:`), when it is at most
+// max bytes. Only files the walk accepted are found, so a symbolic link is
+// never followed and an excluded file stays unread. Like Siblings, a
+// finding is never to be reported in it.
+func (p *Pass) ReadFile(path string, max int64) ([]byte, bool) {
+	if p.index == nil || p.Canceled() {
+		return nil, false
+	}
+	f := p.index.Lookup(path)
+	if f == nil || f == p.self || f.Size > max {
+		return nil, false
+	}
+	b, err := p.index.Read(f)
+	return b, err == nil
+}
+
 // ProjectPass is a project-level analyzer's view of the whole scan.
 type ProjectPass struct {
 	Context  context.Context

@@ -25,6 +25,11 @@ type Tree struct {
 	// them, so a workload's sibling manifests include them): the accounts
 	// the workloads run as, a third of them allowed to read a Secret.
 	RBAC int
+	// Workflows are CI files: four in five GitHub Actions workflows (train
+	// on pull request, nightly retraining, publish on tag, GPU evaluation),
+	// one in five a GitLab CI file with an extends template; one repository
+	// in five has the flawed versions, the others hardened ones.
+	Workflows int
 }
 
 // Repo is the shape of a real 4,400-file ML repository: mostly Python and
@@ -72,6 +77,12 @@ func Write(dir string, t Tree) error {
 		if i%2 == 1 {
 			name, body = fmt.Sprintf("data/sample_%03d.csv", i), "id,label\n1,0\n2,1\n"
 		}
+		if err := put(dir, name, body); err != nil {
+			return err
+		}
+	}
+	for i := range t.Workflows {
+		name, body := workflowFile(i)
 		if err := put(dir, name, body); err != nil {
 			return err
 		}

@@ -42,7 +42,7 @@ var exampleFindings = []string{
 	"high exposure/jupyter-no-auth deploy/notebook.yaml:31", // reached through the Kubeflow gateway, not published
 	"high workload/rbac-excessive deploy/notebook.yaml:20",  // a RoleBinding in deploy/notebook-rbac.yaml lets it read the MLflow artifact-store Secret
 	"high secret/dvc-remote-credential .dvc/config:7",
-	"high secret/dvc-remote-credential .dvc/config:8",
+	"critical secret/dvc-remote-credential .dvc/config:8",
 	"high supply-chain/remote-code-exec dvc.yaml:3",
 	"high supply-chain/remote-code-exec dvc.yaml:6",
 	"high exposure/mlflow-no-auth Dockerfile:40",
@@ -54,6 +54,7 @@ var exampleFindings = []string{
 	"high exposure/model-server-admin serve/torchserve/config.properties:3",
 	"high supply-chain/remote-code-exec Dockerfile:15",
 	"high secret/default-credentials docker-compose.yml:13",
+	"high secret/default-credentials docker-compose.yml:33",
 	"high secret/credential-in-env Dockerfile:5",
 	"high secret/credential-in-env docker-compose.yml:47",
 	"high deps/insecure-index requirements.txt:3",
@@ -83,6 +84,14 @@ var exampleFindings = []string{
 	"low supply-chain/image-not-pinned deploy/mlflow.yaml:25",
 	"medium workload/cloud-role-token deploy/kserve-inferenceservice.yaml:22",
 	"medium workload/cloud-role-token deploy/notebook.yaml:20",
+	// A pull_request_target workflow that trains on the pull request's code with the cloud and MLflow keys.
+	"critical ci/untrusted-checkout .github/workflows/train-on-pr.yml:31",
+	"critical ci/secrets-exposed-to-untrusted .github/workflows/train-on-pr.yml:18",
+	"critical ci/script-injection .github/workflows/train-on-pr.yml:35",
+	"high ci/persist-credentials .github/workflows/train-on-pr.yml:22",
+	"medium ci/excessive-permissions .github/workflows/train-on-pr.yml:8",
+	"medium ci/long-lived-cloud-key .github/workflows/train-on-pr.yml:18",
+	"medium ci/unpinned-action .github/workflows/train-on-pr.yml:40",
 }
 
 type jsonDoc struct {

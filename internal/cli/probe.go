@@ -115,7 +115,7 @@ func runProbe(cmd *cobra.Command, g *globals, f *probeFlags, args []string) erro
 		return err
 	}
 	rep := &report.Report{Result: res, Rules: rules.All(), Version: Version(), SemanticVersion: SemanticVersion(),
-		FailOn: failOn, NoFail: noFail, TechniqueName: func(id string) string { return objectName(cat, id) }}
+		FailOn: failOn, NoFail: noFail, Catalog: cat, TechniqueName: func(id string) string { return objectName(cat, id) }}
 	out := g.stdout
 	if f.output != "" {
 		file, err := os.Create(f.output)

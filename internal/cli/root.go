@@ -114,7 +114,7 @@ unpickled, and it makes no network connection.`,
 	root.SetOut(g.stdout)
 	root.SetErr(g.stderr)
 	root.PersistentFlags().StringVar(&g.atlasData, "atlas-data", "", "read MITRE ATLAS data from this ATLAS.yaml instead of the built-in copy")
-	root.AddCommand(newScan(g), newPaths(g), newProbe(g), newMerge(g), newPaths(g), newRules(g), newExplain(g), newAtlas(g), newVersion(g))
+	root.AddCommand(newScan(g), newPaths(g), newProbe(g), newMerge(g), newRules(g), newExplain(g), newAtlas(g), newVersion(g), newData(g), newAssess(g), newBOM(g), newSign(g), newVerify(g))
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: ExitError, err: fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
 	})

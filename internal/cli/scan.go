@@ -18,11 +18,13 @@ import (
 	"golang.org/x/term"
 
 	"github.com/mlsec/mlsec/internal/analyzers"
+	"github.com/mlsec/mlsec/internal/analyzers/secret"
 	"github.com/mlsec/mlsec/internal/baseline"
 	"github.com/mlsec/mlsec/internal/config"
 	"github.com/mlsec/mlsec/internal/engine"
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/graph"
+	"github.com/mlsec/mlsec/internal/history"
 	"github.com/mlsec/mlsec/internal/report"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/rules"
@@ -47,6 +49,7 @@ type scanFlags struct {
 	color         string
 	strict        bool
 	compact       bool
+	history       bool
 	shard         string
 }
 
@@ -98,6 +101,7 @@ flags override it.`,
 	fl.BoolVar(&f.strict, "strict", false, "exit 2 also when a file was not analyzed because it does not parse or is a Git LFS pointer")
 	fl.BoolVar(&f.compact, "compact", false, "text output: one line per finding")
 	fl.StringVar(&f.shard, "shard", "", "scan only share I of N of the files (I/N, from 0), for 'mlsec merge' to join")
+	fl.BoolVar(&f.history, "history", false, "also scan the lines each git commit added for secrets (when a PATH is a git repository)")
 	return cmd
 }
 
@@ -180,6 +184,9 @@ func runScan(cmd *cobra.Command, g *globals, f *scanFlags, args []string) error 
 			return err
 		}
 	}
+	if f.history {
+		opts.Analyzers = append(opts.Analyzers, secret.History(args, history.Limits{}))
+	}
 	// Analyzers spool large archive members to disk; they all go in one
 	// directory that is removed however the scan ends, Ctrl-C included.
 	tmp, err := os.MkdirTemp("", "mlsec-scan-*")
@@ -212,6 +219,7 @@ func runScan(cmd *cobra.Command, g *globals, f *scanFlags, args []string) error 
 		Result: res, Rules: rules.All(), Version: Version(), SemanticVersion: SemanticVersion(),
 		FailOn: failOn, NoFail: noFail, Strict: f.strict, WritingBaseline: f.writeBaseline != "", Compact: f.compact,
 		TechniqueName: func(id string) string { return objectName(cat, id) },
+		Catalog:       cat, Baseline: f.baseline,
 	}
 	out := g.stdout
 	if f.output != "" {

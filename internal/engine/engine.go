@@ -575,6 +575,7 @@ func (s *scanner) postprocess(fs []finding.Finding, e source.Entry, content []by
 		kept = append(kept, f)
 	}
 	kept = merge(kept)
+	kept = foldSecrets(kept) // one leaked key, one finding (see secrets.go)
 	// Fingerprints are taken before inline suppression, so that suppressing
 	// one of two identical findings does not shift the other's fingerprint
 	// onto a stale baseline entry that would then hide it.

@@ -53,6 +53,9 @@ const (
 	Safetensors                 // safetensors: a length-prefixed JSON header, then raw tensors
 	GGUF                        // llama.cpp GGUF
 	HDF5                        // HDF5: Keras .h5 and other tensor files
+	ONNX                        // ONNX ModelProto (protobuf)
+	TFSavedModel                // TensorFlow saved_model.pb (protobuf)
+	TFGraphDef                  // TensorFlow frozen GraphDef .pb (protobuf)
 	numFormats
 )
 
@@ -102,6 +105,10 @@ var table = [numFormats]Entry{
 	Safetensors: {Format: Safetensors, Name: "safetensors", Match: isSafetensors},
 	GGUF:        {Format: GGUF, Name: "gguf", Match: isGGUF},
 	HDF5:        {Format: HDF5, Name: "hdf5", Match: isHDF5},
+
+	ONNX:         {Format: ONNX, Name: "onnx", Match: isONNX},
+	TFSavedModel: {Format: TFSavedModel, Name: "tf-savedmodel", Match: isTFSavedModel},
+	TFGraphDef:   {Format: TFGraphDef, Name: "tf-graphdef", Match: isTFGraphDef},
 }
 
 // Sniff returns the format of the file whose first bytes are head, or
@@ -333,3 +340,70 @@ func isGGUF(head []byte) bool { return bytes.HasPrefix(head, []byte("GGUF")) }
 // after a user block; h5py and Keras never write one, and only offset 0 is
 // checked.
 func isHDF5(head []byte) bool { return bytes.HasPrefix(head, []byte("\x89HDF\r\n\x1a\n")) }
+
+// The protobuf model formats have no magic: a protobuf starts with a field
+// tag. Each test below requires the first fields the writers emit, with
+// control bytes as tags (0x08, 0x0a, 0x12), so no text is taken for one,
+// and no pickle: none of those bytes opens a pickle.
+
+// isONNX: ir_version (field 1, varint) from 3 to 15 — every onnx and
+// torch.onnx writer puts it first — followed by a ModelProto field:
+// producer_name, producer_version, domain, model_version, doc_string,
+// graph, opset_import or metadata_props.
+func isONNX(head []byte) bool {
+	if len(head) < 3 || head[0] != 0x08 || head[1] < 3 || head[1] > 15 {
+		return false
+	}
+	switch head[2] {
+	case 0x12, 0x1a, 0x22, 0x28, 0x32, 0x3a, 0x42, 0x72:
+		return true
+	}
+	return false
+}
+
+// isTFSavedModel: saved_model_schema_version 1 (field 1), which
+// TensorFlow always writes, then the first meta_graphs entry (field 2).
+func isTFSavedModel(head []byte) bool { return bytes.HasPrefix(head, []byte("\x08\x01\x12")) }
+
+// isTFGraphDef: a frozen GraphDef's first NodeDef (field 1) whose own
+// first fields are its name (field 1, printable) and its op (field 2, a
+// CamelCase op name such as "Placeholder" or "Const"). A text file that
+// starts with a newline fails at the 0x12 tag.
+func isTFGraphDef(head []byte) bool {
+	if len(head) < 2 || head[0] != 0x0a {
+		return false
+	}
+	i := 1
+	for i < len(head) && i < 6 && head[i]&0x80 != 0 { // the node's length
+		i++
+	}
+	i++
+	if i+2 > len(head) || head[i] != 0x0a {
+		return false
+	}
+	n := int(head[i+1])
+	i += 2
+	if n == 0 || n >= 0x80 || i+n+2 > len(head) {
+		return false
+	}
+	for _, c := range head[i : i+n] {
+		if c <= ' ' || c >= 0x7f {
+			return false
+		}
+	}
+	i += n
+	if head[i] != 0x12 {
+		return false
+	}
+	m := int(head[i+1])
+	i += 2
+	if m == 0 || m >= 0x80 || i+m > len(head) || head[i] < 'A' || head[i] > 'Z' {
+		return false
+	}
+	for _, c := range head[i : i+m] {
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}

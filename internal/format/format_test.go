@@ -163,6 +163,9 @@ func realHeads(t testing.TB) []struct {
 		{"safetensors", safetensors, Safetensors},
 		{"gguf", ggufHead, GGUF},
 		{"hdf5", hdf5Head, HDF5},
+		{"onnx (torch.onnx.export)", "\x08\x07\x12\x07pytorch\x1a\x052.1.0:\x8a\x01", ONNX},
+		{"tf saved_model.pb", "\x08\x01\x12\xc1\x02\n\a\"\x05serve\x12\xb5", TFSavedModel},
+		{"tf frozen graph", "\n\x10\n\x01x\x12\vPlaceholder", TFGraphDef},
 	}
 }
 
@@ -230,6 +233,10 @@ func TestSniffMisleading(t *testing.T) {
 		{"safetensors cut before the brace", "X\x00\x00\x00\x00\x00\x00\x00", Unknown},
 		{"hdf5 signature mangled by a text-mode copy", "\x89HDF\n\x1a\n\x00", Unknown},
 		{"tar head one byte short of the magic", tarNamed("m")[:261], Unknown},
+		{"text starting with blank lines is no GraphDef", "\n\n\nhello\n", Unknown},
+		{"GraphDef node whose op is not CamelCase", "\n\x10\n\x01x\x12\vplaceholder", Unknown},
+		{"ONNX ir_version 1 is older than any writer", "\x08\x01\x3a\x00", Unknown},
+		{"ONNX ir_version then a varint field", "\x08\x07\x08\x01", Unknown},
 		// Overlaps: the earlier format wins.
 		{"tar whose first member is named x^a stays a tar", tarNamed("x^a"), Tar},
 		{"tar whose first member is named ]…", tarNamed("]\x00\x00\x80\x00\xff\xff\xff\xff\xff\xff\xff\xff"), Tar},

@@ -43,6 +43,11 @@ var openings = map[string]opening{
 	"deps/extra-index-url":                {result.EntryDependency, result.FootholdCodeExec, ""},
 	"deps/insecure-index":                 {result.EntryDependency, result.FootholdCodeExec, ""},
 	// CI/CD runs code from pull requests.
+	"ci/untrusted-checkout":              {result.EntryForkPR, result.FootholdCodeExec, ""},
+	"ci/script-injection":                {result.EntryForkPR, result.FootholdCodeExec, ""},
+	"ci/self-hosted-runner-pr":           {result.EntryForkPR, result.FootholdCodeExec, result.ImpactCloudSpend},
+	"ci/secrets-exposed-to-untrusted":    {result.EntryForkPR, result.FootholdCredential, ""},
+	"ci/model-publish-untrusted":         {result.EntryForkPR, result.FootholdModel, ""},
 	"pipeline/airflow-command-injection": {result.EntryInsider, result.FootholdCodeExec, ""},
 }
 

@@ -187,3 +187,23 @@ func TestPathIDsStable(t *testing.T) {
 		t.Errorf("the production path should rank first: %+v", r1.AttackPaths[0])
 	}
 }
+
+// TestForkPullRequestReachesProduction: code execution in a CI job that a
+// fork's pull request starts uses the job's secrets and runs the training
+// script, whose output the endpoint serves.
+func TestForkPullRequestReachesProduction(t *testing.T) {
+	job := "pipeline-step:ci:.github/workflows/retrain.yml#train"
+	assets := []finding.Asset{mkAsset(job), mkAsset("credential:github:AWS_SECRET_ACCESS_KEY"),
+		mkAsset("pipeline-step:code:pipeline/train.py"), mkAsset("data-store:s3://models"), mkAsset("endpoint:k8s:prod/InferenceService/m")}
+	edges := []finding.Edge{
+		edge(job, "can-use-credential", "credential:github:AWS_SECRET_ACCESS_KEY"),
+		edge(job, "triggers", "pipeline-step:code:pipeline/train.py"),
+		edge("pipeline-step:code:pipeline/train.py", "writes", "data-store:s3://models"),
+		edge("endpoint:k8s:prod/InferenceService/m", "reads", "data-store:s3://models"),
+	}
+	got := analyze(assets, edges, find("ci/untrusted-checkout", rule.Critical, "runs fork code", job))
+	same(t, got, []string{
+		"fork-pull-request > credentials: " + job + "[code-execution] > credential:github:AWS_SECRET_ACCESS_KEY[credential]",
+		"fork-pull-request > production-model: " + job + "[code-execution] > pipeline-step:code:pipeline/train.py[code-execution] > data-store:s3://models[write] > endpoint:k8s:prod/InferenceService/m[model-control]",
+	})
+}

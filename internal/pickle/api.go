@@ -40,6 +40,10 @@ type Issue struct {
 	// SeverityReason says why Severity differs from what the class alone
 	// gives (an unknown global rebuilt as a custom class, or called with data).
 	SeverityReason string
+	// Sink is, for a dangerous global found by the derived tier rather than
+	// the hand-written list, the category of sink its library code reaches:
+	// exec, import, process, native, file-write, network or second-stage.
+	Sink string
 }
 
 // Profile names a framework's allowlist.

@@ -83,7 +83,7 @@ func newMachine(ctx context.Context, r io.Reader, opts Options) *machine {
 		line2:      make([]byte, 0, maxKeep),
 	}
 	if m.pol == nil {
-		m.pol = NewPolicy(allProfiles...)
+		m.pol = defaultPolicy()
 	}
 	if m.maxStack <= 0 {
 		m.maxStack = defaultMaxStack
@@ -1080,7 +1080,7 @@ func (m *machine) global(mod, name value) value {
 
 func globalIssue(g *gref, off int64) Issue {
 	return Issue{
-		Class: g.class, Severity: g.sev, Module: g.module, Name: g.name, Offset: off,
+		Class: g.class, Severity: g.sev, Module: g.module, Name: g.name, Offset: off, Sink: g.sink,
 		Evidence: g.evidence(), Message: "loading the pickle imports " + g.display() + ", which " + g.why,
 	}
 }

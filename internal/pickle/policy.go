@@ -1,6 +1,9 @@
 package pickle
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // Policy decides which globals are fine. The zero value allows nothing.
 //
@@ -18,12 +21,18 @@ func NewPolicy(profiles ...Profile) *Policy {
 	p := &Policy{}
 	for _, prof := range profiles {
 		p.Allow(profileAllow[prof]...)
+		p.Allow(genAllow[prof]...) // derived from the frameworks' modules (allow_gen.go)
 	}
 	return p
 }
 
 // allProfiles is the policy used when Options.Policy is nil.
 var allProfiles = []Profile{ProfileBuiltins, ProfileTorch, ProfileNumPy, ProfileSklearn}
+
+// defaultPolicy is NewPolicy(allProfiles...), built once: with the derived
+// allowlists it holds about a thousand names, too many to rebuild per scan.
+// The scanner only reads it.
+var defaultPolicy = sync.OnceValue(func() *Policy { return NewPolicy(allProfiles...) })
 
 // Allow adds user allowlist entries "module.name" (exact) or "module.*" (every name in exactly that module).
 // Entries without a dot are ignored.
@@ -83,6 +92,10 @@ var profileAllow = map[Profile][]string{
 		"torch._utils._rebuild_meta_tensor_no_storage", "torch._utils._rebuild_wrapper_subclass",
 		"torch._utils._rebuild_device_tensor_from_numpy", "torch._utils._rebuild_device_tensor_from_cpu_tensor",
 		"torch._tensor._rebuild_from_type_v2", "torch._utils._rebuild_from_type_v2",
+		// TorchScript archives (torch.jit.save) rebuild their constants with
+		// these; each returns its argument or a list of it.
+		"torch.jit._pickle.build_intlist", "torch.jit._pickle.build_tensorlist", "torch.jit._pickle.build_doublelist",
+		"torch.jit._pickle.build_boollist", "torch.jit._pickle.build_tensor_from_id", "torch.jit._pickle.restore_type_tag",
 		"torch.nn.parameter.Parameter", "torch.nn.parameter.Buffer",
 		"torch.Size", "torch.device", "torch.Tensor", "torch.serialization._get_layout",
 		"torch.storage.UntypedStorage", "torch.storage.TypedStorage", "torch.storage._StorageBase",

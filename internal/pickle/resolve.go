@@ -15,8 +15,9 @@ type gref struct {
 	class        Class  // "" when the global is allowed
 	sev          rule.Severity
 	why          string
-	isType       bool // builtins.type: watch for 3-argument class creation
-	resolver     bool // getattr-like: check constant string arguments for dunders
+	sink         string // the sink category of a derived entry, "" otherwise
+	isType       bool   // builtins.type: watch for 3-argument class creation
+	resolver     bool   // getattr-like: check constant string arguments for dunders
 }
 
 // resolve judges module.name as find_class would load it.
@@ -89,10 +90,27 @@ func resolve(module, name string, proto int, pol *Policy) *gref {
 		// allowed
 	case pyxUnpickleOf(pol, m, n):
 		// Cython's generated unpickler of an allowlisted class.
+	case derived(g, canon):
+		// A callable the libraries' own source shows reaching a sink.
 	default:
 		g.class, g.sev, g.why = ClassUnknownGlobal, rule.Medium, "is not on the allowlist of any expected framework"
 	}
 	return g
+}
+
+// derived judges g by the derived tier, under its canonical name and, when
+// an alias changed it, under the name as written.
+func derived(g *gref, canon string) bool {
+	e, ok := lookupGen(canon)
+	if !ok && g.qual != canon {
+		e, ok = lookupGen(g.qual)
+	}
+	if !ok {
+		return false
+	}
+	d, cat := derivedDanger(e)
+	g.class, g.sev, g.why, g.sink = ClassDangerousGlobal, d.sev, d.why, cat
+	return true
 }
 
 // pyxUnpickleOf reports whether name is the function Cython generates to

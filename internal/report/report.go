@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/mlsec/mlsec/internal/atlas"
 	"github.com/mlsec/mlsec/internal/result"
 	"github.com/mlsec/mlsec/internal/rule"
 )
@@ -60,9 +61,16 @@ type Report struct {
 	WritingBaseline bool
 	// TechniqueName resolves an ATLAS ID to its name; nil prints IDs alone.
 	TechniqueName func(id string) string
-	Color         bool // text only: ANSI colours
-	Compact       bool // text only: one line per finding
-	Width         int  // text only: wrap at this many columns; 0 does not wrap
+	// Catalog is the ATLAS catalog the scan used (--atlas-data or the
+	// embedded one), for the HTML matrix and the Navigator layer; nil
+	// means the embedded one.
+	Catalog *atlas.Catalog
+	// Baseline is the baseline file findings were compared with ("" when
+	// none): with one, every finding in Result is new since it.
+	Baseline string
+	Color    bool // text only: ANSI colours
+	Compact  bool // text only: one line per finding
+	Width    int  // text only: wrap at this many columns; 0 does not wrap
 }
 
 // Write renders r in the named format ("" is text).

@@ -153,3 +153,197 @@ var KerasCode = &rule.Rule{
 		"https://atlas.mitre.org/techniques/AML.T0011.000",
 	},
 }
+
+// ModelHeaderMalformed is a model file whose header (safetensors JSON,
+// GGUF key-values, ONNX or TensorFlow protobuf) is inconsistent or
+// malformed: the input that parser exploits and scanner evasion rely on.
+var ModelHeaderMalformed = &rule.Rule{
+	ID:          "model/header-malformed",
+	Title:       "Model file header is malformed or inconsistent",
+	Severity:    rule.Medium,
+	Confidence:  rule.MediumConfidence,
+	Phase:       rule.Development,
+	Techniques:  []string{"AML.T0010.003", "AML.T0011.000"},
+	Mitigations: []string{"AML.M0014", "AML.M0013"},
+	Summary:     "A safetensors header with overlapping or out-of-bounds tensors or a dtype and shape that disagree with the byte length, a GGUF header whose counts run past the file, or a protobuf model that does not decode.",
+	Description: "Writers such as safetensors, llama.cpp and onnx never produce these files. Overlapping tensor ranges silently alias weights, out-of-bounds offsets and oversized counts target loader bugs (llama.cpp and the safetensors readers have had memory-safety fixes for exactly such headers), and a header one tool reads differently from another lets a model look different to a scanner than to the loader.",
+	Fix:         "Do not load the file. Re-export the model with the framework's own writer from a trusted copy, and verify model files by digest before use.",
+	References: []string{
+		"https://github.com/huggingface/safetensors#format",
+		"https://github.com/ggml-org/ggml/blob/master/docs/gguf.md",
+		"https://atlas.mitre.org/techniques/AML.T0010.003",
+	},
+}
+
+// ModelMetadataCode is metadata inside a model file (safetensors
+// __metadata__, GGUF strings, ONNX metadata_props) that carries code,
+// shell commands or URLs.
+var ModelMetadataCode = &rule.Rule{
+	ID:          "model/metadata-code",
+	Title:       "Model metadata carries code, shell commands or URLs",
+	Severity:    rule.Medium,
+	Confidence:  rule.MediumConfidence,
+	Phase:       rule.Development,
+	Techniques:  []string{"AML.T0010.003", "AML.T0018.002"},
+	Mitigations: []string{"AML.M0014"},
+	Summary:     "A free-text metadata field of a tensor format holds Python, a shell pipeline or a download URL.",
+	Description: "Tensor formats cannot execute their metadata, but tooling around them does read it: model cards, conversion scripts and serving wrappers that eval or exec fields, or users who paste a \"usage\" command. A model whose metadata carries `curl … | sh` or `__import__('os')` is staging a second step, and a URL there points at a payload outside the reviewed file.",
+	Fix:         "Remove the field, or replace the model with one whose metadata is plain descriptive text; never evaluate metadata.",
+	References: []string{
+		"https://huggingface.co/docs/safetensors/metadata_parsing",
+		"https://atlas.mitre.org/techniques/AML.T0018.002",
+	},
+}
+
+// ChatTemplateInjection is a Jinja chat template (GGUF
+// tokenizer.chat_template, tokenizer_config.json chat_template) built to
+// escape the template sandbox.
+var ChatTemplateInjection = &rule.Rule{
+	ID:          "model/chat-template-injection",
+	Title:       "Chat template contains a Jinja sandbox escape",
+	Severity:    rule.Critical,
+	Confidence:  rule.HighConfidence,
+	Phase:       rule.Development,
+	Techniques:  []string{"AML.T0011.000", "AML.T0010.003"},
+	Mitigations: []string{"AML.M0014", "AML.M0016"},
+	Summary:     "The model's chat template reaches Python internals (__class__, __globals__, __subclasses__), uses attr() or names built from pieces or escapes, or reaches into cycler, joiner, lipsum or self: server-side template injection when the template is rendered.",
+	Description: "Inference servers render the chat template stored in the model for every request. Rendered with a plain jinja2.Environment, as llama-cpp-python did before 0.2.72 (CVE-2024-34359), such a template runs arbitrary Python on the server; under the sandbox the same constructs are attempts to find a bypass. Real chat templates only loop over messages, compare roles and concatenate strings.",
+	Fix:         "Do not serve the model. Replace the chat template with the model family's published one, render templates only in jinja2.sandbox.ImmutableSandboxedEnvironment, and keep llama-cpp-python at 0.2.72 or later.",
+	References: []string{
+		"https://github.com/abetlen/llama-cpp-python/security/advisories/GHSA-56xg-wfcc-g829",
+		"https://huggingface.co/docs/transformers/chat_templating",
+		"https://jinja.palletsprojects.com/en/stable/sandbox/",
+	},
+}
+
+// KerasUnsafeConfig is a Keras config that calls back into Python beyond
+// Lambda layers: TFOpLambda file or Python ops, builtin callables named
+// as functions, enable_unsafe_deserialization.
+var KerasUnsafeConfig = &rule.Rule{
+	ID:          "model/keras-unsafe-config",
+	Title:       "Keras config calls file, Python or safe-mode-disabling functions",
+	Severity:    rule.High,
+	Confidence:  rule.MediumConfidence,
+	Phase:       rule.Development,
+	Techniques:  []string{"AML.T0011.000", "AML.T0018.002"},
+	Mitigations: []string{"AML.M0014", "AML.M0016"},
+	Summary:     "The model config embeds keras.config.enable_unsafe_deserialization, names a Python builtin such as eval or exec as a function, or has a TFOpLambda layer calling tf.io or a Python-calling op.",
+	Description: "Keras rebuilds every object a config names. The published safe_mode bypasses (CVE-2025-1550, CVE-2025-9906) put a call to enable_unsafe_deserialization or an arbitrary module function into config.json so that a later Lambda runs even with safe_mode=True; a TFOpLambda layer calls whatever tf.* function its config names, tf.io.write_file and tf.py_function included.",
+	Fix:         "Do not load the model. Upgrade Keras to 3.14 or later, keep safe_mode=True, and rebuild the model from code you control.",
+	References: []string{
+		"https://github.com/keras-team/keras/security/advisories",
+		"https://nvd.nist.gov/vuln/detail/CVE-2025-1550",
+	},
+}
+
+// KerasVulnerableVersion is a Keras model written by a Keras release
+// whose safe_mode has a published bypass.
+var KerasVulnerableVersion = &rule.Rule{
+	ID:          "model/keras-vulnerable-version",
+	Title:       "Keras model written by a release with known safe_mode bypasses",
+	Severity:    rule.Low,
+	Confidence:  rule.MediumConfidence,
+	Phase:       rule.Development,
+	Techniques:  []string{"AML.T0011.000"},
+	Mitigations: []string{"AML.M0016"},
+	Summary:     "metadata.json or the .h5 keras_version names a Keras version before the fix of a published safe_mode bypass (CVE-2025-1550 before 3.9, CVE-2025-9905 and CVE-2025-9906 before 3.11.3, CVE-2026-1462 before 3.14; Keras 2 before 2.13 has no safe_mode).",
+	Description: "The version a model was saved with is usually the version the team loads it with. safe_mode is the only thing between load_model and a Lambda layer's bytecode, and in these releases a crafted file switches it off. The finding is raised to high when the same file also carries code.",
+	Fix:         "Load models only with Keras 3.14 or later and safe_mode=True; re-save the model with it.",
+	References: []string{
+		"https://nvd.nist.gov/vuln/detail/CVE-2025-1550",
+		"https://nvd.nist.gov/vuln/detail/CVE-2025-9905",
+		"https://nvd.nist.gov/vuln/detail/CVE-2025-9906",
+	},
+}
+
+// ONNXExternalData is an ONNX tensor whose external data file lies outside
+// the model's directory.
+var ONNXExternalData = &rule.Rule{
+	ID:          "model/onnx-external-data",
+	Title:       "ONNX external data points outside the model directory",
+	Severity:    rule.High,
+	Confidence:  rule.HighConfidence,
+	Phase:       rule.Development,
+	Techniques:  []string{"AML.T0010.003", "AML.T0011.000"},
+	Mitigations: []string{"AML.M0014"},
+	Summary:     "A tensor's external_data location is absolute, climbs out with '..', or is a symbolic link: loading the model reads an arbitrary file of the host into a tensor.",
+	Description: "ONNX stores large tensors in side files named by a location relative to the model. onnx.load and ONNX Runtime resolve it against the model directory; an absolute path or '..' makes them read /etc/passwd, SSH keys or cloud credentials into the model's weights, from where outputs or a re-saved model can leak them (CVE-2022-25882, CVE-2024-27318 were path traversals of exactly this field).",
+	Fix:         "Reject the model, or re-save it with onnx.save_model(..., save_as_external_data=True) so every location is a plain file name beside the model.",
+	References: []string{
+		"https://onnx.ai/onnx/repo-docs/ExternalData.html",
+		"https://nvd.nist.gov/vuln/detail/CVE-2024-27318",
+	},
+}
+
+// ONNXCustomOp is an ONNX model using an operator domain outside ONNX and
+// ONNX Runtime's built-in ones.
+var ONNXCustomOp = &rule.Rule{
+	ID:          "model/onnx-custom-op",
+	Title:       "ONNX model needs a custom operator library",
+	Severity:    rule.Medium,
+	Confidence:  rule.MediumConfidence,
+	Phase:       rule.Development,
+	Techniques:  []string{"AML.T0011.000"},
+	Mitigations: []string{"AML.M0014"},
+	Summary:     "Nodes use an operator domain that neither ONNX nor ONNX Runtime implements, so the model only runs once a native custom-op library is registered.",
+	Description: "A custom domain means native code: the loader must call register_custom_ops_library on a shared object that comes with the model. Whoever ships the model then ships code that runs in the serving process with its privileges.",
+	Fix:         "Obtain and review the custom operator library's source, build it yourself, and pin it; prefer a model that uses only standard operators.",
+	References:  []string{"https://onnxruntime.ai/docs/reference/operators/add-custom-op.html"},
+}
+
+// TFGraphDangerousOp is a TensorFlow graph that reads or writes files or
+// calls Python.
+var TFGraphDangerousOp = &rule.Rule{
+	ID:          "model/tf-graph-dangerous-op",
+	Title:       "TensorFlow graph calls Python or touches the file system",
+	Severity:    rule.High,
+	Confidence:  rule.MediumConfidence,
+	Phase:       rule.Development,
+	Techniques:  []string{"AML.T0011.000", "AML.T0018.002"},
+	Mitigations: []string{"AML.M0014"},
+	Summary:     "A SavedModel or GraphDef contains ops such as PyFunc, ReadFile, WriteFile, MatchingFiles or ImmutableConst that run Python or reach the file system when the graph executes.",
+	Description: "A TensorFlow graph is a program: serving it executes every op. File ops read secrets into tensors or plant files on the server, and PyFunc runs whatever Python function the process has registered. Models for inference have no reason to contain them.",
+	Fix:         "Do not serve the model; re-export it from reviewed code, and inspect graphs with saved_model_cli show --all before deployment.",
+	References: []string{
+		"https://github.com/tensorflow/tensorflow/blob/master/SECURITY.md",
+		"https://www.tensorflow.org/guide/saved_model",
+	},
+}
+
+// ConfigTarget is a Hydra / OmegaConf / NeMo config whose _target_
+// instantiates a callable that runs code or commands.
+var ConfigTarget = &rule.Rule{
+	ID:          "model/config-target",
+	Title:       "Config _target_ instantiates a code-execution callable",
+	Severity:    rule.Critical,
+	Confidence:  rule.HighConfidence,
+	Phase:       rule.Development,
+	Techniques:  []string{"AML.T0011.000", "AML.T0010.003"},
+	Mitigations: []string{"AML.M0014"},
+	Summary:     "A `_target_` in a Hydra, OmegaConf or NeMo config names os.system, subprocess, eval, exec, importlib or a pickle loader; hydra.utils.instantiate calls it with the config's arguments.",
+	Description: "Config-driven loaders (Hydra, NeMo, many model repositories' config.yaml) import and call whatever `_target_` names. A shared config or a model's bundled config whose target is a process or code API runs it on the machine that instantiates the model.",
+	Fix:         "Replace the target with the intended class; instantiate configs from untrusted sources only after checking `_target_` against an allowlist of your own modules.",
+	References: []string{
+		"https://hydra.cc/docs/advanced/instantiate_objects/overview/",
+		"https://atlas.mitre.org/techniques/AML.T0011.000",
+	},
+}
+
+// TorchScriptUnsafeOp is a TorchScript archive whose code reads files or
+// needs native custom operators.
+var TorchScriptUnsafeOp = &rule.Rule{
+	ID:          "model/torchscript-unsafe-op",
+	Title:       "TorchScript code reads files or calls custom native operators",
+	Severity:    rule.High,
+	Confidence:  rule.MediumConfidence,
+	Phase:       rule.Development,
+	Techniques:  []string{"AML.T0011.000", "AML.T0018.002"},
+	Mitigations: []string{"AML.M0014"},
+	Summary:     "The code/ sources of a TorchScript file call torch.from_file, which reads any file of the host into a tensor, or torch.ops of a namespace PyTorch does not ship, which only a native library registered by the loader provides.",
+	Description: "torch.jit.load compiles and runs the TorchScript sources stored in the archive; no pickle is needed. torch.from_file maps an arbitrary path (an SSH key, a cloud credential file) into a tensor that the model's outputs can leak, and a custom operator namespace means the model runs native code that ships separately from it.",
+	Fix:         "Do not load the model; re-export it with torch.jit.script from reviewed code, and load custom operator libraries only from builds you control.",
+	References: []string{
+		"https://pytorch.org/docs/stable/jit.html",
+		"https://pytorch.org/tutorials/advanced/torch_script_custom_ops.html",
+	},
+}

@@ -24,6 +24,12 @@ import (
 func All() []*rule.Rule { return all }
 
 var all = sorted([]*rule.Rule{
+	SignatureInvalid, SignedFilesChanged, BOMMismatch,
+	ModelHeaderMalformed, ModelMetadataCode, ChatTemplateInjection, KerasUnsafeConfig, KerasVulnerableVersion, ONNXExternalData, ONNXCustomOp, TFGraphDangerousOp, ConfigTarget, TorchScriptUnsafeOp,
+	MissingAccessAtRest, MissingDataSanitization, MissingModelValidation, MissingLoadRestriction, MissingSigning, MissingVerification, MissingScanning, MissingProductionAccess, MissingRateLimit, MissingAIBOM, MissingTelemetry, MissingProvenance,
+	DatasetUnlocked, DatasetChanged, SchemaChanged, DataDrift, LabelShift, PoisoningRowsChanged, PoisoningLabelFlip, PoisoningDuplicates, PoisoningConcentration, PoisoningOutOfRange, PoisoningTrigger,
+	HardcodedToken, CloudCredential, PrivateKey, PasswordInURL, HardcodedPassword, GenericHighEntropy, HistoryLimit,
+	CIUntrustedCheckout, CIScriptInjection, CISecretsExposed, CILongLivedCloudKey, CISecretOnCommandLine, CIPersistCredentials, CIExcessivePermissions, CIUnpinnedAction, CIRuntimeInstallUnpinned, CICachePoisoning, CIModelPublishUntrusted, CIPublishWithoutVerification, CISelfHostedRunnerPR,
 	PickleSecondStage,
 	OrchestratorNoAuth,
 	ProbeRCEAPI, ProbeAPINoAuth, ProbeVulnerableVersion, ProbeNoTLS,

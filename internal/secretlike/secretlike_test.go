@@ -86,6 +86,13 @@ var realTokens = []struct{ value, vendor string }{
 	{"xoxs-123456789012-abcdefABCDEF", "Slack session token"},
 	{"AIzaSyA0123456789abcdefghijklmnopqrstuv", "Google API key"},
 	{"pypi-AgEIcHlwaS5vcmcCJDAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMAACKlszLCJh", "PyPI API token"},
+	{"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", "Hugging Face organization API token"},
+	{"r8_ocJ2isAjIhKtJ0RlgLKOmxgJTeKdNnFRIBXuD", "Replicate API token"},
+	{"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", "LangSmith API key"},
+	{"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", "Groq API key"},
+	{"pcsk_AIxNK_u8iS2G8NPRVdD53X83RZJzzzzgEOzdmenCkhvMdgaKjIg8xNbe3nNyjOq9wMxEh", "Pinecone API key"},
+	{"dapi3feff9243a8f506b40928b5b7a767c76", "Databricks personal access token"},
+	{"tgp_v1_-TddJ8HyS5SUkCnD8zRA9a9SkpXz9w3QlY7Zkuvqdt7", "Together AI API key"},
 }
 
 func TestToken(t *testing.T) {

@@ -47,6 +47,13 @@ var tokenKinds = []tokenKind{
 	// A PyPI token is a base64url macaroon of well over 100 characters; the
 	// length keeps package and host names (pypi-mirror, pypi-proxy) out.
 	{vendor: "PyPI API token", prefix: "pypi-", body: `[A-Za-z0-9_\-]`, min: 50, mask: 50},
+	{vendor: "Hugging Face organization API token", prefix: "api_org_", body: `[A-Za-z0-9]`, min: 30, mask: 20},
+	{vendor: "Replicate API token", prefix: "r8_", body: `[A-Za-z0-9]`, min: 37, mask: 37, fixed: true},
+	{vendor: "LangSmith API key", prefix: "lsv2_", body: `[a-z0-9_]`, min: 40, mask: 40},
+	{vendor: "Groq API key", prefix: "gsk_", body: `[A-Za-z0-9]`, min: 52, mask: 52, fixed: true},
+	{vendor: "Pinecone API key", prefix: "pcsk_", body: `[A-Za-z0-9_]`, min: 40, mask: 40},
+	{vendor: "Databricks personal access token", prefix: "dapi", body: `[a-f0-9]`, min: 32, mask: 32, fixed: true},
+	{vendor: "Together AI API key", prefix: "tgp_v1_", body: `[A-Za-z0-9_\-]`, min: 40, mask: 40},
 }
 
 // pemPrivateKey matches the start of a PEM private key block and its body.

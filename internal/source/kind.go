@@ -52,6 +52,8 @@ const (
 	// LFSPointer is a Git LFS pointer file standing where the real content
 	// (usually model weights) would be: a checkout without LFS.
 	LFSPointer Kind = "lfs-pointer"
+	// DataLock is a dataset lock file written by `mlsec data lock`.
+	DataLock Kind = "data-lock"
 )
 
 var modelExts = map[string]bool{
@@ -93,6 +95,8 @@ func ClassifyName(p string) (k Kind, needsContent bool) {
 		return DVCConfig, false
 	case lower == "dvc.yaml" || lower == "dvc.yml":
 		return DVCPipeline, false
+	case lower == "mlsec.lock.json" || strings.HasSuffix(lower, ".mlsec-lock"):
+		return DataLock, false
 	case lower == ".gitlab-ci.yml" || lower == ".gitlab-ci.yaml":
 		return GitLabCI, false
 	case (ext == ".yml" || ext == ".yaml") && strings.HasSuffix(dir, ".github/workflows"):
@@ -105,6 +109,8 @@ func ClassifyName(p string) (k Kind, needsContent bool) {
 		return Compose, false
 	case isRequirementsName(lower), (ext == ".txt" || ext == ".in") && path.Base(dir) == "requirements":
 		return Requirements, false
+	case strings.HasPrefix(lower, ".env.") && !strings.HasSuffix(lower, ".py"): // .env.local, .env.production
+		return Text, false
 	case lower == "environment.yml" || lower == "environment.yaml" || lower == "conda.yaml" || lower == "conda.yml" ||
 		strings.HasPrefix(lower, "environment-") && (ext == ".yml" || ext == ".yaml"):
 		return CondaEnv, false
@@ -124,7 +130,8 @@ func ClassifyName(p string) (k Kind, needsContent bool) {
 		return JSON, true
 	case ".toml":
 		return TOML, false
-	case ".md", ".rst", ".txt", ".ini", ".cfg", ".env", ".csv", ".tsv":
+	case ".md", ".rst", ".txt", ".ini", ".cfg", ".env", ".csv", ".tsv",
+		".pem", ".key", ".netrc", ".lock": // keys, credential files, lock files (index URLs): read for secrets
 		return Text, false
 	case ".properties":
 		return Text, true // TorchServe's config.properties is told apart by its keys
@@ -177,6 +184,9 @@ func Refine(k Kind, head []byte) Kind {
 		}
 		if k != Unknown {
 			return k
+		}
+		if k == Unknown && bytes.HasPrefix(head, []byte("-----BEGIN ")) {
+			return Text // a key or certificate with no extension (id_rsa)
 		}
 		if bytes.HasPrefix(head, []byte("#!")) {
 			line, _, _ := bytes.Cut(head, []byte("\n"))

@@ -369,6 +369,10 @@ func (s *scanner) reportIssue(member string, base int64, is pickle.Issue) {
 	case pickle.ClassDangerousGlobal:
 		d.Rule, sev = rules.PickleDangerousCall, atLeast(sev, rule.High)
 		d.SeverityReason = fmt.Sprintf("%s is rated %s on the list of dangerous callables", qualified(is), sev)
+		if is.Sink != "" {
+			// Derived from the library's source: the category sets the severity.
+			d.SeverityReason = fmt.Sprintf("%s reaches a %s sink in its library's source, rated %s", qualified(is), is.Sink, sev)
+		}
 	case pickle.ClassCallOnCall, pickle.ClassStateOnClass, pickle.ClassDynamicType, pickle.ClassDunderAccess:
 		d.Rule, sev = rules.PickleGadget, atLeast(sev, rule.High)
 		d.SeverityReason = fmt.Sprintf("the pickle scanner rates this construct %s", sev)

@@ -248,7 +248,11 @@ func DownloadThenRun(f *syntax.File) []Hit {
 				}
 			}
 		default:
-			// ./install.sh after a download of install.sh
+			// ./install.sh after a download of install.sh. A wrapper with no
+			// program after it (a bare `env`) has nothing to run.
+			if c.prog >= len(c.Argv) {
+				continue
+			}
 			if d, ok := downloaded[strings.TrimPrefix(c.Argv[c.prog], "./")]; ok && strings.HasPrefix(c.Argv[c.prog], "./") {
 				out = append(out, Hit{Pos: c.Expr.Pos(), Evidence: strings.Join(d.Argv, " ") + "; " + strings.Join(c.Argv, " "),
 					What: "runs " + c.Argv[c.prog] + ", downloaded just before with " + d.Prog()})

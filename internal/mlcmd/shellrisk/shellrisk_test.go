@@ -86,6 +86,9 @@ func TestDownloadThenRun(t *testing.T) {
 		{"curl -O -L then ./", "curl -L -O https://example.com/setup.sh\n./setup.sh", []uint{2}},
 		{"verified", "wget https://example.com/install.sh\necho \"abc  install.sh\" | sha256sum -c -\nbash install.sh", nil},
 		{"other file run", "wget https://example.com/data.csv\nbash prepare.sh", nil},
+		// A wrapper with nothing after it (a notebook's `!env | grep X`).
+		{"bare env", "wget https://example.com/i.sh\nenv | grep HF_", nil},
+		{"bare sudo", "sudo\nnohup", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := lines(DownloadThenRun(parse(t, tc.script))); !sameLines(got, tc.want) {

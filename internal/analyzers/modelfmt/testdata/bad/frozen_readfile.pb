@@ -1,0 +1,7 @@
+
+
+pathConst
+
+secretReadFilepath
+
+filesMatchingFilespath"†
