@@ -14,4 +14,5 @@
 // project's judgement, kept in phases.txt, one line a technique.
 package atlas
 
-//go:generate go run ./gen -in ../../../shared/atlas/ATLAS.yaml -out catalog.json
+// ATLAS_YAML names the ATLAS.yaml to read (MITRE's atlas-data release).
+//go:generate go run ./gen -in $ATLAS_YAML -out catalog.json

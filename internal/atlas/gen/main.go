@@ -1,9 +1,9 @@
 // Command gen turns MITRE ATLAS's legacy ATLAS.yaml into the catalog.json
 // that package atlas embeds. Run it from the repository root:
 //
-//	go run ./internal/atlas/gen -in ../shared/atlas/ATLAS.yaml -out internal/atlas/catalog.json
+//	go run ./internal/atlas/gen -in path/to/ATLAS.yaml -out internal/atlas/catalog.json
 //
-// or through go generate in internal/atlas. The output is compact,
+// or through go generate in internal/atlas with ATLAS_YAML set to it. The output is compact,
 // deterministic JSON with no description text.
 package main
 
@@ -17,9 +17,13 @@ import (
 )
 
 func main() {
-	in := flag.String("in", "../shared/atlas/ATLAS.yaml", "legacy ATLAS.yaml to read")
+	in := flag.String("in", "", "legacy ATLAS.yaml to read (required)")
 	out := flag.String("out", "internal/atlas/catalog.json", "catalog JSON to write")
 	flag.Parse()
+	if *in == "" {
+		fmt.Fprintln(os.Stderr, "atlas gen: -in ATLAS.yaml is required")
+		os.Exit(2)
+	}
 	if err := run(*in, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "atlas gen:", err)
 		os.Exit(1)
