@@ -28,7 +28,12 @@ func String(s string) string {
 		return s
 	}
 	s = secretlike.MaskTokens(s, mask)
-	s = urlCredentials.ReplaceAllString(s, "${1}****${3}")
+	if strings.Contains(s, "://") && strings.Contains(s, "@") {
+		s = urlCredentials.ReplaceAllString(s, "${1}****${3}")
+	}
+	if !secretWord(s) {
+		return s // the assignment pattern needs one of its words: skip the case-folding regexp
+	}
 	s = assignment.ReplaceAllStringFunc(s, func(m string) string {
 		sub := assignment.FindStringSubmatch(m)
 		if secretlike.Reference(sub[2]) {
@@ -37,6 +42,18 @@ func String(s string) string {
 		return sub[1] + mask(sub[2])
 	})
 	return s
+}
+
+// secretWord reports whether s holds one of the words the assignment
+// pattern starts with, in any case.
+func secretWord(s string) bool {
+	l := strings.ToLower(s)
+	for _, w := range []string{"passw", "secret", "token", "key", "credential"} {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // mask hides a secret as secretlike.Mask does, leaving text that is

@@ -104,7 +104,24 @@ func HasTokenPrefix(v string) (vendor string, ok bool) {
 // does: in text that is about to be printed, a truncated or test token is
 // still better hidden.
 func MaskTokens(s string, mask func(string) string) string {
+	if !mayHoldToken(s) {
+		return s // every message and evidence of a scan passes here: skip the regexp when no prefix occurs
+	}
 	return tokenOrKey.ReplaceAllStringFunc(s, mask)
+}
+
+// mayHoldToken reports whether s contains a token prefix or a PEM header,
+// the literal start of every match of tokenOrKey.
+func mayHoldToken(s string) bool {
+	if strings.Contains(s, "-----BEGIN ") {
+		return true
+	}
+	for _, k := range tokenKinds {
+		if strings.Contains(s, k.prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // Value reports whether v, seen without a name that says what it is (such
