@@ -241,15 +241,19 @@ func Files(ctx context.Context, oldPath, newPath string, opt Options) (*Result, 
 	// The profiles and the detector are two sinks: each sees every row,
 	// on its own goroutine, with the cells parsed as numbers once.
 	profiles := func(prof []*drift.Profile) sink {
-		return eachRow(func(vals []string, nums []float64, isNum []bool, _, _ int64) {
-			for i, v := range vals {
-				if textMask[i] {
-					prof[i].N++
-					continue
+		// Row by row, in the order the batch is laid out in memory.
+		return func(vals []string, nums []float64, isNum []bool, width int, _, _ []int64) {
+			for base := 0; base < len(vals); base += width {
+				for i, p := range prof[:width] {
+					if textMask[i] {
+						p.N++
+						continue
+					}
+					k := base + i
+					p.AddParsed(vals[k], nums[k], isNum[k])
 				}
-				prof[i].AddParsed(v, nums[i], isNum[i])
 			}
-		})
+		}
 	}
 	err = stream(ctx, o, project(oldCols, oldIdx), textMask, profiles(oldProf),
 		func(vals []string, nums []float64, isNum []bool, width int, rows, _ []int64) {

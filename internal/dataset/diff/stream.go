@@ -46,16 +46,6 @@ type batch struct {
 // rows of width cells each, numbered rows and starting on lines.
 type sink func(vals []string, nums []float64, isNum []bool, width int, rows, lines []int64)
 
-// eachRow adapts a consumer of one row at a time.
-func eachRow(fn func(vals []string, nums []float64, isNum []bool, num, line int64)) sink {
-	return func(vals []string, nums []float64, isNum []bool, width int, rows, lines []int64) {
-		for r := range rows {
-			lo, hi := r*width, (r+1)*width
-			fn(vals[lo:hi], nums[lo:hi], isNum[lo:hi], rows[r], lines[r])
-		}
-	}
-}
-
 // stream reads every row of s, projected onto the shared columns by idx,
 // and hands each to every sink, in order. Parsing (CSV and numbers) runs
 // on one goroutine and each sink on its own, a batch apart, so that a

@@ -90,6 +90,7 @@ func TestProfile(t *testing.T) {
 	q := NewProfile("y", 3, 10)
 	q.Add("1")
 	q.Add("a")
+	q.Finish()
 	if q.Categorical() || q.Counts["a"] != 1 || len(q.Counts) != 1 {
 		t.Errorf("uncounted numbers: %v %v", q.Categorical(), q.Counts)
 	}

@@ -360,16 +360,32 @@ type rowHash struct {
 func (d *Detector) hashRow(vals []string, nums []float64, isNum []bool) rowHash {
 	d.cells(vals, nums, isNum)
 	key, label := d.cfg.Key, d.cfg.Label
-	h := rowHash{dup: combine(d.nh, key, -1), lab: d.labelHash()}
-	if label >= 0 {
-		h.feat = combine(d.nh, key, label)
-	}
+	h := rowHash{lab: d.labelHash()}
+	h.dup, h.feat = combine2(d.nh, key, label)
 	if key >= 0 {
 		h.key = d.ex[key]
-		h.content = combine(d.ex, key, -1)
-		h.featEx = combine(d.ex, key, label)
+		h.content, h.featEx = combine2(d.ex, key, label)
 	}
 	return h
+}
+
+// combine2 is combine(h, skip, -1) and combine(h, skip, skip2) in one
+// pass: the two multiply chains are independent, so the processor runs
+// them side by side.
+func combine2(h []uint64, skip, skip2 int) (all, less uint64) {
+	a, b := uint64(0x9e3779b97f4a7c15), uint64(0x9e3779b97f4a7c15)
+	for i, c := range h {
+		if i == skip {
+			continue
+		}
+		a ^= c + 0x9e3779b97f4a7c15 + uint64(i)<<32 + a<<6 + a>>2
+		a *= 0xff51afd7ed558ccd
+		if i != skip2 {
+			b ^= c + 0x9e3779b97f4a7c15 + uint64(i)<<32 + b<<6 + b>>2
+			b *= 0xff51afd7ed558ccd
+		}
+	}
+	return a ^ a>>33, b ^ b>>33
 }
 
 // The batch entry points hash a batch of rows first, then load the table
@@ -416,15 +432,26 @@ func (d *Detector) NewBatch(vals []string, nums []float64, isNum []bool, width i
 	d.touched += t
 	for r, h := range hs {
 		lo, hi := r*width, (r+1)*width
-		d.new(vals[lo:hi], nums[lo:hi], isNum[lo:hi], rows[r], lines[r], h)
+		rn, ri := cellSpan(nums, isNum, lo, hi)
+		d.new(vals[lo:hi], rn, ri, rows[r], lines[r], h)
 	}
+}
+
+// cellSpan is one row's share of the parsed cells; nil when the caller
+// passed none (cells then parses).
+func cellSpan(nums []float64, isNum []bool, lo, hi int) ([]float64, []bool) {
+	if nums == nil {
+		return nil, nil
+	}
+	return nums[lo:hi], isNum[lo:hi]
 }
 
 func (d *Detector) batchHashes(vals []string, nums []float64, isNum []bool, width, n int) []rowHash {
 	d.hashes = d.hashes[:0]
 	for r := range n {
 		lo, hi := r*width, (r+1)*width
-		d.hashes = append(d.hashes, d.hashRow(vals[lo:hi], nums[lo:hi], isNum[lo:hi]))
+		rn, ri := cellSpan(nums, isNum, lo, hi)
+		d.hashes = append(d.hashes, d.hashRow(vals[lo:hi], rn, ri))
 	}
 	return d.hashes
 }
