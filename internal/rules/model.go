@@ -347,3 +347,22 @@ var TorchScriptUnsafeOp = &rule.Rule{
 		"https://pytorch.org/tutorials/advanced/torch_script_custom_ops.html",
 	},
 }
+
+// SkopsUntrustedType is a skops file whose schema names types or
+// functions outside the expected frameworks.
+var SkopsUntrustedType = &rule.Rule{
+	ID:          "model/skops-untrusted-type",
+	Title:       "skops model names untrusted or dangerous types",
+	Severity:    rule.Medium,
+	Confidence:  rule.HighConfidence,
+	Phase:       rule.Development,
+	Techniques:  []string{"AML.T0011.000", "AML.T0010.003"},
+	Mitigations: []string{"AML.M0014", "AML.M0011"},
+	Summary:     "skops.io.load rebuilds every type and calls every function its schema.json names once the caller trusts them; this file names ones outside scikit-learn, NumPy and the builtins, or ones that run commands or code.",
+	Description: "skops replaced pickle with a JSON schema of the objects to rebuild, and refuses types that are not trusted. Users pass `trusted=get_untrusted_types(file=...)` to get past that prompt, which trusts whatever the file names. A schema that names os.system, eval or another callable on mlsec's dangerous tier then runs it (critical); a custom class is rebuilt from code on the loading machine (medium, allow it when it is yours).",
+	Fix:         "Load with an explicit trusted list of the types you expect, never the file's own list; re-export the model from reviewed code.",
+	References: []string{
+		"https://skops.readthedocs.io/en/stable/persistence.html",
+		"https://atlas.mitre.org/techniques/AML.T0011.000",
+	},
+}

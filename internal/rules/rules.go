@@ -31,7 +31,7 @@ var all = sorted([]*rule.Rule{
 	HardcodedToken, CloudCredential, PrivateKey, PasswordInURL, HardcodedPassword, GenericHighEntropy, HistoryLimit,
 	CIUntrustedCheckout, CIScriptInjection, CISecretsExposed, CILongLivedCloudKey, CISecretOnCommandLine, CIPersistCredentials, CIExcessivePermissions, CIUnpinnedAction, CIRuntimeInstallUnpinned, CICachePoisoning, CIModelPublishUntrusted, CIPublishWithoutVerification, CISelfHostedRunnerPR,
 	PickleSecondStage,
-	OrchestratorNoAuth,
+	OrchestratorNoAuth, SkopsUntrustedType,
 	ProbeRCEAPI, ProbeAPINoAuth, ProbeVulnerableVersion, ProbeNoTLS,
 	LLMAPINoAuth, VectorDBNoAuth, ComputeClusterNoAuth, RBACExcessive,
 	ModelCodeLoad, UnsafeDeserialization, ArchiveExtract, NativeLibraryLoad, HFDownloadUnpinned, EvalArtifact,

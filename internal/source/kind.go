@@ -60,7 +60,7 @@ var modelExts = map[string]bool{
 	".pkl": true, ".pickle": true, ".pt": true, ".pth": true, ".bin": true, ".ckpt": true,
 	".joblib": true, ".npy": true, ".npz": true, ".dill": true, ".sav": true, ".mar": true,
 	".h5": true, ".hdf5": true, ".keras": true, ".pb": true, ".onnx": true, ".safetensors": true,
-	".gguf": true, ".ggml": true, ".tflite": true, ".msgpack": true, ".model": true, ".pdparams": true,
+	".gguf": true, ".ggml": true, ".tflite": true, ".msgpack": true, ".model": true, ".pdparams": true, ".skops": true,
 }
 
 var archiveExts = map[string]bool{

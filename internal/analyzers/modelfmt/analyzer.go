@@ -28,7 +28,7 @@ import (
 var Rules = []*rule.Rule{
 	rules.ModelHeaderMalformed, rules.ModelMetadataCode, rules.ChatTemplateInjection, rules.KerasCode,
 	rules.KerasUnsafeConfig, rules.KerasVulnerableVersion, rules.ONNXExternalData, rules.ONNXCustomOp,
-	rules.TFGraphDangerousOp, rules.TorchScriptUnsafeOp, rules.ScanLimit,
+	rules.TFGraphDangerousOp, rules.TorchScriptUnsafeOp, rules.ScanLimit, rules.SkopsUntrustedType,
 }
 
 // Analyzer reads model files of the non-pickle formats.
@@ -96,6 +96,9 @@ func run(ap *analysis.Pass) error {
 	case ext == ".pb" || f == format.TFSavedModel || f == format.TFGraphDef:
 		kind = "tensorflow"
 		p.tfGraph(name == "saved_model.pb" || f == format.TFSavedModel)
+	case ext == ".skops" && f == format.Zip:
+		kind = "skops"
+		p.skops()
 	case f == format.Zip && p.torchScript():
 		kind = "torchscript"
 	default:
