@@ -31,10 +31,7 @@ var Analyzer = &analysis.Analyzer{
 }
 
 func run(pass *analysis.Pass) error {
-	policy := pickle.NewPolicy(pickle.ProfileBuiltins, pickle.ProfileTorch, pickle.ProfileNumPy, pickle.ProfileSklearn)
-	if len(pass.Settings.ModelAllow) > 0 {
-		policy.Allow(pass.Settings.ModelAllow...)
-	}
+	policy := pickle.UserPolicy(pass.Settings.ModelAllow) // nil: the default policy, built once per process
 	a := asset.New(finding.AssetModel, pass.File.Path)
 	s := &scanner{
 		pass:    pass,

@@ -1,14 +1,19 @@
 package modelfmt
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/mlsec/mlsec/internal/hdf5"
-
+	"github.com/mlsec/mlsec/internal/analysis"
 	"github.com/mlsec/mlsec/internal/analysistest"
+	"github.com/mlsec/mlsec/internal/engine"
+	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/hdf5"
+	"github.com/mlsec/mlsec/internal/rule"
+	"github.com/mlsec/mlsec/internal/rules"
 )
 
 // Benign files written by real libraries (h5py, onnx) or to the published
@@ -73,4 +78,28 @@ func TestH5PastWindow(t *testing.T) {
 		t.Fatal(err)
 	}
 	analysistest.Run(t, dir, Analyzer)
+}
+
+// TestSkopsModelAllow: the user's model.allow from .mlsec.yaml covers the
+// types a skops schema names, as it covers pickle globals; it never
+// silences a dangerous callable.
+func TestSkopsModelAllow(t *testing.T) {
+	run := func(file string, allow ...string) []finding.Finding {
+		t.Helper()
+		res, err := engine.Run(context.Background(), engine.Options{Paths: []string{filepath.Join("testdata", "bad", file)},
+			Analyzers: []*analysis.Analyzer{Analyzer}, Settings: analysis.Settings{ModelAllow: allow}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Findings
+	}
+	if fs := run("custom_class.skops"); len(fs) != 1 || fs[0].RuleID != rules.SkopsUntrustedType.ID {
+		t.Fatalf("without allowlist: %+v", fs)
+	}
+	if fs := run("custom_class.skops", "acme_fraud.models.*"); len(fs) != 0 {
+		t.Errorf("with acme_fraud.models.* allowed: %+v", fs)
+	}
+	if fs := run("function_transformer_system.skops", "os.*"); len(fs) != 1 || fs[0].Severity != rule.Critical {
+		t.Errorf("allowing os.* must not silence os.system: %+v", fs)
+	}
 }

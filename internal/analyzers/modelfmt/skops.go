@@ -43,6 +43,7 @@ func (p *pass) skops() {
 	}
 	names := map[string]bool{}
 	skopsNames(root, 0, names)
+	pol := pickle.UserPolicy(p.Settings.ModelAllow) // .mlsec.yaml model.allow covers skops types too
 	var unknown []string
 	type hit struct {
 		name string
@@ -54,7 +55,7 @@ func (p *pass) skops() {
 		if i <= 0 {
 			continue
 		}
-		v := pickle.Judge(n[:i], n[i+1:])
+		v := pol.Judge(n[:i], n[i+1:])
 		switch {
 		case v.Danger:
 			dangerous = append(dangerous, hit{n, v})
