@@ -26,7 +26,7 @@ type Graph struct {
 	edges  []finding.Edge            // every edge, recorded and linked, sorted
 	// links are the edges added for findings (code that loads an
 	// artifact runs it), with the finding as their evidence.
-	links map[finding.Edge]codeLink
+	links map[finding.Edge]findingLink
 }
 
 // EdgeContains is a link the graph adds: a store holds an object whose URI

@@ -45,7 +45,7 @@ type step struct {
 // first.
 func Analyze(r *result.Result) {
 	g := New(r.Assets, r.Edges)
-	addCodeLinks(g, r.Findings)
+	addFindingLinks(g, r.Findings)
 	paths := Paths(g, r.Findings)
 	r.AttackPaths = paths
 	r.Chokepoints = chokepoints(paths)
@@ -72,23 +72,24 @@ func Analyze(r *result.Result) {
 	result.SortFindings(r.Findings)
 }
 
-// codeLink is an edge the graph adds for a finding: the code that loads an
-// artifact runs what the artifact holds. The finding is the evidence.
-type codeLink struct {
+// findingLink is an edge the graph adds for a finding (code that loads an
+// artifact runs what it holds; a credential is used by the store it is
+// written for). The finding is the edge's evidence.
+type findingLink struct {
 	finding  string
 	location finding.Location
 	rule     string
 }
 
-// addCodeLinks adds the relations findings show: each file whose code
+// addFindingLinks adds the relations findings show: each file whose code
 // loads an artifact unsafely gets a pipeline-step asset ("code:PATH") that
 // runs code from what it loads, so a write to a store reaches the code
 // that unpickles from it; and a credential found with the store, service
 // or workload it is written for (a DVC remote's keys, a default password
 // of a compose service) is used by that asset.
-func addCodeLinks(g *Graph, fs []finding.Finding) {
+func addFindingLinks(g *Graph, fs []finding.Finding) {
 	if g.links == nil {
-		g.links = map[finding.Edge]codeLink{}
+		g.links = map[finding.Edge]findingLink{}
 	}
 	link := func(e finding.Edge, f *finding.Finding) {
 		if _, dup := g.links[e]; dup {
@@ -99,7 +100,7 @@ func addCodeLinks(g *Graph, fs []finding.Finding) {
 				return
 			}
 		}
-		g.links[e] = codeLink{finding: f.Fingerprint, location: f.Location, rule: f.RuleID}
+		g.links[e] = findingLink{finding: f.Fingerprint, location: f.Location, rule: f.RuleID}
 		g.out[e.From] = append(g.out[e.From], e)
 		g.in[e.To] = append(g.in[e.To], e)
 	}
