@@ -179,15 +179,11 @@ func runAssess(cmd *cobra.Command, g *globals, f *assessFlags, args []string) er
 		FailOn: failOn, NoFail: noFail,
 		TechniqueName: func(id string) string { return objectName(cat, id) },
 	}
-	out := g.stdout
-	if f.output != "" {
-		file, err := os.Create(f.output)
-		if err != nil {
-			return &exitError{code: ExitError, err: fmt.Errorf("cannot write the report file (-o): %w", err)}
-		}
-		defer file.Close()
-		out = file
+	out, done, err := openOutput(g, f.output)
+	if err != nil {
+		return err
 	}
+	defer done()
 	if f.format == "text" {
 		err = assess.WriteText(out, res)
 		if err == nil {
@@ -202,8 +198,5 @@ func runAssess(cmd *cobra.Command, g *globals, f *assessFlags, args []string) er
 	for _, s := range res.Failed {
 		fmt.Fprintf(g.stderr, "mlsec: not fully analyzed: %s: %s\n", report.Escape(s.Path), report.Escape(s.Reason))
 	}
-	if code := rep.ExitCode(); code != ExitClean {
-		return &exitError{code: code}
-	}
-	return nil
+	return exitFor(rep)
 }

@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/mlsec/mlsec/internal/dataset/diff"
 	"github.com/mlsec/mlsec/internal/dataset/lock"
@@ -82,31 +81,10 @@ func (f *reportFlags) write(g *globals, res *result.Result, failOn rule.Severity
 	rep := &report.Report{Result: res, Rules: rules.All(), Version: Version(), SemanticVersion: SemanticVersion(),
 		FailOn: failOn, NoFail: noFail, Compact: f.compact,
 		TechniqueName: func(id string) string { return objectName(cat, id) }}
-	out := g.stdout
-	if f.output != "" {
-		file, err := os.Create(f.output)
-		if err != nil {
-			return &exitError{code: ExitError, err: fmt.Errorf("cannot write the report file (-o): %w", err)}
-		}
-		defer file.Close()
-		out = file
+	if err := emit(g, rep, f.format, f.output, f.color); err != nil {
+		return err
 	}
-	rep.Color = f.color == "always" || (f.color == "auto" && f.output == "" && f.format == "text" && isTerminal(out) && os.Getenv("NO_COLOR") == "")
-	if fd, ok := out.(*os.File); ok && isTerminal(out) {
-		if w, _, err := term.GetSize(int(fd.Fd())); err == nil {
-			rep.Width = w
-		}
-	}
-	if err := report.Write(out, f.format, rep); err != nil {
-		return &exitError{code: ExitError, err: err}
-	}
-	if f.output != "" || f.format != "text" {
-		fmt.Fprintln(g.stderr, report.Summary(rep))
-	}
-	if code := rep.ExitCode(); code != ExitClean {
-		return &exitError{code: code}
-	}
-	return nil
+	return exitFor(rep)
 }
 
 // fingerprints gives data findings the fingerprint scan gives its own:

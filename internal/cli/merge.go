@@ -111,25 +111,10 @@ func runMerge(cmd *cobra.Command, g *globals, f *mergeFlags, args []string) erro
 	}
 	rep := &report.Report{Result: res, Rules: rules.All(), Version: Version(), SemanticVersion: SemanticVersion(),
 		FailOn: failOn, NoFail: noFail, TechniqueName: func(id string) string { return objectName(cat, id) }}
-	out := g.stdout
-	if f.output != "" {
-		file, err := os.Create(f.output)
-		if err != nil {
-			return &exitError{code: ExitError, err: fmt.Errorf("cannot write the report file (-o): %w", err)}
-		}
-		defer file.Close()
-		out = file
+	if err := emit(g, rep, f.format, f.output, "never"); err != nil {
+		return err
 	}
-	if err := report.Write(out, f.format, rep); err != nil {
-		return &exitError{code: ExitError, err: err}
-	}
-	if f.output != "" || f.format != "text" {
-		fmt.Fprintln(g.stderr, report.Summary(rep))
-	}
-	if code := rep.ExitCode(); code != ExitClean {
-		return &exitError{code: code}
-	}
-	return nil
+	return exitFor(rep)
 }
 
 // parseShard reads --shard I/N.

@@ -221,26 +221,8 @@ func runScan(cmd *cobra.Command, g *globals, f *scanFlags, args []string) error 
 		TechniqueName: func(id string) string { return objectName(cat, id) },
 		Catalog:       cat, Baseline: f.baseline,
 	}
-	out := g.stdout
-	if f.output != "" {
-		file, err := os.Create(f.output)
-		if err != nil {
-			return &exitError{code: ExitError, err: fmt.Errorf("cannot write the report file (-o): %w", err)}
-		}
-		defer file.Close()
-		out = file
-	}
-	rep.Color = f.color == "always" || (f.color == "auto" && f.output == "" && f.format == "text" && isTerminal(out) && os.Getenv("NO_COLOR") == "")
-	if fd, ok := out.(*os.File); ok && isTerminal(out) {
-		if w, _, err := term.GetSize(int(fd.Fd())); err == nil {
-			rep.Width = w
-		}
-	}
-	if err := report.Write(out, f.format, rep); err != nil {
-		return &exitError{code: ExitError, err: err}
-	}
-	if f.output != "" || f.format != "text" {
-		fmt.Fprintln(g.stderr, report.Summary(rep))
+	if err := emit(g, rep, f.format, f.output, f.color); err != nil {
+		return err
 	}
 	if f.format != "text" || f.output != "" {
 		for _, s := range res.Failed {
@@ -256,10 +238,7 @@ func runScan(cmd *cobra.Command, g *globals, f *scanFlags, args []string) error 
 		}
 		fmt.Fprintf(g.stderr, "mlsec: wrote %d findings to baseline %s\n", len(res.Findings), f.writeBaseline)
 	}
-	if code := rep.ExitCode(); code != ExitClean {
-		return &exitError{code: code}
-	}
-	return nil
+	return exitFor(rep)
 }
 
 // loadConfig reads --config, or .mlsec.yaml at the first scanned directory.
