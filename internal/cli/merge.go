@@ -15,6 +15,7 @@ import (
 	"github.com/mlsec/mlsec/internal/engine"
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/graph"
+	"github.com/mlsec/mlsec/internal/objstore"
 	"github.com/mlsec/mlsec/internal/report"
 	"github.com/mlsec/mlsec/internal/result"
 	"github.com/mlsec/mlsec/internal/rules"
@@ -23,6 +24,7 @@ import (
 
 type mergeFlags struct {
 	roots   []string
+	remote  objstore.Options
 	exclude []string
 	format  string
 	output  string
@@ -48,6 +50,7 @@ error, an unreadable result, or an incomplete scan.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runMerge(cmd, g, f, args) },
 	}
 	fl := cmd.Flags()
+	remoteFlags(fl, &f.remote)
 	fl.StringArrayVar(&f.roots, "root", nil, "the scanned tree, for the project-level checks (repeatable; the shards' PATHs)")
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "the shards' --exclude patterns (repeatable)")
 	fl.StringVarP(&f.format, "format", "f", "text", "output format: "+strings.Join(report.Formats(), ", "))
@@ -100,7 +103,7 @@ func runMerge(cmd *cobra.Command, g *globals, f *mergeFlags, args []string) erro
 			Warnings: d.Warnings, Skipped: d.Skipped, Assets: d.Assets, Edges: d.Edges, Analyzed: d.Summary.FilesAnalyzed,
 			Suppressed: d.Summary.Suppressed, Baselined: d.Summary.Baselined, Duration: time.Duration(d.Summary.DurationMS) * time.Millisecond})
 	}
-	res, err := engine.Merge(context.Background(), engine.Options{Paths: f.roots, Analyzers: analyzers.All(), Excludes: f.exclude}, parts)
+	res, err := engine.Merge(context.Background(), engine.Options{Paths: f.roots, Analyzers: analyzers.All(), Excludes: f.exclude, Remote: f.remote}, parts)
 	if err != nil {
 		return &exitError{code: ExitError, err: err}
 	}

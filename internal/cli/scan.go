@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"github.com/mlsec/mlsec/internal/analyzers"
@@ -25,6 +26,7 @@ import (
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/graph"
 	"github.com/mlsec/mlsec/internal/history"
+	"github.com/mlsec/mlsec/internal/objstore"
 	"github.com/mlsec/mlsec/internal/report"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/rules"
@@ -51,6 +53,15 @@ type scanFlags struct {
 	compact       bool
 	history       bool
 	shard         string
+	remote        objstore.Options
+}
+
+// remoteFlags adds the object-store settings to a command that reads
+// s3://, gs:// or azblob:// locations.
+func remoteFlags(fl *pflag.FlagSet, o *objstore.Options) {
+	fl.StringVar(&o.Endpoint, "endpoint", "", "S3-compatible store to use for s3:// locations (MinIO, SeaweedFS, Ceph), e.g. http://127.0.0.1:8333")
+	fl.StringVar(&o.Region, "region", "", "region of s3:// buckets (default: from the AWS environment and config files)")
+	fl.DurationVar(&o.Timeout, "request-timeout", objstore.DefaultTimeout, "longest wait for one object-store request; a request is tried 4 times before its object is reported unread")
 }
 
 func newScan(g *globals) *cobra.Command {
@@ -70,12 +81,20 @@ Exit codes:
   2  usage error, or an incomplete scan: a file that should have been analyzed
      could not be (it is never reported clean)
 
+A PATH can also be an object-store location: s3://bucket/prefix (AWS, or any
+S3-compatible store with --endpoint), gs://bucket/prefix or azblob://container/prefix.
+Objects are read in ranges, never downloaded whole; credentials come from each
+store's usual environment variables and config files. An object that cannot be
+read is reported as not analyzed and the scan exits 2.
+
 Settings come from .mlsec.yaml at the first scanned directory (or --config);
-flags override it.`,
+flags override it. A bucket's own .mlsec.yaml is never read: whoever can
+write to the bucket could switch rules off.`,
 		Example: `  mlsec scan .
   mlsec scan model.pt
   mlsec scan -f sarif -o mlsec.sarif .
   mlsec scan --fail-on critical --exclude 'tests/**' .
+  mlsec scan --endpoint http://127.0.0.1:8333 s3://models/checkpoints/
   mlsec scan --write-baseline .mlsec-baseline.json . && mlsec scan --baseline .mlsec-baseline.json .`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runScan(cmd, g, f, args)
@@ -101,6 +120,7 @@ flags override it.`,
 	fl.BoolVar(&f.strict, "strict", false, "exit 2 also when a file was not analyzed because it does not parse or is a Git LFS pointer")
 	fl.BoolVar(&f.compact, "compact", false, "text output: one line per finding")
 	fl.StringVar(&f.shard, "shard", "", "scan only share I of N of the files (I/N, from 0), for 'mlsec merge' to join")
+	remoteFlags(fl, &f.remote)
 	fl.BoolVar(&f.history, "history", false, "also scan the lines each git commit added for secrets (when a PATH is a git repository)")
 	return cmd
 }
@@ -114,6 +134,19 @@ func runScan(cmd *cobra.Command, g *globals, f *scanFlags, args []string) error 
 	}
 	if f.color != "auto" && f.color != "always" && f.color != "never" {
 		return usageErr("--color: %q is not auto, always or never", f.color)
+	}
+	if f.remote.Timeout <= 0 {
+		return usageErr("--request-timeout must be positive")
+	}
+	for _, p := range args {
+		if objstore.IsURI(p) {
+			if _, err := objstore.Parse(p); err != nil {
+				return usageErr("%v", err)
+			}
+			if f.history {
+				return usageErr("--history reads a git repository; %s is an object-store location", p)
+			}
+		}
 	}
 	if f.jobs < 0 {
 		return usageErr("-j/--jobs: %d is not a number of workers (0 means one per CPU)", f.jobs)
@@ -177,6 +210,7 @@ func runScan(cmd *cobra.Command, g *globals, f *scanFlags, args []string) error 
 		Severity:    overrides,
 		MaxTextSize: maxSize,
 		FileTimeout: f.fileTimeout,
+		Remote:      f.remote,
 	}
 	opts.Settings.ModelAllow = cfg.Model.Allow
 	if f.shard != "" {
@@ -241,10 +275,14 @@ func runScan(cmd *cobra.Command, g *globals, f *scanFlags, args []string) error 
 	return exitFor(rep)
 }
 
-// loadConfig reads --config, or .mlsec.yaml at the first scanned directory.
+// loadConfig reads --config, or .mlsec.yaml at the first scanned directory
+// when that is local.
 func loadConfig(flag, firstPath string) (*config.Config, error) {
 	if flag != "" {
 		return config.Load(flag)
+	}
+	if objstore.IsURI(firstPath) {
+		return &config.Config{}, nil
 	}
 	dir := firstPath
 	if info, err := os.Stat(firstPath); err == nil && !info.IsDir() {

@@ -26,6 +26,7 @@ import (
 	"github.com/mlsec/mlsec/internal/bounds"
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/index"
+	"github.com/mlsec/mlsec/internal/objstore"
 	"github.com/mlsec/mlsec/internal/redact"
 	"github.com/mlsec/mlsec/internal/result"
 	"github.com/mlsec/mlsec/internal/rule"
@@ -54,6 +55,8 @@ type Options struct {
 	// Shard, when it splits the scan (Count > 1), analyzes only this
 	// shard's files and leaves project-level analyzers to Merge.
 	Shard Shard
+	// Remote configures access to object stores (s3://, gs://, azblob://).
+	Remote objstore.Options
 	// Progress, when set, is called after each file with the files done and in all.
 	Progress func(done, found int)
 	// open replaces os.Open in tests that need a file to fail.
@@ -89,10 +92,8 @@ func Run(ctx context.Context, opts Options) (*result.Result, error) {
 	if opts.FileTimeout <= 0 {
 		opts.FileTimeout = DefaultFileTimeout
 	}
-	for _, p := range opts.Paths {
-		if _, err := os.Lstat(p); err != nil {
-			return nil, fmt.Errorf("cannot scan %s: %w", p, errors.Unwrap(err))
-		}
+	if err := checkPaths(opts.Paths, "cannot scan"); err != nil {
+		return nil, err
 	}
 	start := time.Now()
 	opts.Analyzers = analysis.Expand(opts.Analyzers)
@@ -111,15 +112,10 @@ func Run(ctx context.Context, opts Options) (*result.Result, error) {
 	}
 
 	res := &result.Result{Paths: opts.Paths}
-	var entries []source.Entry
-	w := &source.Walker{Excludes: opts.Excludes, NoGitignore: opts.NoGitignore,
-		Fail: func(sk source.Skip) { res.Failed = append(res.Failed, sk) }}
-	for _, p := range opts.Paths {
-		err := w.Walk(p, func(e source.Entry) { entries = append(entries, e) },
-			func(sk source.Skip) { res.Skipped = append(res.Skipped, sk) })
-		if err != nil {
-			return nil, err
-		}
+	entries, err := walk(ctx, opts, func(sk source.Skip) { res.Skipped = append(res.Skipped, sk) },
+		func(sk source.Skip) { res.Failed = append(res.Failed, sk) })
+	if err != nil {
+		return nil, err
 	}
 	ix := index.New(entries, opts.MaxTextSize, opts.open)
 	s := &scanner{opts: opts, byKind: byKind, index: ix}
@@ -171,6 +167,52 @@ func Run(ctx context.Context, opts Options) (*result.Result, error) {
 	return res, nil
 }
 
+// checkPaths fails early on a local path that does not exist; a remote
+// location is checked by listing it.
+func checkPaths(paths []string, what string) error {
+	for _, p := range paths {
+		if objstore.IsURI(p) {
+			if _, err := objstore.Parse(p); err != nil {
+				return err
+			}
+			continue
+		}
+		if _, err := os.Lstat(p); err != nil {
+			return fmt.Errorf("%s %s: %w", what, p, errors.Unwrap(err))
+		}
+	}
+	return nil
+}
+
+// walk finds the files of every scanned path, local or in an object store.
+// skip receives what was passed over; fail what should have been read and
+// could not be.
+func walk(ctx context.Context, opts Options, skip, fail func(source.Skip)) ([]source.Entry, error) {
+	var entries []source.Entry
+	add := func(e source.Entry) { entries = append(entries, e) }
+	w := &source.Walker{Excludes: opts.Excludes, NoGitignore: opts.NoGitignore, Fail: fail}
+	for _, p := range opts.Paths {
+		if !objstore.IsURI(p) {
+			if err := w.Walk(p, add, skip); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		loc, err := objstore.Parse(p)
+		if err != nil {
+			return nil, err
+		}
+		st, err := objstore.Open(ctx, loc, opts.Remote)
+		if err != nil {
+			return nil, err
+		}
+		if err := st.Walk(ctx, opts.Excludes, add, skip); err != nil {
+			return nil, fmt.Errorf("cannot scan %s: %w", p, err)
+		}
+	}
+	return entries, nil
+}
+
 // add folds one file's result into the scan's.
 func (s *scanner) add(res *result.Result, fr fileResult) {
 	res.Findings = append(res.Findings, fr.findings...)
@@ -220,7 +262,7 @@ func (s *scanner) project(ctx context.Context, res *result.Result) {
 		}
 		root := ""
 		if len(s.opts.Paths) > 0 {
-			root = filepath.ToSlash(filepath.Clean(s.opts.Paths[0]))
+			root = displayRoot(s.opts.Paths[0])
 		}
 		for i := range fs {
 			if fs[i].Location.Path == "" {
@@ -234,6 +276,14 @@ func (s *scanner) project(ctx context.Context, res *result.Result) {
 		}
 		s.add(res, fr)
 	}
+}
+
+// displayRoot is a scanned path as reports show it.
+func displayRoot(p string) string {
+	if objstore.IsURI(p) {
+		return p
+	}
+	return filepath.ToSlash(filepath.Clean(p))
 }
 
 // fingerprint gives each of one file's findings an ID that survives edits
@@ -292,7 +342,7 @@ func (s *scanner) analyze(ctx context.Context, f *index.File, e source.Entry, ki
 		return fileResult{skip: &source.Skip{Path: e.Path, Reason: noAnalyzerReason(kind)}}
 	}
 	var fr fileResult
-	var fh *os.File
+	var fh source.Handle
 	if analyzers[0].Binary {
 		h, err := s.index.Open(f)
 		if err != nil {
@@ -328,6 +378,12 @@ func (s *scanner) analyze(ctx context.Context, f *index.File, e source.Entry, ki
 	fr.findings, fr.assets, fr.edges, undeclared = col.close()
 	if out.fail == "" {
 		out.fail = undeclared
+	}
+	// A read that failed mid-parse (an object store that stopped
+	// answering) may have looked like the end of the file to the parser:
+	// whatever it concluded, the file was not read whole.
+	if rf, ok := fh.(source.ReadFailure); ok && rf.Err() != nil {
+		out.fail = "could not read: " + rf.Err().Error()
 	}
 	switch {
 	case out.fail != "":
@@ -470,7 +526,7 @@ type outcome struct {
 // runLimited runs the analyzers under the per-file time limit. Analyzers
 // check the context in their long loops; one that does not is abandoned
 // shortly after the limit.
-func (s *scanner) runLimited(ctx context.Context, as []*analysis.Analyzer, f *index.File, kind source.Kind, content []byte, fh *os.File, col *collector) outcome {
+func (s *scanner) runLimited(ctx context.Context, as []*analysis.Analyzer, f *index.File, kind source.Kind, content []byte, fh source.Handle, col *collector) outcome {
 	fctx, cancel := context.WithTimeout(ctx, s.opts.FileTimeout)
 	defer cancel()
 	done := make(chan outcome, 1)
@@ -496,7 +552,7 @@ func (s *scanner) runLimited(ctx context.Context, as []*analysis.Analyzer, f *in
 
 // runAnalyzers runs each analyzer on the file and returns the first failure
 // and the first parse error.
-func (s *scanner) runAnalyzers(ctx context.Context, as []*analysis.Analyzer, e source.Entry, f *index.File, kind source.Kind, content []byte, fh *os.File, sinks analysis.Sinks) (out outcome) {
+func (s *scanner) runAnalyzers(ctx context.Context, as []*analysis.Analyzer, e source.Entry, f *index.File, kind source.Kind, content []byte, fh source.Handle, sinks analysis.Sinks) (out outcome) {
 	results := map[*analysis.Analyzer]any{}
 	failed := map[*analysis.Analyzer]bool{}
 	for _, a := range as {

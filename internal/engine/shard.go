@@ -2,10 +2,8 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"hash/fnv"
-	"os"
 
 	"github.com/mlsec/mlsec/internal/analysis"
 	"github.com/mlsec/mlsec/internal/index"
@@ -113,18 +111,13 @@ func runProject(ctx context.Context, opts Options, res *result.Result) error {
 	if opts.MaxTextSize <= 0 {
 		opts.MaxTextSize = DefaultMaxTextSize
 	}
-	for _, p := range opts.Paths {
-		if _, err := os.Lstat(p); err != nil {
-			return fmt.Errorf("cannot read the scanned tree %s: %w", p, errors.Unwrap(err))
-		}
+	if err := checkPaths(opts.Paths, "cannot read the scanned tree"); err != nil {
+		return err
 	}
 	opts.Analyzers = analysis.Expand(opts.Analyzers)
-	var entries []source.Entry
-	w := &source.Walker{Excludes: opts.Excludes, NoGitignore: opts.NoGitignore, Fail: func(source.Skip) {}}
-	for _, p := range opts.Paths {
-		if err := w.Walk(p, func(e source.Entry) { entries = append(entries, e) }, func(source.Skip) {}); err != nil {
-			return err
-		}
+	entries, err := walk(ctx, opts, func(source.Skip) {}, func(source.Skip) {})
+	if err != nil {
+		return err
 	}
 	s := &scanner{opts: opts, index: index.New(entries, opts.MaxTextSize, opts.open)}
 	s.project(ctx, res)

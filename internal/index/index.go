@@ -132,7 +132,7 @@ func (ix *Index) Read(f *File) ([]byte, error) {
 	if f.Size > ix.maxText {
 		return nil, ErrTooLarge
 	}
-	h, err := ix.open(f.OS)
+	h, err := ix.Open(f)
 	if err != nil {
 		return nil, errors.New(Unwrap(err))
 	}
@@ -150,11 +150,17 @@ func (ix *Index) Read(f *File) ([]byte, error) {
 	return b, nil
 }
 
-// Open opens a file for streaming (binary analyzers bound their own reads).
-func (ix *Index) Open(f *File) (*os.File, error) { return ix.open(f.OS) }
+// Open opens a file for streaming (binary analyzers bound their own reads):
+// a local file by its path, an object through its source.
+func (ix *Index) Open(f *File) (source.Handle, error) {
+	if f.From != nil {
+		return f.From.Open(f.OS, f.Size)
+	}
+	return ix.open(f.OS)
+}
 
 func (ix *Index) head(f *File) ([]byte, error) {
-	h, err := ix.open(f.OS)
+	h, err := ix.Open(f)
 	if err != nil {
 		return nil, errors.New(Unwrap(err))
 	}

@@ -22,6 +22,9 @@ type Entry struct {
 	Kind Kind // from the name; Refine with the content when NeedsContent
 	// NeedsContent is set when the name alone cannot tell the kind.
 	NeedsContent bool
+	// From reads the entry when it is not a local file (an object in a
+	// bucket); nil means OS is a local path.
+	From Opener `json:"-"`
 }
 
 // Skip records a file or directory the walk did not hand on, and why.

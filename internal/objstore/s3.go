@@ -1,0 +1,162 @@
+package objstore
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
+)
+
+// s3Store talks to S3 through the official SDK, which reads credentials as
+// every AWS tool does: AWS_ACCESS_KEY_ID and friends, AWS_PROFILE,
+// ~/.aws/config and ~/.aws/credentials, web identity, container and
+// instance roles. Keys are sent exactly as listed: a key such as
+// "a/../b.pkl" or one with control characters is an object like any other.
+type s3Store struct {
+	c      *s3.Client
+	bucket string
+}
+
+func openS3(ctx context.Context, bucket string, opts Options) (backend, error) {
+	var load []func(*config.LoadOptions) error
+	if opts.Region != "" {
+		load = append(load, config.WithRegion(opts.Region))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, load...)
+	if err != nil {
+		return nil, fmt.Errorf("reading the AWS configuration: %w", err)
+	}
+	if cfg.Region == "" {
+		// S3-compatible stores ignore the region but the signer needs
+		// one; AWS itself redirects a wrong one with a clear error.
+		cfg.Region = "us-east-1"
+	}
+	c := s3.NewFromConfig(cfg, func(o *s3.Options) {
+		if opts.Endpoint != "" {
+			o.BaseEndpoint = aws.String(opts.Endpoint)
+			o.UsePathStyle = true
+		}
+		// Retries are this package's, so that each is counted and bounded
+		// by the request time limit.
+		o.Retryer = aws.NopRetryer{}
+		// Range reads cannot be checked against a whole-object checksum,
+		// and uploads are not made: ask for checksums only when needed.
+		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
+		o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
+	})
+	return &s3Store{c: c, bucket: bucket}, nil
+}
+
+func (s *s3Store) list(ctx context.Context, prefix string, fn func(Object) error) error {
+	in := &s3.ListObjectsV2Input{Bucket: aws.String(s.bucket)}
+	if prefix != "" {
+		in.Prefix = aws.String(prefix)
+	}
+	pages := s3.NewListObjectsV2Paginator(s.c, in)
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return err
+		}
+		for _, o := range page.Contents {
+			if err := fn(Object{Key: aws.ToString(o.Key), Size: aws.ToInt64(o.Size)}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (s *s3Store) stat(ctx context.Context, key string) (Object, error) {
+	out, err := s.c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(key)})
+	if err != nil {
+		return Object{}, err
+	}
+	return Object{Key: key, Size: aws.ToInt64(out.ContentLength)}, nil
+}
+
+func (s *s3Store) read(ctx context.Context, key string, off, n int64) (io.ReadCloser, error) {
+	out, err := s.c.GetObject(ctx, &s3.GetObjectInput{
+		Bucket: aws.String(s.bucket),
+		Key:    aws.String(key),
+		Range:  aws.String(fmt.Sprintf("bytes=%d-%d", off, off+n-1)),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out.Body, nil
+}
+
+// sha256 asks for the object's additional checksum. Only a full-object
+// SHA-256 is the digest of the bytes: a multipart upload's COMPOSITE
+// checksum ("…-3") is a checksum of the parts' checksums, and is not used.
+func (s *s3Store) sha256(ctx context.Context, key string) (string, bool, error) {
+	out, err := s.c.HeadObject(ctx, &s3.HeadObjectInput{
+		Bucket:       aws.String(s.bucket),
+		Key:          aws.String(key),
+		ChecksumMode: types.ChecksumModeEnabled,
+	})
+	if err != nil {
+		return "", false, err
+	}
+	v := aws.ToString(out.ChecksumSHA256)
+	if v == "" || out.ChecksumType == types.ChecksumTypeComposite || strings.Contains(v, "-") {
+		return "", false, nil
+	}
+	raw, err := base64.StdEncoding.DecodeString(v)
+	if err != nil || len(raw) != 32 {
+		return "", false, nil // not a SHA-256: read the bytes instead
+	}
+	return hex.EncodeToString(raw), true, nil
+}
+
+func (s *s3Store) permanent(err error) bool {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		switch ae.ErrorCode() {
+		case "NoSuchKey", "NoSuchBucket", "NotFound", "AccessDenied", "InvalidAccessKeyId",
+			"SignatureDoesNotMatch", "AllAccessDisabled", "InvalidBucketName", "InvalidObjectState":
+			return true
+		}
+	}
+	switch httpStatus(err) {
+	case http.StatusNotFound, http.StatusForbidden, http.StatusUnauthorized, http.StatusMovedPermanently, http.StatusRequestedRangeNotSatisfiable:
+		return true
+	}
+	return false
+}
+
+func (s *s3Store) notFound(err error) bool {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		switch ae.ErrorCode() {
+		case "NoSuchKey", "NotFound":
+			return true
+		}
+	}
+	return httpStatus(err) == http.StatusNotFound && !isNoSuchBucket(err)
+}
+
+func isNoSuchBucket(err error) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && ae.ErrorCode() == "NoSuchBucket"
+}
+
+// httpStatus is the HTTP status of a failed SDK request, or 0.
+func httpStatus(err error) int {
+	var re interface{ HTTPStatusCode() int }
+	if errors.As(err, &re) {
+		return re.HTTPStatusCode()
+	}
+	return 0
+}

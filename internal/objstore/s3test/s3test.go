@@ -1,0 +1,221 @@
+// Package s3test starts a real S3-compatible server for tests: SeaweedFS's
+// S3 gateway (the `weed` binary that .ci/seaweedfs builds), on loopback
+// ports of its own, with a data directory that is removed afterwards.
+// Tests that need it skip, saying how to get it, when it is not built.
+package s3test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+// Credentials of the server's one identity.
+const (
+	AccessKey = "mlsectest"
+	SecretKey = "mlsec-test-secret-key"
+)
+
+// Server is a running SeaweedFS S3 gateway.
+type Server struct {
+	Endpoint string // http://127.0.0.1:PORT
+	cmd      *exec.Cmd
+	client   *s3.Client
+}
+
+// Binary returns the weed binary: $MLSEC_WEED, else weed on PATH, else "".
+func Binary() string {
+	if p := os.Getenv("MLSEC_WEED"); p != "" {
+		return p
+	}
+	if p, err := exec.LookPath("weed"); err == nil {
+		return p
+	}
+	return ""
+}
+
+// Start starts a server for the test and stops it when the test ends. It
+// skips the test when no weed binary is available.
+func Start(t testing.TB) *Server {
+	t.Helper()
+	bin := Binary()
+	if bin == "" {
+		t.Skip("SeaweedFS is not built: run .ci/seaweedfs and set MLSEC_WEED to the path it prints (as .ci/run does)")
+	}
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "s3.json")
+	ident := fmt.Sprintf(`{"identities":[{"name":"mlsec","credentials":[{"accessKey":%q,"secretKey":%q}],"actions":["Admin","Read","Write","List","Tagging"]}]}`, AccessKey, SecretKey)
+	if err := os.WriteFile(cfg, []byte(ident), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	data := filepath.Join(dir, "data")
+	if err := os.Mkdir(data, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	ports := freePorts(t, 5)
+	p := func(i int) string { return strconv.Itoa(ports[i]) }
+	// gRPC ports are the HTTP ports + 10000 unless given; free ones are
+	// asked for explicitly so that parallel test binaries do not collide.
+	grpc := freePorts(t, 5)
+	g := func(i int) string { return strconv.Itoa(grpc[i]) }
+	cmd := exec.Command(bin, "server", "-dir="+data, "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+		"-master.port="+p(0), "-master.port.grpc="+g(0),
+		"-volume.port="+p(1), "-volume.port.grpc="+g(1),
+		"-filer.port="+p(2), "-filer.port.grpc="+g(2),
+		"-s3", "-s3.port="+p(3), "-s3.port.grpc="+g(3), "-s3.config="+cfg,
+		"-s3.port.iceberg=0", "-s3.port.lance=0", "-metricsPort="+p(4),
+		"-master.volumeSizeLimitMB=1024", "-volume.max=8")
+	log, err := os.Create(filepath.Join(dir, "weed.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdout, cmd.Stderr = log, log
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting %s: %v", bin, err)
+	}
+	s := &Server{Endpoint: "http://127.0.0.1:" + p(3), cmd: cmd}
+	t.Cleanup(func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		_ = cmd.Wait()
+		log.Close()
+	})
+	s.client = s3.New(s3.Options{
+		BaseEndpoint: aws.String(s.Endpoint), UsePathStyle: true, Region: "us-east-1",
+		Credentials: credentials.NewStaticCredentialsProvider(AccessKey, SecretKey, ""),
+	})
+	// The gateway answers once master, volume and filer are up; a bucket
+	// can be created once the volume server has registered.
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_, err := s.client.ListBuckets(ctx, &s3.ListBucketsInput{})
+		cancel()
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			b, _ := os.ReadFile(log.Name())
+			t.Fatalf("SeaweedFS did not answer on %s within 90 s: %v\n%s", s.Endpoint, err, tail(b))
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	return s
+}
+
+// Env sets the AWS environment a client needs to reach the server, for the
+// rest of the test, and keeps the machine's own AWS configuration out.
+func (s *Server) Env(t testing.TB) {
+	t.Setenv("AWS_ACCESS_KEY_ID", AccessKey)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", SecretKey)
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_CONFIG_FILE", os.DevNull)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", os.DevNull)
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_PROFILE", "")
+}
+
+// EnvList is Env as a process environment, for a child mlsec.
+func (s *Server) EnvList() []string {
+	return append(os.Environ(), "AWS_ACCESS_KEY_ID="+AccessKey, "AWS_SECRET_ACCESS_KEY="+SecretKey,
+		"AWS_REGION=us-east-1", "AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull,
+		"AWS_EC2_METADATA_DISABLED=true")
+}
+
+// Client is an S3 client for the server, to set up buckets.
+func (s *Server) Client() *s3.Client { return s.client }
+
+// Bucket creates a bucket.
+func (s *Server) Bucket(t testing.TB, name string) {
+	t.Helper()
+	if _, err := s.client.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
+		t.Fatalf("creating bucket %s: %v", name, err)
+	}
+}
+
+// Put uploads one object; with sum, the store is asked to keep its
+// SHA-256 as an additional checksum.
+func (s *Server) Put(t testing.TB, bucket, key string, body []byte, sum bool) {
+	t.Helper()
+	in := &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader(body), ContentLength: aws.Int64(int64(len(body)))}
+	if sum {
+		h := sha256.Sum256(body)
+		in.ChecksumAlgorithm = types.ChecksumAlgorithmSha256
+		in.ChecksumSHA256 = aws.String(base64.StdEncoding.EncodeToString(h[:]))
+	}
+	if _, err := s.client.PutObject(context.Background(), in); err != nil {
+		t.Fatalf("uploading %s/%s: %v", bucket, key, err)
+	}
+}
+
+// Delete removes one object.
+func (s *Server) Delete(t testing.TB, bucket, key string) {
+	t.Helper()
+	if _, err := s.client.DeleteObject(context.Background(), &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}); err != nil {
+		t.Fatalf("deleting %s/%s: %v", bucket, key, err)
+	}
+}
+
+// Upload copies the regular files of the local tree dir into bucket under
+// prefix, keyed by their slash paths; it returns how many it uploaded.
+func (s *Server) Upload(t testing.TB, bucket, prefix, dir string) int {
+	t.Helper()
+	n := 0
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		s.Put(t, bucket, prefix+filepath.ToSlash(rel), b, false)
+		n++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func freePorts(t testing.TB, n int) []int {
+	t.Helper()
+	var ls []net.Listener
+	var ports []int
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ls = append(ls, l)
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+	}
+	for _, l := range ls {
+		l.Close()
+	}
+	return ports
+}
+
+func tail(b []byte) string {
+	lines := strings.Split(string(b), "\n")
+	return strings.Join(lines[max(0, len(lines)-30):], "\n")
+}
