@@ -7,6 +7,9 @@ package analysis
 import (
 	"context"
 	"io"
+	"os"
+	"path"
+	"path/filepath"
 
 	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/index"
@@ -295,6 +298,33 @@ func (p *Pass) ReadFile(path string, max int64) ([]byte, bool) {
 	}
 	b, err := p.index.Read(f)
 	return b, err == nil
+}
+
+// Beside says a regular file whose name matches pattern (path.Match
+// syntax: "uv.lock", "pylock.*.toml") sits in this file's directory. It
+// asks the file system for a local file, including files the scan leaves
+// out (a gitignored lock file still pins an install), and the scan's index
+// for an object in a bucket, which is never a local path.
+func (p *Pass) Beside(pattern string) bool {
+	if p.File.From != nil {
+		if p.index == nil {
+			return false
+		}
+		dir := path.Dir(p.File.Path)
+		for _, f := range p.index.InDir(dir) {
+			if ok, _ := path.Match(pattern, path.Base(f.Path)); ok {
+				return true
+			}
+		}
+		return false
+	}
+	m, _ := filepath.Glob(filepath.Join(filepath.Dir(p.File.OS), pattern))
+	for _, f := range m {
+		if fi, err := os.Stat(f); err == nil && fi.Mode().IsRegular() {
+			return true
+		}
+	}
+	return false
 }
 
 // ProjectPass is a project-level analyzer's view of the whole scan.

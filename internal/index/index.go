@@ -287,6 +287,9 @@ func (ix *Index) contextOf(f *File) ([]byte, error) {
 	return b, nil
 }
 
+// InDir returns the files of one directory (report paths), sorted.
+func (ix *Index) InDir(dir string) []*File { return ix.byDir[dir] }
+
 // Lookup finds a file by its report path.
 func (ix *Index) Lookup(p string) *File {
 	i := sort.Search(len(ix.files), func(i int) bool { return ix.files[i].Path >= p })

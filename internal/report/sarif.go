@@ -398,6 +398,12 @@ type scanRoots struct {
 func newRoots(paths []string) *scanRoots {
 	r := &scanRoots{}
 	for _, p := range paths {
+		if isURI(p) {
+			// An object-store prefix is its own base: s3://bucket/prefix/.
+			d := strings.TrimSuffix(p, "/")
+			r.display, r.dirs, r.files = append(r.display, d), append(r.dirs, d), append(r.files, false)
+			continue
+		}
 		d := filepath.ToSlash(filepath.Clean(p))
 		abs, err := filepath.Abs(p)
 		if err != nil {
@@ -427,6 +433,10 @@ func (r *scanRoots) bases() map[string]sarifArtifactBase {
 	}
 	out := map[string]sarifArtifactBase{}
 	for i, d := range r.dirs {
+		if isURI(d) {
+			out[baseID(i)] = sarifArtifactBase{URI: objectURI(d + "/")}
+			continue
+		}
 		out[baseID(i)] = sarifArtifactBase{URI: (&url.URL{Scheme: "file", Path: strings.TrimSuffix(d, "/") + "/"}).String()}
 	}
 	return out
@@ -449,6 +459,9 @@ func (r *scanRoots) loc(l finding.Location) sarifLocation {
 			}
 		case strings.HasPrefix(l.Path, d+"/"):
 			rel = strings.TrimPrefix(l.Path, d+"/")
+		case l.Path == d && isURI(d):
+			// A single object was scanned: name it whole.
+			return sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: objectURI(d)}, Region: reg}}
 		case l.Path == d:
 			rel = ""
 		default:
@@ -461,6 +474,21 @@ func (r *scanRoots) loc(l finding.Location) sarifLocation {
 		art = sarifArtifact{URI: (&url.URL{Scheme: "file", Path: l.Path}).String()}
 	}
 	return sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: art, Region: reg}}
+}
+
+// isURI says a scanned path is an object-store location (s3://…, gs://…,
+// azblob://…) rather than a local path.
+func isURI(p string) bool {
+	scheme, _, ok := strings.Cut(p, "://")
+	return ok && scheme != "" && strings.Trim(scheme, "abcdefghijklmnopqrstuvwxyz0123456789") == ""
+}
+
+// objectURI escapes an object's URI for SARIF: keys are opaque and may hold
+// spaces, '#' or '?'.
+func objectURI(u string) string {
+	scheme, rest, _ := strings.Cut(u, "://")
+	bucket, key, _ := strings.Cut(rest, "/")
+	return (&url.URL{Scheme: scheme, Host: bucket, Path: "/" + key}).String()
 }
 
 func uriPath(p string) string {

@@ -126,6 +126,25 @@ func TestSARIFURIsRelativeToTheRoot(t *testing.T) {
 	}
 }
 
+// Objects of a bucket prefix are relative to the prefix, which is the
+// base; a single scanned object is named whole; keys are escaped.
+func TestSARIFObjectStoreURIs(t *testing.T) {
+	r := sample()
+	r.Result.Paths = []string{"s3://models/mirror/", "gs://data/one model.pkl"}
+	r.Result.Findings[0].Location.Path = "s3://models/mirror/ckpt/a b#1.pkl"
+	r.Result.Findings[1].Location.Path = "gs://data/one model.pkl"
+	d := writeSARIF(t, r)
+	if art := d.Runs[0].Results[0].Locations[0].PhysicalLocation.ArtifactLocation; art.URI != "ckpt/a%20b%231.pkl" || art.URIBaseID != "SRCROOT" {
+		t.Errorf("prefix object: %+v", art)
+	}
+	if art := d.Runs[0].Results[1].Locations[0].PhysicalLocation.ArtifactLocation; art.URI != "gs://data/one%20model.pkl" || art.URIBaseID != "" {
+		t.Errorf("single object: %+v", art)
+	}
+	if base := d.Runs[0].OriginalURIBaseIDs["SRCROOT"].URI; base != "s3://models/mirror/" {
+		t.Errorf("SRCROOT = %q", base)
+	}
+}
+
 // More results than GitHub accepts: the most severe are kept and a
 // notification says how many were left out; the log still validates.
 func TestSARIFCapsResults(t *testing.T) {

@@ -2,8 +2,6 @@ package deps
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -195,24 +193,16 @@ func (c *checker) unpinned(name, spec string, loc finding.Location) {
 		Message: fmt.Sprintf("%s is not pinned to an exact version (%s): each new environment installs whatever release is newest", name, got)})
 }
 
-// fileExists reports whether a regular file exists at osPath.
-func fileExists(osPath string) bool {
-	fi, err := os.Stat(osPath)
-	return err == nil && fi.Mode().IsRegular()
-}
-
-// lockedBeside reports whether a lock file sits next to the file at osPath.
+// lockedBeside reports whether a lock file sits next to the analyzed file.
 // pyproject.toml and setup.cfg declare ranges by design, and a library must
 // keep them; the pins of an application live in its lock file. So unpinned
 // ML packages are reported there only when no lock file is found.
-func lockedBeside(osPath string) bool {
-	dir := filepath.Dir(osPath)
-	for _, n := range []string{"uv.lock", "poetry.lock", "pdm.lock", "pylock.toml", "Pipfile.lock"} {
-		if fileExists(filepath.Join(dir, n)) {
+func lockedBeside(p *analysis.Pass) bool {
+	// PEP 751 also allows named lock files: pylock.<name>.toml.
+	for _, n := range []string{"uv.lock", "poetry.lock", "pdm.lock", "pylock.toml", "Pipfile.lock", "pylock.*.toml"} {
+		if p.Beside(n) {
 			return true
 		}
 	}
-	// PEP 751 also allows named lock files: pylock.<name>.toml.
-	m, _ := filepath.Glob(filepath.Join(dir, "pylock.*.toml"))
-	return len(m) > 0
+	return false
 }

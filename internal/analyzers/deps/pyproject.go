@@ -32,7 +32,7 @@ func (c *checker) pyproject() error {
 		return fmt.Errorf("pyproject.toml: %w", err)
 	}
 	f := &pyprojectFile{c: c, doc: doc,
-		pins: !lockedBeside(c.pass.File.OS), pinned: map[string]bool{}}
+		pins: !lockedBeside(c.pass), pinned: map[string]bool{}}
 	f.pep621()
 	f.poetry()
 	f.uv()

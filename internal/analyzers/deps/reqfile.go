@@ -304,8 +304,11 @@ func (c *checker) pinsChecked() bool {
 	if !strings.HasSuffix(strings.ToLower(c.pass.File.OS), ".in") {
 		return true
 	}
-	compiled := strings.TrimSuffix(c.pass.File.OS, path.Ext(c.pass.File.OS)) + ".txt"
-	return !fileExists(compiled)
+	base := path.Base(c.pass.File.Path)
+	// The name is a pattern to Beside: brackets in "requirements[gpu].in"
+	// are quoted so that they match themselves.
+	quote := strings.NewReplacer(`\`, `\\`, "*", `\*`, "?", `\?`, "[", `\[`)
+	return !c.pass.Beside(quote.Replace(strings.TrimSuffix(base, path.Ext(base)) + ".txt"))
 }
 
 // stripBOM drops a UTF-8 byte order mark, which pip's decoder removes and

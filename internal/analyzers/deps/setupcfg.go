@@ -90,7 +90,7 @@ func (v cfgValue) items(sep string) []cfgLine {
 // setupCfg reads setup.cfg: [options] install_requires and dependency_links,
 // [options.extras_require], and [easy_install] index_url and find_links.
 func (c *checker) setupCfg() error {
-	pins := !lockedBeside(c.pass.File.OS)
+	pins := !lockedBeside(c.pass)
 	at := func(l cfgLine) finding.Location { return c.pass.Line(l.line, l.col) }
 	for _, v := range parseCfg(string(stripBOM(c.pass.Content))) {
 		if c.pass.Canceled() {

@@ -78,6 +78,9 @@ func (p *pass) externalEscapes(loc string) string {
 	if clean == ".." || strings.HasPrefix(clean, "../") {
 		return "a path that climbs out of the model directory with '..'"
 	}
+	if p.File.From != nil {
+		return "" // an object in a bucket: no local file, and objects are never links
+	}
 	full := filepath.Join(filepath.Dir(filepath.FromSlash(p.File.Path)), filepath.FromSlash(clean))
 	if fi, err := os.Lstat(full); err == nil && fi.Mode()&os.ModeSymlink != 0 {
 		return "a symbolic link, which the loader follows to wherever it points"

@@ -12,11 +12,16 @@ import (
 	"fmt"
 	"io/fs"
 	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -81,7 +86,7 @@ func Start(t testing.TB) *Server {
 		"-filer.port="+p(2), "-filer.port.grpc="+g(2),
 		"-s3", "-s3.port="+p(3), "-s3.port.grpc="+g(3), "-s3.config="+cfg,
 		"-s3.port.iceberg=0", "-s3.port.lance=0", "-metricsPort="+p(4),
-		"-master.volumeSizeLimitMB=1024", "-volume.max=8")
+		"-master.volumeSizeLimitMB=256", "-volume.max=200")
 	log, err := os.Create(filepath.Join(dir, "weed.log"))
 	if err != nil {
 		t.Fatal(err)
@@ -218,4 +223,51 @@ func freePorts(t testing.TB, n int) []int {
 func tail(b []byte) string {
 	lines := strings.Split(string(b), "\n")
 	return strings.Join(lines[max(0, len(lines)-30):], "\n")
+}
+
+// Proxy stands between a client and the server, to make faults happen
+// where a test wants them: a response that never comes, a server that
+// goes away. It forwards everything else unchanged.
+type Proxy struct {
+	URL string
+	srv *httptest.Server
+	// Before, when set, sees each request first; it returns false to
+	// take the request over (the proxy then neither forwards nor answers
+	// it until the client gives up or the proxy is closed).
+	Before func(r *http.Request) bool
+	closed chan struct{}
+	once   sync.Once
+}
+
+// NewProxy starts a proxy for the server.
+func (s *Server) NewProxy(t testing.TB) *Proxy {
+	target, err := url.Parse(s.Endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &Proxy{closed: make(chan struct{})}
+	rp := httputil.NewSingleHostReverseProxy(target)
+	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p.Before != nil && !p.Before(r) {
+			select {
+			case <-r.Context().Done():
+			case <-p.closed:
+			}
+			panic(http.ErrAbortHandler) // no response at all, not an empty one
+		}
+		rp.ServeHTTP(w, r)
+	}))
+	p.URL = p.srv.URL
+	t.Cleanup(p.Close)
+	return p
+}
+
+// Close stops the proxy: held requests are let go, open connections are
+// closed and new ones are refused.
+func (p *Proxy) Close() {
+	p.once.Do(func() {
+		close(p.closed)
+		p.srv.CloseClientConnections()
+		go p.srv.Close()
+	})
 }
