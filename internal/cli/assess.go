@@ -183,7 +183,6 @@ func runAssess(cmd *cobra.Command, g *globals, f *assessFlags, args []string) er
 	if err != nil {
 		return err
 	}
-	defer done()
 	if f.format == "text" {
 		err = assess.WriteText(out, res)
 		if err == nil {
@@ -191,6 +190,9 @@ func runAssess(cmd *cobra.Command, g *globals, f *assessFlags, args []string) er
 		}
 	} else {
 		err = report.Write(out, f.format, rep)
+	}
+	if cerr := done(); err == nil && cerr != nil {
+		return cerr
 	}
 	if err != nil {
 		return &exitError{code: ExitError, err: err}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -42,10 +43,14 @@ fingerprints, summary and exit code. Attack paths are computed over the joined
 result. Project-level checks need the whole tree: give it with --root (the same
 paths the shards scanned); without it they are left out and the report says so.
 
+A RESULT can be an object (s3://results/run-1/part-0.json) or a bucket prefix,
+which stands for every .json object under it; -o can name an object too.
+
 Exit codes are scan's: 0, 1 for findings at or above --fail-on, 2 for a usage
 error, an unreadable result, or an incomplete scan.`,
 		Example: `  for i in 0 1 2; do mlsec scan --shard $i/3 -f json -o part-$i.json . & done; wait
-  mlsec merge --root . -f sarif -o mlsec.sarif part-*.json`,
+  mlsec merge --root . -f sarif -o mlsec.sarif part-*.json
+  mlsec merge --root s3://models/ -f sarif -o s3://results/run-1/mlsec.sarif s3://results/run-1/parts/`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runMerge(cmd, g, f, args) },
 	}
@@ -86,12 +91,14 @@ func runMerge(cmd *cobra.Command, g *globals, f *mergeFlags, args []string) erro
 	if err != nil {
 		return err
 	}
+	g.remote = f.remote
+	inputs, err := readParts(context.Background(), args, f.remote)
+	if err != nil {
+		return &exitError{code: ExitError, err: err}
+	}
 	var parts []*result.Result
-	for _, p := range args {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return &exitError{code: ExitError, err: err}
-		}
+	for _, in := range inputs {
+		p, b := in.name, in.body
 		var d shardDoc
 		if err := json.Unmarshal(b, &d); err != nil {
 			return &exitError{code: ExitError, err: fmt.Errorf("%s: not a JSON result of mlsec scan -f json: %v", p, err)}
@@ -130,4 +137,78 @@ func parseShard(s string) (engine.Shard, error) {
 		return engine.Shard{}, usageErr("--shard: %q is not I/N with 0 <= I < N (for example 0/4)", s)
 	}
 	return sh, nil
+}
+
+// maxPart bounds one shard result read back: it is input, and may come
+// from a bucket others can write to.
+const maxPart = 1 << 30
+
+type part struct {
+	name string
+	body []byte
+}
+
+// readParts reads the shard results: local files, objects, or every .json
+// object under a bucket prefix (s3://results/run-1/), in key order.
+func readParts(ctx context.Context, args []string, remote objstore.Options) ([]part, error) {
+	var out []part
+	for _, a := range args {
+		if !objstore.IsURI(a) {
+			f, err := os.Open(a)
+			if err != nil {
+				return nil, err
+			}
+			b, err := io.ReadAll(io.LimitReader(f, maxPart+1))
+			f.Close()
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", a, err)
+			}
+			if len(b) > maxPart {
+				return nil, fmt.Errorf("%s: over %s, not a shard result", a, humanBytes(maxPart))
+			}
+			out = append(out, part{a, b})
+			continue
+		}
+		loc, err := objstore.Parse(a)
+		if err != nil {
+			return nil, err
+		}
+		st, err := objstore.Open(ctx, loc, remote)
+		if err != nil {
+			return nil, err
+		}
+		var objs []objstore.Object
+		if o, err := st.Stat(ctx, loc.Prefix); err == nil && loc.Prefix != "" && !strings.HasSuffix(loc.Prefix, "/") {
+			objs = append(objs, o)
+		} else {
+			prefix := loc.Prefix
+			if prefix != "" && !strings.HasSuffix(prefix, "/") {
+				prefix += "/"
+			}
+			err := st.List(ctx, prefix, func(o objstore.Object) error {
+				if strings.HasSuffix(o.Key, ".json") {
+					objs = append(objs, o)
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, err
+			}
+			if len(objs) == 0 {
+				return nil, fmt.Errorf("%s: no .json shard results there", a)
+			}
+		}
+		for _, o := range objs {
+			if o.Size > maxPart {
+				return nil, fmt.Errorf("%s: over %s, not a shard result", st.URI(o.Key), humanBytes(maxPart))
+			}
+			r := st.Open(o.Key, o.Size)
+			b, err := io.ReadAll(r)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", st.URI(o.Key), err)
+			}
+			out = append(out, part{st.URI(o.Key), b})
+		}
+	}
+	return out, nil
 }

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -9,6 +11,9 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/mlsec/mlsec/internal/objstore/s3test"
 )
@@ -221,4 +226,46 @@ func TestRemoteScanFaults(t *testing.T) {
 			t.Errorf("exit %d: %s", code, msg)
 		}
 	})
+}
+
+// TestRemoteShardsMergeThroughTheBucket is the deploy/ flow: shards scan a
+// bucket prefix and write their results to another bucket, merge reads
+// them back by prefix and writes the report there; it is the single scan's.
+func TestRemoteShardsMergeThroughTheBucket(t *testing.T) {
+	s := s3test.Start(t)
+	s.Env(t)
+	s.Bucket(t, "mlmodels")
+	s.Bucket(t, "results")
+	s.Upload(t, "mlmodels", "mirror/", mixedTree(t))
+	src := "s3://mlmodels/mirror/"
+	ep := []string{"--endpoint", s.Endpoint}
+
+	code, single, msg := scanReport(t, src, append(ep, src)...)
+	if code != ExitError { // the fixtures hold inconclusive files
+		t.Fatalf("single scan: exit %d\n%s", code, msg)
+	}
+	const n = 3
+	for i := range n {
+		args := append([]string{"scan", "--no-progress", "--fail-on", "none", "--shard", fmt.Sprintf("%d/%d", i, n), "-f", "json",
+			"-o", fmt.Sprintf("s3://results/run-1/parts/part-%d.json", i)}, ep...)
+		if code, out := scanProcess(t, append(args, src)...); code != ExitError && code != ExitClean {
+			t.Fatalf("shard %d: exit %d\n%s", i, code, out)
+		}
+	}
+	args := append([]string{"merge", "--root", src, "-f", "json", "-o", "s3://results/run-1/merged.json"}, ep...)
+	if code, out := scanProcess(t, append(args, "s3://results/run-1/parts/")...); code != ExitError {
+		t.Fatalf("merge: exit %d\n%s", code, out)
+	}
+	obj, err := s.Client().GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String("results"), Key: aws.String("run-1/merged.json")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(obj.Body)
+	obj.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.ReplaceAll(comparable(t, b), src, "ROOT/"); got != single {
+		t.Errorf("merged shards differ from the single scan:\n%s", firstDiff(got, single))
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mlsec/mlsec/internal/atlas"
+	"github.com/mlsec/mlsec/internal/objstore"
 )
 
 // Exit codes: 0 clean, 1 findings at or above --fail-on, 2 a usage error or
@@ -81,6 +82,9 @@ type globals struct {
 	atlasData string
 	stdout    io.Writer
 	stderr    io.Writer
+	// remote reaches the store of an -o s3://… report; commands with
+	// --endpoint set it.
+	remote objstore.Options
 }
 
 // catalog returns the ATLAS catalog: the embedded one, or --atlas-data.

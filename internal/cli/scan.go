@@ -199,6 +199,7 @@ func runScan(cmd *cobra.Command, g *globals, f *scanFlags, args []string) error 
 	if err != nil {
 		return err
 	}
+	g.remote = f.remote
 
 	opts := engine.Options{
 		Paths:       args,

@@ -259,3 +259,18 @@ func (s *Store) ReadRange(ctx context.Context, key string, p []byte, off int64) 
 		return nil
 	})
 }
+
+// putter is implemented by the backends that can write an object.
+type putter interface {
+	put(ctx context.Context, key string, body []byte) error
+}
+
+// Put writes body as the object key, replacing any, retrying as reads do.
+// mlsec writes only what the user names with -o: its own reports.
+func (s *Store) Put(ctx context.Context, key string, body []byte) error {
+	p, ok := s.be.(putter)
+	if !ok {
+		return fmt.Errorf("writing to %s:// is not supported", s.Scheme)
+	}
+	return s.retry(ctx, "writing "+s.URI(key), func(rctx context.Context) error { return p.put(rctx, key, body) })
+}

@@ -1,6 +1,7 @@
 package objstore
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/hex"
@@ -118,6 +119,19 @@ func (s *s3Store) sha256(ctx context.Context, key string) (string, bool, error) 
 		return "", false, nil // not a SHA-256: read the bytes instead
 	}
 	return hex.EncodeToString(raw), true, nil
+}
+
+// put uploads a report with its SHA-256 as an additional checksum, so
+// that the store checks the upload and keeps the digest for later checks.
+func (s *s3Store) put(ctx context.Context, key string, body []byte) error {
+	_, err := s.c.PutObject(ctx, &s3.PutObjectInput{
+		Bucket:            aws.String(s.bucket),
+		Key:               aws.String(key),
+		Body:              bytes.NewReader(body),
+		ContentLength:     aws.Int64(int64(len(body))),
+		ChecksumAlgorithm: types.ChecksumAlgorithmSha256,
+	})
+	return err
 }
 
 func (s *s3Store) permanent(err error) bool {
