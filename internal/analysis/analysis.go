@@ -129,6 +129,9 @@ type Sinks struct {
 	// NotAnalyzed is told that the file could not be analyzed for a
 	// reason that does not fail the scan (see Pass.NotAnalyzed).
 	NotAnalyzed func(reason string)
+	// Unread is told of a file a project-level analyzer could not check
+	// (see ProjectPass.NotAnalyzed).
+	Unread func(source.Skip)
 	// Nested analyzes a text member of an archive with the analyzers for
 	// its kind (see Pass.Nested).
 	Nested func(member string, content []byte)
@@ -342,11 +345,20 @@ type ProjectPass struct {
 	report func(finding.Finding)
 	asset  func(finding.Asset)
 	edge   func(finding.Edge)
+	unread func(source.Skip)
 }
 
 // NewProjectPass is for the engine and test harnesses.
 func NewProjectPass(ctx context.Context, a *Analyzer, ix *index.Index, sinks Sinks) *ProjectPass {
-	return &ProjectPass{Context: ctx, Analyzer: a, Index: ix, report: declaredOnly(a, sinks), asset: sinks.Asset, edge: sinks.Edge}
+	return &ProjectPass{Context: ctx, Analyzer: a, Index: ix, report: declaredOnly(a, sinks), asset: sinks.Asset, edge: sinks.Edge, unread: sinks.Unread}
+}
+
+// NotAnalyzed records that the file at path could not be checked, and why,
+// so that the report says so instead of passing over it.
+func (p *ProjectPass) NotAnalyzed(path, reason string) {
+	if p.unread != nil {
+		p.unread(source.Skip{Path: path, Reason: reason})
+	}
 }
 
 // Report records a diagnostic about the project. A location with no path

@@ -23,6 +23,7 @@ import (
 	"github.com/mlsec/mlsec/internal/dataset/lock"
 	"github.com/mlsec/mlsec/internal/dataset/poison"
 	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/objstore"
 	"github.com/mlsec/mlsec/internal/report"
 	"github.com/mlsec/mlsec/internal/result"
 	"github.com/mlsec/mlsec/internal/rule"
@@ -142,6 +143,7 @@ func newDataLock(g *globals) *cobra.Command {
 	var out string
 	var jobs int
 	var noProgress bool
+	var ro objstore.Options
 	cmd := &cobra.Command{
 		Use:   "lock PATH…",
 		Short: "Record a dataset's files (SHA-256, size, rows and schema) in a lock file",
@@ -151,16 +153,43 @@ against the md5 the .dvc file records) and writes a manifest with a root digest.
 Paths in the lock file are relative to its directory. Symbolic links are never
 followed; they are listed as skipped.
 
-Exit codes: 0 written; 1 DVC-tracked files do not match their .dvc digests
-(nothing written); 2 bad input.`,
+PATH can instead be one object-store location: s3://bucket/prefix (AWS, or any
+S3-compatible store with --endpoint), gs://… or azblob://…. Every object under
+the prefix is recorded, by its key below the prefix, or listed as skipped with
+the reason (folder markers, keys that are not clean relative paths). Where the
+store keeps a full-object SHA-256 checksum of an object (S3 additional
+checksums), it is recorded without reading the bytes, marked "digest": "store";
+other objects are read, streamed in ranges. Tabular objects (CSV, TSV, JSON
+Lines, Parquet) are always read for their rows and schema, and must then match
+the store's checksum when it keeps one. An object that cannot be listed or read
+fails the lock.
+
+Exit codes: 0 written; 1 DVC-tracked files do not match their .dvc digests, or
+an object's bytes do not match the store's checksum (nothing written); 2 bad
+input, or an object that could not be listed or read.`,
 		Example: `  mlsec data lock data/ -o mlsec.lock.json
-  mlsec data lock data/train.csv.dvc data/test.csv.dvc`,
+  mlsec data lock data/train.csv.dvc data/test.csv.dvc
+  mlsec data lock --endpoint http://127.0.0.1:8333 -o data.lock.json s3://datasets/v3/`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if jobs < 0 {
 				return usageErr("-j/--jobs: %d is not a number of workers (0 means one per CPU)", jobs)
 			}
+			var store *objstore.Store
 			for _, a := range args {
+				if objstore.IsURI(a) {
+					if len(args) != 1 {
+						return usageErr("%s: an object-store location is locked on its own, in a lock file of its own", a)
+					}
+					loc, err := objstore.Parse(a)
+					if err != nil {
+						return usageErr("%v", err)
+					}
+					if store, err = objstore.Open(context.Background(), loc, ro); err != nil {
+						return &exitError{code: ExitError, err: err}
+					}
+					continue
+				}
 				if _, err := os.Lstat(a); err != nil {
 					return &exitError{code: ExitError, err: err}
 				}
@@ -173,13 +202,20 @@ Exit codes: 0 written; 1 DVC-tracked files do not match their .dvc digests
 				opt.Progress, stop = byteProgress(g.stderr, "locking")
 			}
 			start := time.Now()
-			m, err := lock.Build(ctx, filepath.Dir(out), args, opt)
+			var m *lock.Manifest
+			var err error
+			if store != nil {
+				m, err = lock.BuildRemote(ctx, store, opt)
+			} else {
+				m, err = lock.Build(ctx, filepath.Dir(out), args, opt)
+			}
 			stop()
 			if ctx.Err() != nil {
 				return &exitError{code: ExitInterrupted, err: errors.New("interrupted; no lock file written")}
 			}
 			var mm *lock.MismatchError
-			if errors.As(err, &mm) {
+			var ce *lock.ChecksumError
+			if errors.As(err, &mm) || errors.As(err, &ce) {
 				return &exitError{code: ExitFindings, err: fmt.Errorf("%v\nno lock file written", err)}
 			}
 			if err != nil {
@@ -188,9 +224,13 @@ Exit codes: 0 written; 1 DVC-tracked files do not match their .dvc digests
 			if err := m.Write(out); err != nil {
 				return &exitError{code: ExitError, err: fmt.Errorf("cannot write the lock file: %w", err)}
 			}
-			var total int64
+			var total, fromStore int64
 			for _, e := range m.Files {
-				total += e.Size
+				if e.Digest == lock.DigestStore {
+					fromStore++
+				} else {
+					total += e.Size
+				}
 				if e.Problem != "" {
 					fmt.Fprintf(g.stderr, "mlsec: warning: %s: not read as a table: %s\n", report.Escape(e.Path), report.Escape(e.Problem))
 				}
@@ -199,14 +239,19 @@ Exit codes: 0 written; 1 DVC-tracked files do not match their .dvc digests
 				fmt.Fprintf(g.stderr, "mlsec: skipped: %s: %s\n", report.Escape(s.Path), report.Escape(s.Reason))
 			}
 			d := time.Since(start)
-			fmt.Fprintf(g.stderr, "mlsec: locked %d files, %s in %.2fs (%.0f MB/s); root %s; wrote %s\n",
-				len(m.Files), humanBytes(total), d.Seconds(), float64(total)/1e6/max(d.Seconds(), 1e-9), m.Root, out)
+			files := fmt.Sprintf("%d files", len(m.Files))
+			if fromStore > 0 {
+				files += fmt.Sprintf(" (%d by the store's SHA-256 checksums, not read)", fromStore)
+			}
+			fmt.Fprintf(g.stderr, "mlsec: locked %s, %s in %.2fs (%.0f MB/s); root %s; wrote %s\n",
+				files, humanBytes(total), d.Seconds(), float64(total)/1e6/max(d.Seconds(), 1e-9), m.Root, out)
 			return nil
 		},
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", lock.DefaultName, "the lock file to write")
 	cmd.Flags().IntVarP(&jobs, "jobs", "j", 0, "files hashed in parallel (0: one per CPU)")
 	cmd.Flags().BoolVar(&noProgress, "no-progress", false, "do not show progress on standard error")
+	remoteFlags(cmd.Flags(), &ro)
 	return cmd
 }
 
@@ -224,26 +269,59 @@ func newDataVerify(g *globals) *cobra.Command {
 	var lockFile string
 	var jobs int
 	var noProgress bool
+	var ro objstore.Options
 	rf := &reportFlags{}
 	cmd := &cobra.Command{
-		Use:   "verify [--lock FILE]",
+		Use:   "verify [--lock FILE] [URI]",
 		Short: "Check a dataset against its lock file; exit 1 on any change",
 		Long: `Verify hashes again every file the lock file records, and walks the locked
 directories for files added since. Each file modified, added or removed, and each
 column added, removed or retyped in a tabular file, is a finding (rules
 data/dataset-changed and data/schema-changed), in any report format of scan.
 
-Exit codes: 0 unchanged; 1 any change; 2 bad input (no lock file, not a lock file).`,
+A lock of an object-store location is verified against the location it records,
+or against URI when given (a copy of the dataset elsewhere): objects are listed
+again, each is hashed from the store's SHA-256 checksum when the store keeps one,
+else read, and tabular objects are read for their schema. Findings are located
+at the objects' URIs.
+
+Exit codes: 0 unchanged; 1 any change; 2 bad input (no lock file, not a lock
+file), or an object that could not be listed or read.`,
 		Example: `  mlsec data verify
-  mlsec data verify --lock datasets/mlsec.lock.json -f sarif -o data.sarif`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+  mlsec data verify --lock datasets/mlsec.lock.json -f sarif -o data.sarif
+  mlsec data verify --endpoint http://127.0.0.1:8333 --lock data.lock.json s3://datasets/v3/`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := rf.check(); err != nil {
 				return err
+			}
+			g.remote = ro // an -o s3://… report goes through the same store settings
+			if len(args) == 1 && !objstore.IsURI(args[0]) {
+				return usageErr("%s: not an object-store location; a lock of local files is verified where it lies (--lock)", args[0])
 			}
 			m, err := lock.Load(lockFile)
 			if err != nil {
 				return &exitError{code: ExitError, err: err}
+			}
+			uri := m.Remote()
+			if len(args) == 1 {
+				if uri == "" {
+					return usageErr("%s records local files, not an object-store location: %s cannot be verified against it", lockFile, args[0])
+				}
+				uri = args[0]
+			}
+			var store *objstore.Store
+			if uri != "" {
+				// The location comes from the lock file when not given: it
+				// is only ever contacted on this explicit request, with the
+				// user's credentials and --endpoint, and only read.
+				loc, err := objstore.Parse(uri)
+				if err != nil {
+					return usageErr("%v", err)
+				}
+				if store, err = objstore.Open(context.Background(), loc, ro); err != nil {
+					return &exitError{code: ExitError, err: err}
+				}
 			}
 			ctx, cancel := interruptible()
 			defer cancel()
@@ -253,10 +331,20 @@ Exit codes: 0 unchanged; 1 any change; 2 bad input (no lock file, not a lock fil
 				opt.Progress, stop = byteProgress(g.stderr, "verifying")
 			}
 			start := time.Now()
-			changes, skips, err := lock.Verify(ctx, filepath.Dir(lockFile), m, opt)
+			var changes []lock.Change
+			var skips []lock.Skip
+			if store != nil {
+				changes, skips, err = lock.VerifyRemote(ctx, store, m, opt)
+			} else {
+				changes, skips, err = lock.Verify(ctx, filepath.Dir(lockFile), m, opt)
+			}
 			stop()
 			if ctx.Err() != nil {
 				return &exitError{code: ExitInterrupted, err: errors.New("interrupted; no report written")}
+			}
+			var ce *lock.ChecksumError
+			if errors.As(err, &ce) {
+				return &exitError{code: ExitFindings, err: fmt.Errorf("%v\nnot verified", err)}
 			}
 			if err != nil {
 				return &exitError{code: ExitError, err: err}
@@ -272,13 +360,15 @@ Exit codes: 0 unchanged; 1 any change; 2 bad input (no lock file, not a lock fil
 	cmd.Flags().StringVar(&lockFile, "lock", lock.DefaultName, "the lock file to verify against")
 	cmd.Flags().IntVarP(&jobs, "jobs", "j", 0, "files hashed in parallel (0: one per CPU)")
 	cmd.Flags().BoolVar(&noProgress, "no-progress", false, "do not show progress on standard error")
+	remoteFlags(cmd.Flags(), &ro)
 	rf.add(cmd)
 	return cmd
 }
 
 // ChangeFindings turns verify's changes into findings located at the
 // changed file, as the path is written relative to where the lock file
-// sits; a tampered lock file is located at the lock file.
+// sits, or at its URI when it is an object of a store; a tampered lock
+// file is located at the lock file.
 func ChangeFindings(lockFile string, changes []lock.Change) []finding.Finding {
 	dir := filepath.ToSlash(filepath.Dir(lockFile))
 	at := func(p string) string {
@@ -294,6 +384,9 @@ func ChangeFindings(lockFile string, changes []lock.Change) []finding.Finding {
 			continue
 		}
 		loc := finding.Location{Path: at(c.Path)}
+		if c.URI != "" {
+			loc.Path = c.URI // an object of a store: its URI, not a path beside the lock file
+		}
 		f := dataFinding(rules.DatasetChanged, loc, c.Message, string(c.Kind)+" "+c.Path)
 		f.Related = []finding.Related{{Location: finding.Location{Path: filepath.ToSlash(lockFile)}, Message: "the lock file that records it"}}
 		out = append(out, f)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -64,7 +65,39 @@ func scanReport(t *testing.T, root string, args ...string) (int, string, string)
 	if err != nil {
 		return code, "", msg
 	}
-	return code, strings.ReplaceAll(comparable(t, b), root, "ROOT/"), msg
+	return code, unordered(t, strings.ReplaceAll(comparable(t, b), root, "ROOT/")), msg
+}
+
+// unordered sorts each list of a comparable report by its elements' JSON:
+// reports sort assets and paths by full path, and "/tmp/…/tree/x" and
+// "s3://bucket/x" sort differently among paths outside the root (asset
+// IDs such as dataset:file:data/x.csv).
+func unordered(t *testing.T, doc string) string {
+	t.Helper()
+	var d map[string]any
+	if err := json.Unmarshal([]byte(doc), &d); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range d {
+		list, ok := v.([]any)
+		if !ok {
+			continue
+		}
+		keys := make([]string, len(list))
+		for i, e := range list {
+			if m, ok := e.(map[string]any); ok && k == "attack_paths" {
+				// A path's ID hashes its assets' IDs, which hold the
+				// scanned root; the hops compared here are the path.
+				delete(m, "id")
+			}
+			b, _ := json.Marshal(e)
+			keys[i] = string(b)
+		}
+		sort.Strings(keys)
+		d[k] = keys
+	}
+	out, _ := json.MarshalIndent(d, "", " ")
+	return string(out)
 }
 
 // TestRemoteScanMatchesLocal: a mixed tree scanned from a real S3-compatible
@@ -85,13 +118,19 @@ func TestRemoteScanMatchesLocal(t *testing.T) {
 		t.Fatalf("exit codes: local %d, remote %d, want 2\n%s\n%s", lcode, rcode, lmsg, rmsg)
 	}
 	if local != remote {
+		if d := os.Getenv("MLSEC_DEBUG_DIR"); d != "" {
+			os.WriteFile(filepath.Join(d, "local.json"), []byte(local), 0o644)
+			os.WriteFile(filepath.Join(d, "remote.json"), []byte(remote), 0o644)
+		}
 		t.Errorf("the remote scan differs from the local one:\n%s", firstDiff(remote, local))
 	}
 	var d struct {
 		Findings []json.RawMessage `json:"findings"`
 		Summary  struct {
-			Analyzed int `json:"files_analyzed"`
-			Failed   int `json:"files_failed"`
+			Analyzed    int `json:"files_analyzed"`
+			Failed      int `json:"files_failed"`
+			NotAnalyzed int `json:"files_not_analyzed"`
+			Skipped     int `json:"files_skipped"`
 		} `json:"summary"`
 	}
 	if err := json.Unmarshal([]byte(remote), &d); err != nil {
@@ -99,10 +138,11 @@ func TestRemoteScanMatchesLocal(t *testing.T) {
 	}
 	// Every uploaded object is accounted for, and the comparison is not
 	// between two empty reports.
-	if d.Summary.Failed != 0 || d.Summary.Analyzed < n-5 || len(d.Findings) < 100 {
-		t.Errorf("remote scan: %d of %d objects analyzed, %d failed, %d findings", d.Summary.Analyzed, n, d.Summary.Failed, len(d.Findings))
+	sum := d.Summary
+	if sum.Analyzed+sum.Failed+sum.NotAnalyzed+sum.Skipped != n || sum.Analyzed < 90 || len(d.Findings) < 100 {
+		t.Errorf("remote scan of %d objects: %+v, %d findings", n, sum, len(d.Findings))
 	}
-	if !strings.Contains(remote, `"path": "ROOT/models/`) {
+	if !strings.Contains(remote, `\"path\":\"ROOT/models/`) {
 		t.Error("no finding names an object under ROOT/models/")
 	}
 }
@@ -129,13 +169,17 @@ func faultTree(t *testing.T, s *s3test.Server, bucket string) string {
 func failedPaths(t *testing.T, report string) map[string]string {
 	t.Helper()
 	var d struct {
-		Failed []struct{ Path, Reason string } `json:"failed"`
+		Failed []string `json:"failed"` // each one's JSON, as unordered leaves it
 	}
 	if err := json.Unmarshal([]byte(report), &d); err != nil {
 		t.Fatalf("%v\n%s", err, report)
 	}
 	m := map[string]string{}
-	for _, f := range d.Failed {
+	for _, s := range d.Failed {
+		var f struct{ Path, Reason string }
+		if err := json.Unmarshal([]byte(s), &f); err != nil {
+			t.Fatal(err)
+		}
 		m[f.Path] = f.Reason
 	}
 	return m
@@ -164,7 +208,7 @@ func TestRemoteScanFaults(t *testing.T) {
 		if r := failed["ROOT/slow.pkl"]; !strings.Contains(r, "no answer within 500ms") || !strings.Contains(r, "failed 4 times") || len(failed) != 1 {
 			t.Errorf("failed files: %v", failed)
 		}
-		if !strings.Contains(rep, `"rule": "model/pickle-dangerous-call"`) {
+		if !strings.Contains(rep, `\"rule\":\"model/pickle-dangerous-call\"`) {
 			t.Errorf("the readable malicious model was not reported:\n%s", rep)
 		}
 	})
@@ -265,7 +309,7 @@ func TestRemoteShardsMergeThroughTheBucket(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.ReplaceAll(comparable(t, b), src, "ROOT/"); got != single {
+	if got := unordered(t, strings.ReplaceAll(comparable(t, b), src, "ROOT/")); got != single {
 		t.Errorf("merged shards differ from the single scan:\n%s", firstDiff(got, single))
 	}
 }

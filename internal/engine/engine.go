@@ -243,7 +243,9 @@ func (s *scanner) project(ctx context.Context, res *result.Result) {
 			continue
 		}
 		col := &collector{}
-		pp := analysis.NewProjectPass(ctx, a, s.index, col.sinks())
+		sinks := col.sinks()
+		sinks.Unread = func(sk source.Skip) { col.add(func() { col.skips = append(col.skips, sk) }) }
+		pp := analysis.NewProjectPass(ctx, a, s.index, sinks)
 		pp.Findings, pp.Assets, pp.Edges, pp.Settings = res.Findings, res.Assets, res.Edges, s.opts.Settings
 		problem := func() (msg string) {
 			defer func() {
@@ -275,6 +277,10 @@ func (s *scanner) project(ctx context.Context, res *result.Result) {
 			fr.fail = &source.Skip{Path: root, Reason: problem}
 		}
 		s.add(res, fr)
+		for _, sk := range col.skips {
+			sk := sk
+			s.add(res, fileResult{unread: &sk})
+		}
 	}
 }
 
@@ -426,7 +432,8 @@ type collector struct {
 	assets     []finding.Asset
 	edges      []finding.Edge
 	undeclared string
-	unread     string // the first NotAnalyzed reason
+	unread     string        // the first NotAnalyzed reason
+	skips      []source.Skip // files a project analyzer could not check
 }
 
 func (c *collector) sinks() analysis.Sinks {

@@ -81,10 +81,10 @@ func hasURIScheme(name string) bool {
 // under the directory that holds the .dvc directory.
 func sameDVCProject(step, remote *finding.Asset) bool {
 	for _, rl := range remote.Locations {
-		if path.Base(path.Dir(rl.Path)) != ".dvc" {
+		if path.Base(finding.Dir(rl.Path)) != ".dvc" {
 			continue
 		}
-		root := path.Dir(path.Dir(rl.Path))
+		root := finding.Dir(finding.Dir(rl.Path))
 		for _, sl := range step.Locations {
 			if root == "." || strings.HasPrefix(sl.Path, root+"/") {
 				return true

@@ -72,8 +72,10 @@ func Parse(uri string) (Location, error) {
 // Options configure access to a store.
 type Options struct {
 	// Endpoint is the address of an S3-compatible store (MinIO,
-	// SeaweedFS, Ceph): http://127.0.0.1:8333. Path-style addressing is
-	// used with it. "" is AWS itself.
+	// SeaweedFS, Ceph): http://127.0.0.1:8333, with path-style
+	// addressing; for gs, the base URL of the JSON API (an emulator, a
+	// private endpoint); for azblob, the service URL (Azurite:
+	// http://127.0.0.1:10000/devstoreaccount1). "" is the cloud itself.
 	Endpoint string
 	// Region overrides the region from the environment and config files.
 	Region string

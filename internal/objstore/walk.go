@@ -88,3 +88,19 @@ func (s *Store) entry(o Object, rel string, file func(source.Entry), skip func(s
 type opener struct{ s *Store }
 
 func (o opener) Open(key string, size int64) (source.Handle, error) { return o.s.Open(key, size), nil }
+
+// StoreOf returns the store an entry found by Walk is read from: an
+// analyzer that must read an object's neighbours beyond the scan's index
+// (the dataset a lock file in the bucket records) reads them where the
+// scan does, with the same credentials, limits and retries.
+func StoreOf(o source.Opener) (*Store, bool) {
+	op, ok := o.(opener)
+	return op.s, ok
+}
+
+// At returns the store located at another prefix of the same bucket.
+func (s *Store) At(prefix string) *Store {
+	c := *s
+	c.Prefix = prefix
+	return &c
+}

@@ -1,7 +1,6 @@
 package ci
 
 import (
-	"path"
 	"sort"
 	"strings"
 
@@ -201,7 +200,7 @@ func scriptsRun(c shellrisk.Call, root string) []string {
 	for _, a := range args {
 		if strings.HasSuffix(a, ".py") && !strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "/") &&
 			!strings.ContainsAny(a, "$*?{}") && !strings.Contains(a, "..") {
-			out = append(out, path.Join(root, strings.TrimPrefix(a, "./")))
+			out = append(out, finding.Join(root, strings.TrimPrefix(a, "./")))
 			break // the first script is the one run; later ones are its arguments
 		}
 	}
@@ -214,7 +213,7 @@ func scriptsRun(c shellrisk.Call, root string) []string {
 func (f *file) repoRoot() string {
 	p := f.pass.File.Path
 	if i := strings.LastIndex(p, ".github/"); i >= 0 {
-		return path.Clean(p[:i] + ".")
+		return finding.Clean(p[:i] + ".")
 	}
-	return path.Dir(p)
+	return finding.Dir(p)
 }

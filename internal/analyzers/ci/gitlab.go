@@ -10,6 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/mlsec/mlsec/internal/analysis"
+	"github.com/mlsec/mlsec/internal/finding"
 	"github.com/mlsec/mlsec/internal/index"
 	"github.com/mlsec/mlsec/internal/source"
 	"github.com/mlsec/mlsec/internal/yamlutil"
@@ -125,11 +126,11 @@ func gitlabWorkflow(p *analysis.Pass, docs []*yaml.Node, lines []string) (*workf
 // it and its local includes.
 func (g *glFile) context() {
 	p := g.pass
-	rootDir := path.Dir(p.File.Path)
+	rootDir := finding.Dir(p.File.Path)
 	if !isRootPipeline(p.File.Path) {
 		for _, s := range p.Ancestors(source.GitLabCI) {
 			if b := path.Base(s.Path); b == ".gitlab-ci.yml" || b == ".gitlab-ci.yaml" {
-				rootDir = path.Dir(s.Path)
+				rootDir = finding.Dir(s.Path)
 				g.files[s.Path] = true
 				g.isPipeline[s.Path] = true
 				if docs, err := yamlutil.Parse(s.Content); err == nil && len(docs) > 0 && !bomb(s.Content, docs) {
@@ -197,7 +198,7 @@ func (g *glFile) includes(top *yaml.Node, rootDir string, depth int) {
 		if local == "" || strings.ContainsAny(local, "*$") || len(g.files) > maxIncludes {
 			continue
 		}
-		rel := path.Clean(path.Join(rootDir, strings.TrimPrefix(local, "/")))
+		rel := finding.Join(rootDir, strings.TrimPrefix(local, "/"))
 		if g.files[rel] {
 			continue
 		}

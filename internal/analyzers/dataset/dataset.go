@@ -18,6 +18,7 @@ import (
 	"github.com/mlsec/mlsec/internal/asset"
 	"github.com/mlsec/mlsec/internal/dataset/lock"
 	"github.com/mlsec/mlsec/internal/finding"
+	"github.com/mlsec/mlsec/internal/objstore"
 	"github.com/mlsec/mlsec/internal/python"
 	"github.com/mlsec/mlsec/internal/rule"
 	"github.com/mlsec/mlsec/internal/rules"
@@ -72,14 +73,24 @@ func runLock(p *analysis.Pass) error {
 	if err != nil {
 		return err
 	}
-	dir := path.Dir(p.File.Path)
-	at := func(rel string) string { return path.Clean(path.Join(dir, rel)) }
+	dir := finding.Dir(p.File.Path)
+	at := func(rel string) string { return finding.Join(dir, rel) }
 	for _, e := range m.Files {
 		a := asset.New(finding.AssetDataset, "file:"+at(e.Path))
 		a.Attrs = map[string]string{"locked-by": p.File.Path, "sha256": e.SHA256}
 		p.AddAsset(a)
 	}
-	changes, _, err := lock.Verify(p.Context, filepath.Dir(p.File.OS), m, lock.Options{Jobs: 1})
+	var changes []lock.Change
+	if p.File.From != nil {
+		// A lock file in a bucket: its dataset is the objects beside it.
+		st, ok := objstore.StoreOf(p.File.From)
+		if !ok {
+			return fmt.Errorf("verifying the locked files: %s is not in an object store this scan reads", p.File.Path)
+		}
+		changes, _, err = lock.VerifyBeside(p.Context, st, path.Dir(p.File.OS), m, lock.Options{Jobs: 1})
+	} else {
+		changes, _, err = lock.Verify(p.Context, filepath.Dir(p.File.OS), m, lock.Options{Jobs: 1})
+	}
 	if err != nil {
 		if p.Canceled() {
 			return fmt.Errorf("verifying the locked files stopped at the per-file time limit (--file-timeout): %v", err)

@@ -53,6 +53,12 @@ func run(p *analysis.ProjectPass) error {
 			return p.Context.Err()
 		}
 		name := path.Base(f.Path)
+		if f.From != nil && (name == signing.DefaultName || bom.IsBOMName(name)) {
+			// The check hashes the files the manifest names on disk; objects
+			// in a bucket are not local files.
+			p.NotAnalyzed(f.Path, "signature and AI-BOM manifests in an object store are not verified against the objects; run mlsec verify or mlsec bom on a local copy")
+			continue
+		}
 		switch {
 		case name == signing.DefaultName:
 			if err := checkSignature(p, f.Path, f.OS, models); err != nil {
@@ -72,7 +78,7 @@ func run(p *analysis.ProjectPass) error {
 }
 
 func checkSignature(p *analysis.ProjectPass, sigPath, sigOS string, models map[string]bool) error {
-	dir := path.Dir(sigPath)
+	dir := finding.Dir(sigPath)
 	osDir := strings.TrimSuffix(sigOS, signing.DefaultName)
 	if osDir == "" {
 		osDir = "."
@@ -117,7 +123,7 @@ func checkSignature(p *analysis.ProjectPass, sigPath, sigOS string, models map[s
 	for _, c := range res.Changes {
 		d := analysis.Diagnostic{Rule: rules.SignedFilesChanged, Location: finding.Location{Path: sigPath}, Evidence: c.Detail}
 		if c.Kind != signing.Removed {
-			d.Related = []finding.Related{{Location: finding.Location{Path: path.Join(dir, c.Path)}, Message: string(c.Kind)}}
+			d.Related = []finding.Related{{Location: finding.Location{Path: finding.Join(dir, c.Path)}, Message: string(c.Kind)}}
 		}
 		switch c.Kind {
 		case signing.Modified:
@@ -161,7 +167,7 @@ func annotate(p *analysis.ProjectPass, dir string, models map[string]bool, attrs
 }
 
 func checkBOM(p *analysis.ProjectPass, bomPath, bomOS string, content []byte, models map[string]bool) error {
-	dir := path.Dir(bomPath)
+	dir := finding.Dir(bomPath)
 	osDir := strings.TrimSuffix(bomOS, path.Base(bomOS))
 	if osDir == "" {
 		osDir = "."
@@ -185,11 +191,11 @@ func checkBOM(p *analysis.ProjectPass, bomPath, bomOS string, content []byte, mo
 		switch m.Kind {
 		case "changed":
 			d.Message = fmt.Sprintf("%s does not have the SHA-256 the BOM lists", m.Path)
-			d.Related = []finding.Related{{Location: finding.Location{Path: path.Join(dir, m.Path)}, Message: "the file"}}
+			d.Related = []finding.Related{{Location: finding.Location{Path: finding.Join(dir, m.Path)}, Message: "the file"}}
 		case "missing":
 			d.Message = fmt.Sprintf("the BOM lists %s, which is not present", m.Path)
 		case "unlisted":
-			d.Location = finding.Location{Path: path.Join(dir, m.Path)}
+			d.Location = finding.Location{Path: finding.Join(dir, m.Path)}
 			d.Message = fmt.Sprintf("%s is a model file that %s does not list", m.Path, bomPath)
 			d.Related = []finding.Related{{Location: finding.Location{Path: bomPath}, Message: "the BOM"}}
 		default:

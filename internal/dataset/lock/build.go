@@ -184,11 +184,19 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 1<<20); return &b }}
 
 // hashAll hashes the jobs on opt.Jobs workers; results are in job order.
 func hashAll(ctx context.Context, jobs []job, opt Options) ([]Entry, error) {
+	return pool(ctx, len(jobs), opt, func(ctx context.Context, i int, progress func(int)) (Entry, error) {
+		return hashOne(ctx, jobs[i], opt.Limits, progress)
+	})
+}
+
+// pool runs one(i) for i in [0, count) on opt.Jobs workers, reporting
+// progress; results are in index order, and the first error stops it.
+func pool(ctx context.Context, count int, opt Options, one func(ctx context.Context, i int, progress func(int)) (Entry, error)) ([]Entry, error) {
 	n := opt.Jobs
 	if n <= 0 {
 		n = runtime.GOMAXPROCS(0)
 	}
-	out := make([]Entry, len(jobs))
+	out := make([]Entry, count)
 	var next, done, bytes atomic.Int64
 	var firstErr error
 	var mu sync.Mutex
@@ -199,13 +207,13 @@ func hashAll(ctx context.Context, jobs []job, opt Options) ([]Entry, error) {
 			defer wg.Done()
 			for {
 				i := int(next.Add(1) - 1)
-				if i >= len(jobs) || ctx.Err() != nil {
+				if i >= count || ctx.Err() != nil {
 					return
 				}
-				e, err := hashOne(ctx, jobs[i], opt.Limits, func(k int) {
+				e, err := one(ctx, i, func(k int) {
 					b := bytes.Add(int64(k))
 					if opt.Progress != nil {
-						opt.Progress(done.Load(), int64(len(jobs)), b)
+						opt.Progress(done.Load(), int64(count), b)
 					}
 				})
 				if err != nil {
@@ -219,7 +227,7 @@ func hashAll(ctx context.Context, jobs []job, opt Options) ([]Entry, error) {
 				out[i] = e
 				d := done.Add(1)
 				if opt.Progress != nil {
-					opt.Progress(d, int64(len(jobs)), bytes.Load())
+					opt.Progress(d, int64(count), bytes.Load())
 				}
 			}
 		}()

@@ -8,6 +8,12 @@
 // Files are hashed in parallel and streamed (memory does not grow with
 // file size); symbolic links are never followed, and are recorded as
 // skipped.
+//
+// An object-store prefix (s3://, gs://, azblob://) is locked and verified
+// by BuildRemote and VerifyRemote: where the store keeps a full-object
+// SHA-256 of an object, it is recorded without reading the bytes (Entry
+// Digest "store"); other objects, and tabular ones always, are read
+// through ranged requests.
 package lock
 
 import (
@@ -23,6 +29,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+
+	"github.com/mlsec/mlsec/internal/objstore"
 )
 
 // Schema is the manifest format's version.
@@ -43,7 +51,9 @@ type Manifest struct {
 	// whole dataset.
 	Root string `json:"root"`
 	// Roots are the paths that were locked, relative to the lock file's
-	// directory: verify walks them again to find added files.
+	// directory: verify walks them again to find added files. A lock of
+	// an object-store prefix has one root, its URI (s3://bucket/prefix),
+	// and its entry paths are keys relative to that prefix.
 	Roots   []string `json:"roots"`
 	Files   []Entry  `json:"files"`
 	Skipped []Skip   `json:"skipped,omitempty"`
@@ -62,7 +72,18 @@ type Entry struct {
 	// Its digest is recorded all the same.
 	Problem string  `json:"problem,omitempty"`
 	DVC     *DVCRef `json:"dvc,omitempty"`
+	// Digest says where SHA256 came from. Absent: the bytes were read and
+	// hashed (every local file, and every object the store keeps no
+	// checksum for, or that is tabular and read for its rows anyway).
+	// DigestStore: the object store's own full-object SHA-256 checksum
+	// (an S3 additional checksum recorded at upload), taken without
+	// reading the bytes — as trustworthy as the store's integrity.
+	Digest string `json:"digest,omitempty"`
 }
+
+// DigestStore is Entry.Digest for a SHA-256 the object store reported
+// for the object, its bytes unread.
+const DigestStore = "store"
 
 // Column is one column of a tabular file's schema.
 type Column struct {
@@ -143,6 +164,23 @@ func Parse(name string, b []byte) (*Manifest, error) {
 	if m.Schema != Schema {
 		return nil, fmt.Errorf("%s: schema %q is not %q", name, m.Schema, Schema)
 	}
+	remote := m.Remote() != ""
+	for _, r := range m.Roots {
+		if objstore.IsURI(r) {
+			// One URI and nothing else: entry paths are keys below it, and
+			// a local root beside it would make them ambiguous.
+			if len(m.Roots) != 1 {
+				return nil, fmt.Errorf("%s: root %q: an object-store lock records exactly one root", name, r)
+			}
+			if _, err := objstore.Parse(r); err != nil {
+				return nil, fmt.Errorf("%s: root: %v", name, err)
+			}
+			continue
+		}
+		if err := checkRel(r); err != nil {
+			return nil, fmt.Errorf("%s: root %q: %v", name, r, err)
+		}
+	}
 	seen := map[string]bool{}
 	for _, e := range m.Files {
 		if err := checkRel(e.Path); err != nil {
@@ -155,18 +193,30 @@ func Parse(name string, b []byte) (*Manifest, error) {
 		if len(e.SHA256) != 64 {
 			return nil, fmt.Errorf("%s: entry %q: sha256 is not 64 hex digits", name, e.Path)
 		}
+		switch {
+		case e.Digest != "" && e.Digest != DigestStore:
+			return nil, fmt.Errorf("%s: entry %q: digest %q is not %q or absent", name, e.Path, e.Digest, DigestStore)
+		case e.Digest == DigestStore && !remote:
+			return nil, fmt.Errorf("%s: entry %q: a store digest in a lock of local files", name, e.Path)
+		case e.DVC != nil && remote:
+			return nil, fmt.Errorf("%s: entry %q: a DVC reference in a lock of an object store", name, e.Path)
+		}
 		if e.DVC != nil && e.DVC.Cache != "" {
 			if err := checkRel(e.DVC.Cache); err != nil {
 				return nil, fmt.Errorf("%s: entry %q: cache path: %v", name, e.Path, err)
 			}
 		}
 	}
-	for _, r := range m.Roots {
-		if err := checkRel(r); err != nil {
-			return nil, fmt.Errorf("%s: root %q: %v", name, r, err)
-		}
-	}
 	return &m, nil
+}
+
+// Remote returns the object-store URI the manifest locks, or "" for a
+// lock of local files.
+func (m *Manifest) Remote() string {
+	if len(m.Roots) == 1 && objstore.IsURI(m.Roots[0]) {
+		return m.Roots[0]
+	}
+	return ""
 }
 
 // checkRel refuses paths a hostile lock file could use to make verify

@@ -22,8 +22,10 @@ const (
 
 // Change is one difference between the tree and its lock.
 type Change struct {
-	Kind    ChangeKind
-	Path    string // entry path, relative to the lock file's directory
+	Kind ChangeKind
+	Path string // entry path, relative to the lock file's directory (or the key below the locked prefix)
+	// URI is the object's URI in a lock of an object store, "" otherwise.
+	URI     string
 	Message string
 	// SchemaChanges lists column changes of a modified tabular file.
 	SchemaChanges []string
@@ -31,11 +33,15 @@ type Change struct {
 
 // Verify re-hashes what m records, relative to base (the lock file's
 // directory), and walks m.Roots again for added files.
+// A lock of an object store is refused: Verify reads local files only,
+// and a lock file found in a scanned project must not make the scan
+// contact a bucket the lock file names (VerifyRemote does, when the user
+// asks).
 func Verify(ctx context.Context, base string, m *Manifest, opt Options) ([]Change, []Skip, error) {
-	var changes []Change
-	if got := RootDigest(m.Files); got != m.Root {
-		changes = append(changes, Change{Kind: Tampered, Message: fmt.Sprintf("the lock file's entries do not match its root digest (%s recorded, %s computed): the lock file was edited", m.Root, got)})
+	if r := m.Remote(); r != "" {
+		return nil, nil, fmt.Errorf("the lock file records %s, an object store, which is verified only on request: run mlsec data verify", r)
 	}
+	changes := tampered(m)
 	locked := map[string]*Entry{}
 	for i := range m.Files {
 		locked[m.Files[i].Path] = &m.Files[i]
@@ -93,23 +99,40 @@ func Verify(ctx context.Context, base string, m *Manifest, opt Options) ([]Chang
 	if err != nil {
 		return nil, nil, err
 	}
+	changes = compare(changes, entries, got, func(string) string { return "" })
+	// Links met now: a locked file replaced by a link is already
+	// "removed"; other links are listed as skipped.
+	return changes, skips, nil
+}
+
+// tampered checks the manifest's entries against its root digest.
+func tampered(m *Manifest) []Change {
+	if got := RootDigest(m.Files); got != m.Root {
+		return []Change{{Kind: Tampered, Message: fmt.Sprintf("the lock file's entries do not match its root digest (%s recorded, %s computed): the lock file was edited", m.Root, got)}}
+	}
+	return nil
+}
+
+// compare appends to changes the differences between the locked entries
+// and what was hashed now: got[i] is entries[i] now, and the rest of got
+// are files added since. The result is sorted by path; uri names an
+// entry path's object, "" for local files.
+func compare(changes []Change, entries []*Entry, got []Entry, uri func(string) string) []Change {
 	for i, g := range got {
 		if i >= len(entries) {
-			changes = append(changes, Change{Kind: Added, Path: g.Path, Message: "added since the lock was written (" + g.Summary() + ")"})
+			changes = append(changes, Change{Kind: Added, Path: g.Path, URI: uri(g.Path), Message: "added since the lock was written (" + g.Summary() + ")"})
 			continue
 		}
 		e := entries[i]
 		if g.SHA256 == e.SHA256 && g.Size == e.Size {
 			continue
 		}
-		c := Change{Kind: Modified, Path: e.Path, Message: fmt.Sprintf("modified since the lock was written: %s, was %s; sha256 %s, was %s", g.Summary(), e.Summary(), g.SHA256[:12], e.SHA256[:12])}
+		c := Change{Kind: Modified, Path: e.Path, URI: uri(e.Path), Message: fmt.Sprintf("modified since the lock was written: %s, was %s; sha256 %s, was %s", g.Summary(), e.Summary(), g.SHA256[:12], e.SHA256[:12])}
 		c.SchemaChanges = schemaDiff(e.Columns, g.Columns)
 		changes = append(changes, c)
 	}
 	slices.SortStableFunc(changes, func(a, b Change) int { return strings.Compare(a.Path, b.Path) })
-	// Links met now: a locked file replaced by a link is already
-	// "removed"; other links are listed as skipped.
-	return changes, skips, nil
+	return changes
 }
 
 func isLockFile(rel string) bool {
