@@ -233,6 +233,27 @@ func TestRemoteScanFaults(t *testing.T) {
 		}
 	})
 
+	t.Run("object replaced mid-scan", func(t *testing.T) {
+		uri := faultTree(t, s, "swap-bucket")
+		p := s.NewProxy(t)
+		var once atomic.Bool
+		p.Before = func(r *http.Request) bool {
+			if isRead(r) && once.CompareAndSwap(false, true) {
+				// Same size, other bytes: only the version tells.
+				s.Put(t, "swap-bucket", "run/gone.pkl", []byte("\x80\x04K\x03."), false)
+			}
+			return true
+		}
+		code, rep, msg := scanReport(t, uri, "--endpoint", p.URL, uri)
+		if code != ExitError {
+			t.Fatalf("exit %d, want 2\n%s", code, msg)
+		}
+		failed := failedPaths(t, rep)
+		if r := failed["ROOT/gone.pkl"]; !strings.Contains(r, "replaced since it was listed") || len(failed) != 1 {
+			t.Errorf("failed files: %v", failed)
+		}
+	})
+
 	t.Run("connection refused mid-scan", func(t *testing.T) {
 		uri := faultTree(t, s, "refused-bucket")
 		p := s.NewProxy(t)

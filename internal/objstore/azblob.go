@@ -245,7 +245,11 @@ func (s *azStore) list(ctx context.Context, prefix string, fn func(Object) error
 				if size < 0 {
 					return fmt.Errorf("%s: the listing gives no size for %q", where, printable(*b.Name, 200))
 				}
-				if err := fn(Object{Key: *b.Name, Size: size}); err != nil {
+				version := ""
+				if b.Properties.ETag != nil {
+					version = string(*b.Properties.ETag)
+				}
+				if err := fn(Object{Key: *b.Name, Size: size, Version: version}); err != nil {
 					return err
 				}
 			}
@@ -268,18 +272,25 @@ func (s *azStore) stat(ctx context.Context, key string) (Object, error) {
 	if p.ContentLength == nil || *p.ContentLength < 0 {
 		return Object{}, fmt.Errorf("%s: the service gives no size", s.uri(key))
 	}
-	return Object{Key: key, Size: *p.ContentLength}, nil
+	version := ""
+	if p.ETag != nil {
+		version = string(*p.ETag)
+	}
+	return Object{Key: key, Size: *p.ContentLength, Version: version}, nil
 }
 
-func (s *azStore) read(ctx context.Context, key string, off, n int64) (io.ReadCloser, error) {
+func (s *azStore) read(ctx context.Context, key, version string, off, n int64) (io.ReadCloser, error) {
 	where := s.uri(key)
 	if n <= 0 {
 		// A Count of 0 would ask for the whole blob.
 		return io.NopCloser(strings.NewReader("")), nil
 	}
-	resp, err := s.c.NewBlobClient(key).DownloadStream(ctx, &blob.DownloadStreamOptions{
-		Range: blob.HTTPRange{Offset: off, Count: n},
-	})
+	opt := &blob.DownloadStreamOptions{Range: blob.HTTPRange{Offset: off, Count: n}}
+	if version != "" {
+		etag := azcore.ETag(version)
+		opt.AccessConditions = &blob.AccessConditions{ModifiedAccessConditions: &blob.ModifiedAccessConditions{IfMatch: &etag}}
+	}
+	resp, err := s.c.NewBlobClient(key).DownloadStream(ctx, opt)
 	if err != nil {
 		if bloberror.HasCode(err, bloberror.InvalidRange) {
 			// The range starts past the end: the blob is shorter now.
@@ -332,6 +343,11 @@ func (s *azStore) permanent(err error) bool {
 
 // notFound: the blob is gone. A missing container is not a missing blob:
 // the whole scan is wrong, not one object.
+func (s *azStore) changed(err error) bool {
+	var ae *azError
+	return bloberror.HasCode(err, bloberror.ConditionNotMet) || errors.As(err, &ae) && ae.status == http.StatusPreconditionFailed
+}
+
 func (s *azStore) notFound(err error) bool {
 	if bloberror.HasCode(err, bloberror.BlobNotFound) {
 		return true

@@ -255,8 +255,9 @@ func (s *gcsStore) getJSON(ctx context.Context, u, where string, limit int64, v 
 
 // gcsObject is the part of an object resource a scan uses.
 type gcsObject struct {
-	Name string  `json:"name"`
-	Size gcsSize `json:"size"`
+	Name       string  `json:"name"`
+	Size       gcsSize `json:"size"`
+	Generation string  `json:"generation"` // the version of the bytes; a decimal string
 }
 
 // gcsSize is a size as the API writes it, a decimal string ("1024"); a
@@ -276,7 +277,7 @@ func (z *gcsSize) UnmarshalJSON(b []byte) error {
 
 func (s *gcsStore) list(ctx context.Context, prefix string, fn func(Object) error) error {
 	where := s.uri(prefix)
-	q := url.Values{"fields": {"items(name,size),nextPageToken"}}
+	q := url.Values{"fields": {"items(name,size,generation),nextPageToken"}}
 	if prefix != "" {
 		q.Set("prefix", prefix)
 	}
@@ -305,7 +306,7 @@ func (s *gcsStore) list(ctx context.Context, prefix string, fn func(Object) erro
 			if o.Name == "" || !strings.HasPrefix(o.Name, prefix) {
 				return fmt.Errorf("%s: the listing holds %q, which is not under the prefix", where, printable(o.Name, 200))
 			}
-			if err := fn(Object{Key: o.Name, Size: int64(o.Size)}); err != nil {
+			if err := fn(Object{Key: o.Name, Size: int64(o.Size), Version: o.Generation}); err != nil {
 				return err
 			}
 		}
@@ -345,17 +346,17 @@ func (s *gcsStore) objectMissing(ctx context.Context, err error) error {
 
 func (s *gcsStore) stat(ctx context.Context, key string) (Object, error) {
 	var o gcsObject
-	q := url.Values{"fields": {"name,size"}}
+	q := url.Values{"fields": {"name,size,generation"}}
 	if err := s.getJSON(ctx, s.objectURL(key)+"?"+q.Encode(), s.uri(key), gcsMaxObject, &o); err != nil {
 		return Object{}, s.objectMissing(ctx, err)
 	}
 	if o.Name != key {
 		return Object{}, fmt.Errorf("%s: the server described %q instead", s.uri(key), printable(o.Name, 200))
 	}
-	return Object{Key: key, Size: int64(o.Size)}, nil
+	return Object{Key: key, Size: int64(o.Size), Version: o.Generation}, nil
 }
 
-func (s *gcsStore) read(ctx context.Context, key string, off, n int64) (io.ReadCloser, error) {
+func (s *gcsStore) read(ctx context.Context, key, version string, off, n int64) (io.ReadCloser, error) {
 	where := s.uri(key)
 	if n <= 0 {
 		// "bytes=off-(off-1)" is no range; nothing is asked for.
@@ -370,7 +371,11 @@ func (s *gcsStore) read(ctx context.Context, key string, off, n int64) (io.ReadC
 		// also keeps net/http from decompressing them.
 		"Accept-Encoding": {"gzip"},
 	}
-	resp, err := s.get(ctx, s.objectURL(key)+"?alt=media", where, hdr, http.StatusPartialContent, http.StatusOK)
+	q := url.Values{"alt": {"media"}}
+	if version != "" {
+		q.Set("ifGenerationMatch", version)
+	}
+	resp, err := s.get(ctx, s.objectURL(key)+"?"+q.Encode(), where, hdr, http.StatusPartialContent, http.StatusOK)
 	if err != nil {
 		var ge *gcsError
 		if errors.As(err, &ge) && ge.status == http.StatusRequestedRangeNotSatisfiable {
@@ -378,6 +383,13 @@ func (s *gcsStore) read(ctx context.Context, key string, off, n int64) (io.ReadC
 			return nil, fmt.Errorf("%s: %w", where, errShrunk)
 		}
 		return nil, s.objectMissing(ctx, err)
+	}
+	// The bytes must be of the listed generation: GCS refuses the request
+	// when ifGenerationMatch fails, and the header names what was sent, for
+	// a server (or emulator) that ignored the condition.
+	if g := resp.Header.Get("X-Goog-Generation"); version != "" && g != "" && g != version {
+		resp.Body.Close()
+		return nil, &gcsError{where: where, status: http.StatusPreconditionFailed, message: fmt.Sprintf("generation %s was listed, %s was sent", printable(version, 30), printable(g, 30))}
 	}
 	// The bytes must be the ones asked for: a server that ignores the
 	// range (200 with the whole object) or answers another one would have
@@ -417,6 +429,11 @@ func (s *gcsStore) permanent(err error) bool {
 		}
 	}
 	return false
+}
+
+func (s *gcsStore) changed(err error) bool {
+	var ge *gcsError
+	return errors.As(err, &ge) && ge.status == http.StatusPreconditionFailed
 }
 
 func (s *gcsStore) notFound(err error) bool {

@@ -22,6 +22,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -97,6 +98,11 @@ const (
 type Object struct {
 	Key  string
 	Size int64
+	// Version names the listed bytes (an ETag, a GCS generation). Reads
+	// ask for that version, so an object replaced while it is scanned
+	// fails instead of mixing the ranges of two objects into one verdict.
+	// "" when the store gives none: reads are then not pinned.
+	Version string
 }
 
 // backend is one store's API, reduced to what a scan needs.
@@ -106,8 +112,11 @@ type backend interface {
 	list(ctx context.Context, prefix string, fn func(Object) error) error
 	// stat returns the object named key, or an error notFound accepts.
 	stat(ctx context.Context, key string) (Object, error)
-	// read opens bytes [off, off+n) of key.
-	read(ctx context.Context, key string, off, n int64) (io.ReadCloser, error)
+	// read opens bytes [off, off+n) of key; when version is not "", of
+	// that version only, failing with a precondition error otherwise.
+	read(ctx context.Context, key, version string, off, n int64) (io.ReadCloser, error)
+	// changed says err is a read of a version that is no longer there.
+	changed(err error) bool
 	// sha256 returns the store's own SHA-256 of the whole object, hex,
 	// when it keeps one; ok is false otherwise.
 	sha256(ctx context.Context, key string) (sum string, ok bool, err error)
@@ -123,6 +132,9 @@ type Store struct {
 	Location
 	be   backend
 	opts Options
+	// versions are the listed versions of the objects Walk handed on,
+	// by key, so that the index's reads are pinned to them.
+	versions *sync.Map
 }
 
 // Open connects to the bucket of loc. Credentials come from the store's
@@ -150,7 +162,7 @@ func Open(ctx context.Context, loc Location, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", loc, err)
 	}
-	return &Store{Location: loc, be: be, opts: opts}, nil
+	return &Store{Location: loc, be: be, opts: opts, versions: &sync.Map{}}, nil
 }
 
 // backends opens the stores other than S3, registered by their files.
@@ -174,7 +186,7 @@ func (s *Store) retry(ctx context.Context, what string, op func(ctx context.Cont
 			return ctx.Err()
 		case timedOut:
 			err = fmt.Errorf("no answer within %s", s.opts.Timeout)
-		case errors.Is(err, errShrunk) || s.be.permanent(err):
+		case errors.Is(err, errShrunk) || s.be.changed(err) || s.be.permanent(err):
 			return describe(err, s.be)
 		}
 		if attempt >= s.opts.Attempts {
@@ -197,9 +209,15 @@ var errShrunk = errors.New("the object is shorter than when it was listed (repla
 // ErrNotFound is returned for an object that no longer exists.
 var ErrNotFound = errors.New("the object no longer exists (deleted or replaced since it was listed)")
 
+// ErrChanged is returned for an object replaced since it was listed.
+var ErrChanged = errors.New("the object was replaced since it was listed; scan it again")
+
 func describe(err error, be backend) error {
-	if be.notFound(err) {
+	switch {
+	case be.notFound(err):
 		return ErrNotFound
+	case be.changed(err):
+		return ErrChanged
 	}
 	return err
 }
@@ -246,8 +264,13 @@ func (s *Store) SHA256(ctx context.Context, key string) (sum string, ok bool, er
 
 // ReadRange reads bytes [off, off+len(p)) of key into p, retrying.
 func (s *Store) ReadRange(ctx context.Context, key string, p []byte, off int64) error {
+	return s.readRange(ctx, key, "", p, off)
+}
+
+// readRange is ReadRange of one version of the object ("" for any).
+func (s *Store) readRange(ctx context.Context, key, version string, p []byte, off int64) error {
 	return s.retry(ctx, fmt.Sprintf("reading %s at %d", s.URI(key), off), func(rctx context.Context) error {
-		body, err := s.be.read(rctx, key, off, int64(len(p)))
+		body, err := s.be.read(rctx, key, version, off, int64(len(p)))
 		if err != nil {
 			return err
 		}

@@ -28,9 +28,10 @@ const (
 // the analysis overlap. It is a source.Handle: safe for concurrent ReadAt,
 // with Read for sequential use.
 type Reader struct {
-	s      *Store
-	key    string
-	size   int64
+	s       *Store
+	key     string
+	version string // "" reads whatever is there
+	size    int64
 	ctx    context.Context
 	cancel context.CancelFunc
 
@@ -58,10 +59,22 @@ type pending struct {
 }
 
 // Open returns a Reader for key, whose size is known from the listing.
-// Nothing is fetched until the first read.
+// Nothing is fetched until the first read. The reads are of the version
+// the store's Walk listed, when it listed this key.
 func (s *Store) Open(key string, size int64) *Reader {
+	version := ""
+	if s.versions != nil {
+		if v, ok := s.versions.Load(key); ok {
+			version = v.(string)
+		}
+	}
+	return s.OpenObject(Object{Key: key, Size: size, Version: version})
+}
+
+// OpenObject returns a Reader for one listed object, pinned to its version.
+func (s *Store) OpenObject(o Object) *Reader {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Reader{s: s, key: key, size: size, ctx: ctx, cancel: cancel, next: minSpan}
+	return &Reader{s: s, key: o.Key, version: o.Version, size: o.Size, ctx: ctx, cancel: cancel, next: minSpan}
 }
 
 // ReadAt reads len(p) bytes at off. Reads past the listed size end in
@@ -162,7 +175,7 @@ func (r *Reader) readAhead() {
 	p := &pending{off: r.end, data: r.buffer(min(maxSpan, r.size-r.end)), done: make(chan struct{})}
 	r.ahead = p
 	go func() {
-		p.err = r.s.ReadRange(r.ctx, r.key, p.data, p.off)
+		p.err = r.s.readRange(r.ctx, r.key, r.version, p.data, p.off)
 		close(p.done)
 	}()
 }
@@ -184,7 +197,7 @@ func (r *Reader) takeAhead(off int64) ([]byte, bool) {
 }
 
 func (r *Reader) fetch(p []byte, off int64) error {
-	if err := r.s.ReadRange(r.ctx, r.key, p, off); err != nil {
+	if err := r.s.readRange(r.ctx, r.key, r.version, p, off); err != nil {
 		r.err = err
 		return err
 	}

@@ -23,7 +23,8 @@ func (m *memory) list(ctx context.Context, prefix string, fn func(Object) error)
 func (m *memory) stat(ctx context.Context, key string) (Object, error) {
 	return Object{Key: key, Size: int64(len(m.objs[key]))}, nil
 }
-func (m *memory) read(ctx context.Context, key string, off, n int64) (io.ReadCloser, error) {
+func (m *memory) changed(err error) bool { return false }
+func (m *memory) read(ctx context.Context, key, version string, off, n int64) (io.ReadCloser, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.fail != nil {

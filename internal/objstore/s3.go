@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -26,7 +27,14 @@ import (
 type s3Store struct {
 	c      *s3.Client
 	bucket string
+	// bucketSeen is set once the bucket is known to exist: S3 answers a
+	// HEAD of an object in a missing bucket with a bare 404, the same as
+	// for a missing object.
+	bucketSeen atomic.Bool
 }
+
+// errNoBucket is a bucket that does not exist: never "object deleted".
+var errNoBucket = errors.New("the bucket does not exist")
 
 func openS3(ctx context.Context, bucket string, opts Options) (backend, error) {
 	var load []func(*config.LoadOptions) error
@@ -58,19 +66,26 @@ func openS3(ctx context.Context, bucket string, opts Options) (backend, error) {
 	return &s3Store{c: c, bucket: bucket}, nil
 }
 
+// s3PageSize is the MaxKeys of a listing request; 0 leaves it to the
+// store (1,000 on S3). Tests make it small to walk several pages.
+var s3PageSize int32
+
 func (s *s3Store) list(ctx context.Context, prefix string, fn func(Object) error) error {
 	in := &s3.ListObjectsV2Input{Bucket: aws.String(s.bucket)}
 	if prefix != "" {
 		in.Prefix = aws.String(prefix)
 	}
+	if s3PageSize > 0 {
+		in.MaxKeys = aws.Int32(s3PageSize)
+	}
 	pages := s3.NewListObjectsV2Paginator(s.c, in)
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
 		if err != nil {
-			return err
+			return s.at(prefix, err)
 		}
 		for _, o := range page.Contents {
-			if err := fn(Object{Key: aws.ToString(o.Key), Size: aws.ToInt64(o.Size)}); err != nil {
+			if err := fn(Object{Key: aws.ToString(o.Key), Size: aws.ToInt64(o.Size), Version: aws.ToString(o.ETag)}); err != nil {
 				return err
 			}
 		}
@@ -81,19 +96,37 @@ func (s *s3Store) list(ctx context.Context, prefix string, fn func(Object) error
 func (s *s3Store) stat(ctx context.Context, key string) (Object, error) {
 	out, err := s.c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(key)})
 	if err != nil {
-		return Object{}, err
+		if s.notFound(err) && !s.bucketSeen.Load() {
+			_, berr := s.c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(s.bucket)})
+			switch {
+			case berr == nil:
+				s.bucketSeen.Store(true)
+			case httpStatus(berr) == http.StatusNotFound:
+				return Object{}, fmt.Errorf("s3://%s: %w", s.bucket, errNoBucket)
+			}
+		}
+		return Object{}, s.at(key, err)
 	}
-	return Object{Key: key, Size: aws.ToInt64(out.ContentLength)}, nil
+	s.bucketSeen.Store(true)
+	return Object{Key: key, Size: aws.ToInt64(out.ContentLength), Version: aws.ToString(out.ETag)}, nil
 }
 
-func (s *s3Store) read(ctx context.Context, key string, off, n int64) (io.ReadCloser, error) {
-	out, err := s.c.GetObject(ctx, &s3.GetObjectInput{
+func (s *s3Store) read(ctx context.Context, key, version string, off, n int64) (io.ReadCloser, error) {
+	in := &s3.GetObjectInput{
 		Bucket: aws.String(s.bucket),
 		Key:    aws.String(key),
 		Range:  aws.String(fmt.Sprintf("bytes=%d-%d", off, off+n-1)),
-	})
+	}
+	if version != "" {
+		in.IfMatch = aws.String(version)
+	}
+	out, err := s.c.GetObject(ctx, in)
 	if err != nil {
-		return nil, err
+		if httpStatus(err) == http.StatusRequestedRangeNotSatisfiable {
+			// The range starts past the end: the object is shorter now.
+			return nil, s.at(key, errShrunk)
+		}
+		return nil, s.at(key, err)
 	}
 	return out.Body, nil
 }
@@ -108,7 +141,7 @@ func (s *s3Store) sha256(ctx context.Context, key string) (string, bool, error) 
 		ChecksumMode: types.ChecksumModeEnabled,
 	})
 	if err != nil {
-		return "", false, err
+		return "", false, s.at(key, err)
 	}
 	v := aws.ToString(out.ChecksumSHA256)
 	if v == "" || out.ChecksumType == types.ChecksumTypeComposite || strings.Contains(v, "-") {
@@ -135,6 +168,9 @@ func (s *s3Store) put(ctx context.Context, key string, body []byte) error {
 }
 
 func (s *s3Store) permanent(err error) bool {
+	if errors.Is(err, errNoBucket) {
+		return true
+	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
 		switch ae.ErrorCode() {
@@ -148,6 +184,17 @@ func (s *s3Store) permanent(err error) bool {
 		return true
 	}
 	return false
+}
+
+// at names the object or prefix an error is about: the SDK's messages
+// name the operation, not the bucket.
+func (s *s3Store) at(key string, err error) error {
+	return fmt.Errorf("s3://%s/%s: %w", s.bucket, key, err)
+}
+
+func (s *s3Store) changed(err error) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && ae.ErrorCode() == "PreconditionFailed" || httpStatus(err) == http.StatusPreconditionFailed
 }
 
 func (s *s3Store) notFound(err error) bool {

@@ -80,6 +80,9 @@ func (s *Store) entry(o Object, rel string, file func(source.Entry), skip func(s
 	}
 	// The key classifies the object as a path would: a workflow under
 	// .github/workflows is one in a bucket too.
+	if o.Version != "" && s.versions != nil {
+		s.versions.Store(o.Key, o.Version)
+	}
 	k, needs := source.ClassifyName("/" + o.Key)
 	file(source.Entry{Path: uri, Rel: rel, OS: o.Key, Size: o.Size, Kind: k, NeedsContent: needs, From: opener{s}})
 }
