@@ -32,8 +32,8 @@ type Reader struct {
 	key     string
 	version string // "" reads whatever is there
 	size    int64
-	ctx    context.Context
-	cancel context.CancelFunc
+	ctx     context.Context
+	cancel  context.CancelFunc
 
 	mu    sync.Mutex
 	cache []span // most recent last
