@@ -387,6 +387,10 @@ func progress(w io.Writer) (func(done, found int), func()) {
 		if now := time.Now(); now.Sub(last) >= 100*time.Millisecond {
 			last = now
 			shown = true
+			if done < 0 { // still listing a bucket
+				fmt.Fprintf(w, "\r\x1b[Klisting: %d objects", found)
+				return
+			}
 			fmt.Fprintf(w, "\r\x1b[Kscanning: %d/%d files", done, found)
 		}
 	}

@@ -57,7 +57,8 @@ type Options struct {
 	Shard Shard
 	// Remote configures access to object stores (s3://, gs://, azblob://).
 	Remote objstore.Options
-	// Progress, when set, is called after each file with the files done and in all.
+	// Progress, when set, is called after each file with the files done and in all,
+	// and with done = -1 while a bucket is listed, with the objects found so far.
 	Progress func(done, found int)
 	// open replaces os.Open in tests that need a file to fail.
 	open func(name string) (*os.File, error)
@@ -206,7 +207,14 @@ func walk(ctx context.Context, opts Options, skip, fail func(source.Skip)) ([]so
 		if err != nil {
 			return nil, err
 		}
-		if err := st.Walk(ctx, opts.Excludes, add, skip); err != nil {
+		listed := 0
+		addObject := func(e source.Entry) {
+			add(e)
+			if listed++; opts.Progress != nil && listed%1000 == 0 {
+				opts.Progress(-1, listed)
+			}
+		}
+		if err := st.Walk(ctx, opts.Excludes, addObject, skip); err != nil {
 			return nil, fmt.Errorf("cannot scan %s: %w", p, err)
 		}
 	}
