@@ -8,21 +8,17 @@ package aztest
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"net"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/container"
+
+	"github.com/mlsec/mlsec/internal/objstore/servertest"
 )
 
 // Account and Key are Azurite's well-known development account, the same
@@ -35,69 +31,34 @@ const (
 // Server is a running Azurite blob service.
 type Server struct {
 	Endpoint string // http://127.0.0.1:PORT/devstoreaccount1, the service URL
-	cmd      *exec.Cmd
 	cred     *container.SharedKeyCredential
-}
-
-// Binary returns the azurite-blob executable: $MLSEC_AZURITE, else
-// azurite-blob on PATH, else "".
-func Binary() string {
-	if p := os.Getenv("MLSEC_AZURITE"); p != "" {
-		return p
-	}
-	if p, err := exec.LookPath("azurite-blob"); err == nil {
-		return p
-	}
-	return ""
 }
 
 // Start starts a server for the test and stops it when the test ends. It
 // skips the test when Azurite is not installed.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	bin := Binary()
+	bin := servertest.Binary("MLSEC_AZURITE", "azurite-blob")
 	if bin == "" {
 		t.Skip("Azurite is not installed: run .ci/azurite and set MLSEC_AZURITE to the path it prints")
 	}
 	dir := t.TempDir()
-	port := freePort(t)
-	// --disableTelemetry: Azurite otherwise reports usage to Microsoft,
-	// and tests must not reach beyond loopback.
-	cmd := exec.Command(bin, "--blobHost", "127.0.0.1", "--blobPort", strconv.Itoa(port),
-		"--location", dir, "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry")
-	cmd.Dir = dir
-	log, err := os.Create(filepath.Join(dir, "azurite.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdout, cmd.Stderr = log, log
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting %s: %v", bin, err)
-	}
-	t.Cleanup(func() {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		_ = cmd.Wait()
-		log.Close()
-	})
+	port := strconv.Itoa(servertest.FreePorts(t, 1)[0])
 	cred, err := container.NewSharedKeyCredential(Account, Key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{Endpoint: "http://127.0.0.1:" + strconv.Itoa(port) + "/" + Account, cmd: cmd, cred: cred}
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		conn, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), time.Second)
+	s := &Server{Endpoint: "http://127.0.0.1:" + port + "/" + Account, cred: cred}
+	// --disableTelemetry: Azurite otherwise reports usage to Microsoft,
+	// and tests must not reach beyond loopback.
+	servertest.Launch(t, "azurite", dir, bin, []string{"--blobHost", "127.0.0.1", "--blobPort", port,
+		"--location", dir, "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry"}, 60*time.Second, func() error {
+		conn, err := net.DialTimeout("tcp", "127.0.0.1:"+port, time.Second)
 		if err == nil {
 			conn.Close()
-			break
 		}
-		if time.Now().After(deadline) {
-			b, _ := os.ReadFile(log.Name())
-			t.Fatalf("Azurite did not listen on %s within 60 s: %v\n%s", s.Endpoint, err, tail(b))
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return err
+	})
 	return s
 }
 
@@ -163,37 +124,5 @@ func (s *Server) Delete(t testing.TB, name, key string) {
 // name under prefix, keyed by their slash paths; it returns how many.
 func (s *Server) Upload(t testing.TB, name, prefix, dir string) int {
 	t.Helper()
-	n := 0
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		s.Put(t, name, prefix+filepath.ToSlash(rel), b)
-		n++
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
-func freePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-func tail(b []byte) string {
-	lines := strings.Split(string(b), "\n")
-	return strings.Join(lines[max(0, len(lines)-30):], "\n")
+	return servertest.Upload(t, prefix, dir, func(key string, b []byte) { s.Put(t, name, key, b) })
 }

@@ -10,84 +10,46 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"io/fs"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mlsec/mlsec/internal/objstore/servertest"
 )
 
 // Server is a running fake-gcs-server.
 type Server struct {
 	URL  string // http://127.0.0.1:PORT
 	Host string // 127.0.0.1:PORT, as STORAGE_EMULATOR_HOST takes it
-	cmd  *exec.Cmd
-}
-
-// Binary returns the fake-gcs-server binary: $MLSEC_FAKE_GCS, else
-// fake-gcs-server on PATH, else "".
-func Binary() string {
-	if p := os.Getenv("MLSEC_FAKE_GCS"); p != "" {
-		return p
-	}
-	if p, err := exec.LookPath("fake-gcs-server"); err == nil {
-		return p
-	}
-	return ""
 }
 
 // Start starts a server for the test and stops it when the test ends. It
 // skips the test when no fake-gcs-server binary is available.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	bin := Binary()
+	bin := servertest.Binary("MLSEC_FAKE_GCS", "fake-gcs-server")
 	if bin == "" {
 		t.Skip("fake-gcs-server is not built: run .ci/fake-gcs-server and set MLSEC_FAKE_GCS to the path it prints")
 	}
-	port := freePort(t)
-	dir := t.TempDir()
-	cmd := exec.Command(bin, "-scheme", "http", "-host", "127.0.0.1", "-port", strconv.Itoa(port),
-		"-backend", "memory", "-log-level", "warn")
+	port := strconv.Itoa(servertest.FreePorts(t, 1)[0])
+	s := &Server{URL: "http://127.0.0.1:" + port, Host: "127.0.0.1:" + port}
 	// Its working directory is the test's, so that nothing it might write
 	// (a seed directory is looked for at ./data) lands in the repository.
-	cmd.Dir = dir
-	log, err := os.Create(filepath.Join(dir, "fake-gcs-server.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdout, cmd.Stderr = log, log
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting %s: %v", bin, err)
-	}
-	s := &Server{URL: "http://127.0.0.1:" + strconv.Itoa(port), Host: "127.0.0.1:" + strconv.Itoa(port), cmd: cmd}
-	t.Cleanup(func() {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		_ = cmd.Wait()
-		log.Close()
-	})
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	servertest.Launch(t, "fake-gcs-server", t.TempDir(), bin, []string{"-scheme", "http", "-host", "127.0.0.1", "-port", port,
+		"-backend", "memory", "-log-level", "warn"}, 30*time.Second, func() error {
 		resp, err := http.Get(s.URL + "/storage/v1/b")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
+		if err != nil {
+			return err
 		}
-		if time.Now().After(deadline) {
-			b, _ := os.ReadFile(log.Name())
-			t.Fatalf("fake-gcs-server did not answer on %s within 30 s: %v\n%s", s.URL, err, tail(b))
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("HTTP %d", resp.StatusCode)
 		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return nil
+	})
 	return s
 }
 
@@ -151,37 +113,5 @@ func (s *Server) Delete(t testing.TB, bucket, key string) {
 // prefix, keyed by their slash paths; it returns how many it uploaded.
 func (s *Server) Upload(t testing.TB, bucket, prefix, dir string) int {
 	t.Helper()
-	n := 0
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		s.Put(t, bucket, prefix+filepath.ToSlash(rel), b)
-		n++
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
-func freePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-func tail(b []byte) string {
-	lines := strings.Split(string(b), "\n")
-	return strings.Join(lines[max(0, len(lines)-30):], "\n")
+	return servertest.Upload(t, prefix, dir, func(key string, b []byte) { s.Put(t, bucket, key, b) })
 }

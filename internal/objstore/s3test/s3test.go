@@ -10,19 +10,14 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
-	"io/fs"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -30,6 +25,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/mlsec/mlsec/internal/objstore/servertest"
 )
 
 // Credentials of the server's one identity.
@@ -41,26 +38,14 @@ const (
 // Server is a running SeaweedFS S3 gateway.
 type Server struct {
 	Endpoint string // http://127.0.0.1:PORT
-	cmd      *exec.Cmd
 	client   *s3.Client
-}
-
-// Binary returns the weed binary: $MLSEC_WEED, else weed on PATH, else "".
-func Binary() string {
-	if p := os.Getenv("MLSEC_WEED"); p != "" {
-		return p
-	}
-	if p, err := exec.LookPath("weed"); err == nil {
-		return p
-	}
-	return ""
 }
 
 // Start starts a server for the test and stops it when the test ends. It
 // skips the test when no weed binary is available.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	bin := Binary()
+	bin := servertest.Binary("MLSEC_WEED", "weed")
 	if bin == "" {
 		t.Skip("SeaweedFS is not built: run .ci/seaweedfs and set MLSEC_WEED to the path it prints (as .ci/run does)")
 	}
@@ -74,54 +59,28 @@ func Start(t testing.TB) *Server {
 	if err := os.Mkdir(data, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	ports := freePorts(t, 5)
-	p := func(i int) string { return strconv.Itoa(ports[i]) }
 	// gRPC ports are the HTTP ports + 10000 unless given; free ones are
 	// asked for explicitly so that parallel test binaries do not collide.
-	grpc := freePorts(t, 5)
-	g := func(i int) string { return strconv.Itoa(grpc[i]) }
-	cmd := exec.Command(bin, "server", "-dir="+data, "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
-		"-master.port="+p(0), "-master.port.grpc="+g(0),
-		"-volume.port="+p(1), "-volume.port.grpc="+g(1),
-		"-filer.port="+p(2), "-filer.port.grpc="+g(2),
-		"-s3", "-s3.port="+p(3), "-s3.port.grpc="+g(3), "-s3.config="+cfg,
-		"-s3.port.iceberg=0", "-s3.port.lance=0", "-metricsPort="+p(4),
-		"-master.volumeSizeLimitMB=256", "-volume.max=200")
-	log, err := os.Create(filepath.Join(dir, "weed.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdout, cmd.Stderr = log, log
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting %s: %v", bin, err)
-	}
-	s := &Server{Endpoint: "http://127.0.0.1:" + p(3), cmd: cmd}
-	t.Cleanup(func() {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		_ = cmd.Wait()
-		log.Close()
-	})
+	ports := servertest.FreePorts(t, 10)
+	p := func(i int) string { return strconv.Itoa(ports[i]) }
+	s := &Server{Endpoint: "http://127.0.0.1:" + p(3)}
 	s.client = s3.New(s3.Options{
 		BaseEndpoint: aws.String(s.Endpoint), UsePathStyle: true, Region: "us-east-1",
 		Credentials: credentials.NewStaticCredentialsProvider(AccessKey, SecretKey, ""),
 	})
-	// The gateway answers once master, volume and filer are up; a bucket
-	// can be created once the volume server has registered.
-	deadline := time.Now().Add(90 * time.Second)
-	for {
+	// The gateway answers once master, volume and filer are up.
+	servertest.Launch(t, "weed", dir, bin, []string{"server", "-dir=" + data, "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+		"-master.port=" + p(0), "-master.port.grpc=" + p(5),
+		"-volume.port=" + p(1), "-volume.port.grpc=" + p(6),
+		"-filer.port=" + p(2), "-filer.port.grpc=" + p(7),
+		"-s3", "-s3.port=" + p(3), "-s3.port.grpc=" + p(8), "-s3.config=" + cfg,
+		"-s3.port.iceberg=0", "-s3.port.lance=0", "-metricsPort=" + p(4),
+		"-master.volumeSizeLimitMB=256", "-volume.max=200"}, 90*time.Second, func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
 		_, err := s.client.ListBuckets(ctx, &s3.ListBucketsInput{})
-		cancel()
-		if err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			b, _ := os.ReadFile(log.Name())
-			t.Fatalf("SeaweedFS did not answer on %s within 90 s: %v\n%s", s.Endpoint, err, tail(b))
-		}
-		time.Sleep(300 * time.Millisecond)
-	}
+		return err
+	})
 	return s
 }
 
@@ -182,47 +141,7 @@ func (s *Server) Delete(t testing.TB, bucket, key string) {
 // prefix, keyed by their slash paths; it returns how many it uploaded.
 func (s *Server) Upload(t testing.TB, bucket, prefix, dir string) int {
 	t.Helper()
-	n := 0
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		s.Put(t, bucket, prefix+filepath.ToSlash(rel), b, false)
-		n++
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
-func freePorts(t testing.TB, n int) []int {
-	t.Helper()
-	var ls []net.Listener
-	var ports []int
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		ls = append(ls, l)
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-	}
-	for _, l := range ls {
-		l.Close()
-	}
-	return ports
-}
-
-func tail(b []byte) string {
-	lines := strings.Split(string(b), "\n")
-	return strings.Join(lines[max(0, len(lines)-30):], "\n")
+	return servertest.Upload(t, prefix, dir, func(key string, b []byte) { s.Put(t, bucket, key, b, false) })
 }
 
 // Proxy stands between a client and the server, to make faults happen
