@@ -118,10 +118,6 @@ func TestRemoteScanMatchesLocal(t *testing.T) {
 		t.Fatalf("exit codes: local %d, remote %d, want 2\n%s\n%s", lcode, rcode, lmsg, rmsg)
 	}
 	if local != remote {
-		if d := os.Getenv("MLSEC_DEBUG_DIR"); d != "" {
-			os.WriteFile(filepath.Join(d, "local.json"), []byte(local), 0o644)
-			os.WriteFile(filepath.Join(d, "remote.json"), []byte(remote), 0o644)
-		}
 		t.Errorf("the remote scan differs from the local one:\n%s", firstDiff(remote, local))
 	}
 	var d struct {
