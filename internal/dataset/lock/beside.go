@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"path"
-	"slices"
 	"strings"
 
 	"github.com/mlsec/mlsec/internal/objstore"
@@ -26,7 +25,6 @@ func VerifyBeside(ctx context.Context, s *objstore.Store, dir string, m *Manifes
 	if dir != "" && dir != "." {
 		base = strings.TrimSuffix(dir, "/") + "/"
 	}
-	changes := tampered(m)
 	now := map[string]remoteJob{}
 	var skips []Skip
 	for _, r := range m.Roots {
@@ -52,51 +50,24 @@ func VerifyBeside(ctx context.Context, s *objstore.Store, dir string, m *Manifes
 			now[j.rel] = j
 		}
 	}
-	var todo []remoteJob
-	var entries []*Entry
-	locked := map[string]bool{}
-	for i := range m.Files {
-		e := &m.Files[i]
-		locked[e.Path] = true
-		j, ok := now[e.Path]
-		if !ok {
-			// Outside the roots (a DVC output, or a root since renamed):
-			// look the object up by name.
-			key := base + e.Path
-			if e.DVC != nil && e.DVC.Cache != "" {
-				key = base + e.DVC.Cache
-			}
-			o, err := s.Stat(ctx, key)
-			switch {
-			case errors.Is(err, objstore.ErrNotFound):
-				changes = append(changes, Change{Kind: Removed, Path: e.Path, URI: s.URI(key), Message: "removed since the lock was written"})
-				continue
-			case err != nil:
-				return nil, nil, naming(s.URI(key), err)
-			}
-			j = remoteJob{key: o.Key, rel: e.Path, size: o.Size}
+	changes, err := verifyObjects(ctx, s, m, now, func(e *Entry) (remoteJob, *Change, error) {
+		// Outside the roots (a DVC output, or a root since renamed): look
+		// the object up by name.
+		key := base + e.Path
+		if e.DVC != nil && e.DVC.Cache != "" {
+			key = base + e.DVC.Cache
 		}
-		todo = append(todo, j)
-		entries = append(entries, e)
-	}
-	var added []remoteJob
-	for _, j := range now {
-		if !locked[j.rel] {
-			added = append(added, j)
+		o, err := s.Stat(ctx, key)
+		switch {
+		case errors.Is(err, objstore.ErrNotFound):
+			return remoteJob{}, &Change{Kind: Removed, Path: e.Path, URI: s.URI(key), Message: "removed since the lock was written"}, nil
+		case err != nil:
+			return remoteJob{}, nil, naming(s.URI(key), err)
 		}
-	}
-	slices.SortFunc(added, func(a, b remoteJob) int { return strings.Compare(a.rel, b.rel) })
-	todo = append(todo, added...)
-	got, err := pool(ctx, len(todo), opt, func(ctx context.Context, i int, progress func(int)) (Entry, error) {
-		return hashRemote(ctx, s, todo[i], opt.Limits, progress)
-	})
+		return remoteJob{key: o.Key, rel: e.Path, size: o.Size}, nil, nil
+	}, opt)
 	if err != nil {
 		return nil, nil, err
 	}
-	uriOf := map[string]string{}
-	for _, j := range todo {
-		uriOf[j.rel] = s.URI(j.key)
-	}
-	changes = compare(changes, entries, got, func(rel string) string { return uriOf[rel] })
 	return changes, skips, nil
 }

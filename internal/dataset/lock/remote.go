@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -78,17 +79,28 @@ func BuildRemote(ctx context.Context, s *objstore.Store, opt Options) (*Manifest
 // the store's checksum when it keeps one, else by reading it) and the
 // listing is walked for objects added since.
 func VerifyRemote(ctx context.Context, s *objstore.Store, m *Manifest, opt Options) ([]Change, []Skip, error) {
-	changes := tampered(m)
 	jobs, skips, err := listRemote(ctx, s)
 	if err != nil {
 		return nil, nil, err
 	}
-	uriOf := map[string]string{}
 	now := map[string]remoteJob{}
 	for _, j := range jobs {
 		now[j.rel] = j
-		uriOf[j.rel] = s.URI(j.key)
 	}
+	changes, err := verifyObjects(ctx, s, m, now, func(e *Entry) (remoteJob, *Change, error) {
+		return remoteJob{}, &Change{Kind: Removed, Path: e.Path, URI: objectURI(s, m, e.Path),
+			Message: "removed since the lock was written (no such object in " + s.Location.String() + ")"}, nil
+	}, opt)
+	return changes, skips, err
+}
+
+// verifyObjects compares m with the objects listed now, by entry path:
+// each locked entry is hashed again (the listed object, or what missing
+// finds for it or says of it), and every listed object no entry records is
+// reported added, in path order.
+func verifyObjects(ctx context.Context, s *objstore.Store, m *Manifest, now map[string]remoteJob,
+	missing func(e *Entry) (remoteJob, *Change, error), opt Options) ([]Change, error) {
+	changes := tampered(m)
 	var todo []remoteJob
 	var entries []*Entry
 	locked := map[string]bool{}
@@ -97,31 +109,43 @@ func VerifyRemote(ctx context.Context, s *objstore.Store, m *Manifest, opt Optio
 		locked[e.Path] = true
 		j, ok := now[e.Path]
 		if !ok {
-			changes = append(changes, Change{Kind: Removed, Path: e.Path, URI: objectURI(s, m, e.Path),
-				Message: "removed since the lock was written (no such object in " + s.Location.String() + ")"})
-			continue
+			var c *Change
+			var err error
+			if j, c, err = missing(e); err != nil {
+				return nil, err
+			}
+			if c != nil {
+				changes = append(changes, *c)
+				continue
+			}
 		}
 		todo = append(todo, j)
 		entries = append(entries, e)
 	}
-	for _, j := range jobs { // in key order
+	var added []remoteJob
+	for _, j := range now {
 		if !locked[j.rel] {
-			todo = append(todo, j)
+			added = append(added, j)
 		}
 	}
+	slices.SortFunc(added, func(a, b remoteJob) int { return strings.Compare(a.rel, b.rel) })
+	todo = append(todo, added...)
 	got, err := pool(ctx, len(todo), opt, func(ctx context.Context, i int, progress func(int)) (Entry, error) {
 		return hashRemote(ctx, s, todo[i], opt.Limits, progress)
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	changes = compare(changes, entries, got, func(rel string) string {
+	uriOf := map[string]string{}
+	for _, j := range todo {
+		uriOf[j.rel] = s.URI(j.key)
+	}
+	return compare(changes, entries, got, func(rel string) string {
 		if u, ok := uriOf[rel]; ok {
 			return u
 		}
 		return objectURI(s, m, rel)
-	})
-	return changes, skips, nil
+	}), nil
 }
 
 // objectURI is the URI of the object an entry path names, for an entry
